@@ -1,0 +1,1 @@
+"""rumrules.catalog (in progress)."""

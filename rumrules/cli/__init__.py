@@ -1,0 +1,1 @@
+"""rumrules.cli (in progress)."""

@@ -1,0 +1,1 @@
+"""rumrules.contrib (in progress)."""

@@ -1,0 +1,1 @@
+"""rumrules.engine (in progress)."""

@@ -1,0 +1,155 @@
+"""The exceptions and the finding type of rumrules.
+
+Every error the public API raises is a :class:`RumRulesError`; no Lark, ``json`` or
+``jsonschema`` exception escapes it.  Errors are data: each carries the field it is about,
+a line and column where there is text, and, where one helps, a plain-words fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+__all__ = [
+    "RumRulesError",
+    "PatternError",
+    "RequestError",
+    "Severity",
+    "Diagnostic",
+    "render_path",
+]
+
+
+class RumRulesError(Exception):
+    """Root of every exception that rumrules raises on purpose.
+
+    ``message`` is the reason in words; ``line`` and ``column`` (1-based) locate it in the
+    text it came from when there was text, else they are ``None``.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
+                 hint: str | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.line is not None:
+            text = f"{text} (line {self.line}, column {self.column})"
+        if self.hint:
+            text = f"{text}; {self.hint}"
+        return text
+
+    def __reduce__(self):  # keep the keyword-only data across pickling
+        return (_rebuild, (type(self), self.__dict__.copy()))
+
+
+def _rebuild(cls, state):
+    obj = cls.__new__(cls)
+    Exception.__init__(obj, state.get("message"))
+    obj.__dict__.update(state)
+    return obj
+
+
+class PatternError(RumRulesError, ValueError):
+    """An EventPattern text that is not valid.
+
+    ``message`` is exactly the reason AWS returns for the same pattern (the text after
+    ``Event pattern is not valid. Reason:``) for every semantic error; for JSON syntax errors
+    it is our own plain-words reason.  ``line``/``column`` locate the mistake in the text and
+    ``hint`` is a plain-words fix, or ``None``.
+    """
+
+
+class RequestError(RumRulesError, ValueError):
+    """An API request that is invalid as a whole (nothing of it is applied).
+
+    ``code`` is the API's error code (``ValidationException``), ``field`` the member the
+    error is about, as a path such as ``RumEvents[2].id``.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None,
+                 code: str = "ValidationException", line: int | None = None,
+                 column: int | None = None, hint: str | None = None) -> None:
+        self.code = code
+        self.field = field
+        super().__init__(message, line=line, column=column, hint=hint)
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        return f"{self.field}: {base}" if self.field else base
+
+
+class Severity(str, Enum):
+    """How much a finding matters: ``error`` fails a check, the others inform."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def render_path(path: tuple[Any, ...]) -> str:
+    """Render a path tuple as ``$.MetricDefinitions[3].EventPattern`` (strings are members,
+    integers are list indexes)."""
+    out = ["$"]
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif isinstance(part, str) and part.replace("_", "a").isalnum():
+            out.append(f".{part}")
+        else:
+            out.append("[" + _quote(str(part)) + "]")
+    return "".join(out)
+
+
+def _quote(s: str) -> str:
+    import json
+
+    return json.dumps(s, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding of the rule checker.
+
+    ``code`` is the stable rule code, ``severity`` a :class:`Severity`, ``message`` says what
+    is wrong and how to fix it, ``path`` is the location in the input as a tuple
+    (``("MetricDefinitions", 3, "EventPattern")``), ``line``/``column`` locate the finding
+    inside the EventPattern text when it is there (else ``None``), ``hint`` is an optional fix.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    path: tuple[Any, ...] = ()
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    rule: str | None = field(default=None, compare=False)
+
+    @property
+    def json_path(self) -> str:
+        """The path rendered as ``$.a[0].b``."""
+        return render_path(self.path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of this finding."""
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "path": list(self.path),
+            "line": self.line,
+            "column": self.column,
+        }
+
+    def __str__(self) -> str:
+        loc = f"{self.line}:{self.column}: " if self.line is not None else ""
+        return f"{loc}{self.code} [{self.severity}] {self.json_path}: {self.message}"

@@ -1,0 +1,1 @@
+"""rumrules.index (in progress)."""

@@ -1,0 +1,1 @@
+"""rumrules.ingest (in progress)."""

@@ -1,0 +1,1 @@
+"""The EventPattern language: parse, compile, match, explain."""

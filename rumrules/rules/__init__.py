@@ -1,0 +1,1 @@
+"""rumrules.rules (in progress)."""
