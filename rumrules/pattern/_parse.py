@@ -17,6 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..errors import PatternError
 from ._ast import ArrayNode, LiteralNode, Member, Node, NumberNode, ObjectNode, StringNode
+from ._jackson import jackson_error
 
 __all__ = ["parse_json", "MAX_PATTERN_LENGTH", "get_parser"]
 
@@ -79,13 +80,28 @@ def get_parser() -> Lark:
 
 
 def parse_json(text: str) -> Node:
-    """Parse strict JSON text into an AST, or raise :class:`PatternError` in plain words."""
+    """Parse strict JSON text into an AST, or raise :class:`PatternError`.
+
+    For a syntax error ``message`` is the text AWS returns for the same input (Jackson's
+    wording) and ``hint`` says in plain words what is wrong and how to fix it; ``line`` and
+    ``column`` point at the offending character.
+    """
     try:
         return get_parser().parse(text)
     except UnexpectedInput as exc:
-        raise _syntax_error(text, exc) from None
-    except RecursionError:  # pragma: no cover - the LALR parser does not recurse
-        raise PatternError("the pattern is nested too deeply", line=1, column=1) from None
+        plain = _syntax_error(text, exc)
+    aws = jackson_error(text)
+    if aws is not None:
+        message = aws[0]
+    elif not text.strip():
+        message = "Filter is not an object"
+    else:  # AWS reads one value and ignores the rest; we refuse it (SPEC §5)
+        message = plain.message
+    if message == plain.message:
+        hint = plain.hint
+    else:
+        hint = plain.message if not plain.hint else f"{plain.message}: {plain.hint}"
+    raise PatternError(message, line=plain.line, column=plain.column, hint=hint)
 
 
 # --------------------------------------------------------------------------------------

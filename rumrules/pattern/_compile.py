@@ -1,0 +1,459 @@
+"""AST -> conditions: validation with AWS's messages, in the reference's order.
+
+The walk mirrors event-ruler's ``JsonRuleCompiler``: members in text order, nested objects
+extend the path (``a`` then ``b`` is ``a.b``, the same path as a key ``"a.b"``), value lists
+compile item by item, and the *first* problem met is the one reported, with AWS's text.
+Duplicate keys are all validated; for the same path the last value list wins.
+``$or`` (eventbridge dialect) expands into alternatives: the cross product of its branches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import PatternError
+from ._ast import ArrayNode, LiteralNode, Node, NumberNode, ObjectNode, StringNode, token_text
+from ._ip import IpError, parse_cidr, parse_exact_ip
+from ._matchers import (AnythingBut, Cidr, EqualsIgnoreCase, Exact, Exactly, Exists, Numeric,
+                        Prefix, Suffix, Wildcard, case_regex)
+from ._numbers import comparable
+
+__all__ = ["Condition", "compile_ast", "DIALECTS", "EVENTBRIDGE_OPERATORS"]
+
+DIALECTS = ("rum", "eventbridge")
+
+EVENTBRIDGE_OPERATORS = ("prefix", "suffix", "equals-ignore-case", "anything-but", "exists",
+                         "cidr", "wildcard", "exactly", "$or")
+
+_RESERVED_IN_OR = frozenset({
+    "exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "numeric",
+    "cidr", "wildcard", "regex", "=", "<", "<=", ">", ">=",
+})
+
+_HINTS = {
+    "=>": "did you mean >=?",
+    "=<": "did you mean <=?",
+    "==": "did you mean =?",
+    "!=": "there is no != operator; use anything-but (eventbridge dialect) or two ranges",
+    "≥": "did you mean >=?",
+    "≤": "did you mean <=?",
+    "gt": "did you mean >?", "gte": "did you mean >=?", "lt": "did you mean <?",
+    "lte": "did you mean <=?", "eq": "did you mean =?", "GT": "did you mean >?",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One field of a pattern: its dotted ``path``, the path's ``segments``, the value
+    ``matchers`` (OR) and the position of the key that names it."""
+
+    path: str
+    segments: tuple[str, ...]
+    matchers: tuple
+    line: int
+    column: int
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(m.kind for m in self.matchers)
+
+
+class _Fail(Exception):
+    def __init__(self, message: str, node, hint: str | None = None):
+        self.message, self.node, self.hint = message, node, hint
+
+
+def _fail(message: str, node, hint: str | None = None):
+    raise _Fail(message, node, hint)
+
+
+def compile_ast(root: Node, dialect: str) -> tuple[tuple[Condition, ...], ...]:
+    """Validate ``root`` and return its alternatives (each a tuple of conditions in text
+    order); raise :class:`PatternError` with AWS's message at the offending token."""
+    try:
+        return _Compiler(dialect).run(root)
+    except _Fail as f:
+        node = f.node
+        raise PatternError(f.message, line=getattr(node, "line", 1),
+                           column=getattr(node, "column", 1), hint=f.hint) from None
+
+
+class _Compiler:
+    def __init__(self, dialect: str) -> None:
+        self.eventbridge = dialect == "eventbridge"
+        # alternatives: each maps path -> Condition; insertion order = text order
+        self.alts: list[dict[str, Condition]] = [{}]
+
+    def run(self, root: Node):
+        if not isinstance(root, ObjectNode):
+            _fail("Filter is not an object", root,
+                  'a pattern is a JSON object such as {"event_type": ["..."]}')
+        self.parse_object(root, (), inside_or=False)
+        return tuple(tuple(alt.values()) for alt in self.alts)
+
+    # ------------------------------------------------------------------ structure
+    def parse_object(self, obj: ObjectNode, prefix: tuple[str, ...], inside_or: bool) -> None:
+        if not obj.members:
+            _fail("Empty objects are not allowed", obj,
+                  "remove the empty object or name a field inside it")
+        for member in obj.members:
+            key = member.key
+            if key == "$or":
+                if not self.eventbridge:
+                    _fail_dialect("$or", member)
+                self.parse_or(member, prefix)
+                continue
+            if inside_or and key in _RESERVED_IN_OR:
+                _fail(f"{key} is Ruler reserved fieldName which cannot be used inside $or.",
+                      member)
+            value = member.value
+            if isinstance(value, ObjectNode):
+                self.parse_object(value, prefix + (key,), inside_or)
+            elif isinstance(value, ArrayNode):
+                self.write_rules(member, prefix + (key,), value)
+            else:
+                _fail(f'"{key}" must be an object or an array', value,
+                      f'put the value in a list: "{key}": [{_source(value)}]')
+
+    def parse_or(self, member, prefix: tuple[str, ...]) -> None:
+        value = member.value
+        if not isinstance(value, ArrayNode):
+            _fail("It must be an Array followed with $or.", value,
+                  'write "$or": [{...}, {...}]')
+        base = self.alts
+        result: list[dict[str, Condition]] = []
+        for item in value.items:
+            if not isinstance(item, ObjectNode):
+                _fail("Only JSON object is allowed in array of $or relationship.", item)
+            self.alts = [dict(alt) for alt in base]
+            self.parse_object(item, prefix, inside_or=True)
+            result.extend(self.alts)
+        if len(value.items) < 2:
+            _fail("There must have at least 2 Objects in $or relationship.", value,
+                  "give $or two or more objects, or drop it")
+        self.alts = result
+
+    def write_rules(self, member, path: tuple[str, ...], array: ArrayNode) -> None:
+        matchers = []
+        for item in array.items:
+            if isinstance(item, ObjectNode):
+                matchers.append(self.match_expression(item))
+            elif isinstance(item, StringNode):
+                matchers.append(_exact_string(item))
+            elif isinstance(item, NumberNode):
+                matchers.append(Exact(comparable(item.text), item.text, "number",
+                                      item.line, item.column))
+            elif isinstance(item, LiteralNode):
+                matchers.append(Exact(item.value, item.text,
+                                      "null" if item.value is None else "boolean",
+                                      item.line, item.column))
+            else:
+                _fail("Match value must be String, number, true, false, or null", item,
+                      "value lists hold plain values or one matcher object each; "
+                      "remove the nested list")
+        if not matchers:
+            _fail("Empty arrays are not allowed", array,
+                  "list at least one value; to test presence use exists (eventbridge dialect)")
+        dotted = ".".join(path)
+        cond = Condition(dotted, tuple(dotted.split(".")), tuple(matchers),
+                         member.line, member.column)
+        for alt in self.alts:
+            alt.pop(dotted, None)  # last wins, and moves to its new place in text order
+            alt[dotted] = cond
+
+    # ------------------------------------------------------------------ matchers
+    def match_expression(self, obj: ObjectNode):
+        if not obj.members:
+            _fail("Match expression name not found", obj,
+                  'write a matcher such as {"numeric": [">=", 0]}')
+        first = obj.members[0]
+        name, value = first.key, first.value
+        if name == "numeric":
+            if not isinstance(value, ArrayNode):
+                _fail("Value of numeric must be an array.", value,
+                      'write {"numeric": [">=", 0, "<", 10]}')
+            matcher = self.numeric(value)
+            _only_one(obj, "Too many elements in numeric expression")
+            return matcher
+        if name in EVENTBRIDGE_OPERATORS and name != "$or":
+            if not self.eventbridge:
+                _fail_dialect(name, first)
+            return self.eventbridge_expression(obj, name, value)
+        hint = None
+        low = name.strip().lower()
+        if low in ("numeric", "prefix", "suffix", "exists", "cidr", "wildcard", "exactly",
+                   "anything-but", "equals-ignore-case") and low != name:
+            hint = f'operator names are lower case and exact: did you mean "{low}"?'
+        _fail(f"Unrecognized match type {name}", first, hint)
+
+    def numeric(self, arr: ArrayNode) -> Numeric:
+        items = arr.items
+        first = items[0] if items else None
+        if not isinstance(first, StringNode):
+            _fail(f"Invalid member in numeric match: {token_text(first) if first else ']'}",
+                  first or _end(arr), 'start with an operator: ["<", 10]')
+        op = first.value
+        val = items[1] if len(items) > 1 else None
+        if op == "=":
+            num = _numeric_operand(val, "Value of equals must be numeric", arr)
+            if len(items) > 2:
+                _too_many(items[2])
+            f = _compare(num)
+            return Numeric(f, True, f, True, arr.line, arr.column, ("=", num.text))
+        if op in (">=", ">"):
+            num = _numeric_operand(val, f"Value of {op} must be numeric", arr)
+            if len(items) == 2:
+                lo = _compare(num)
+                return Numeric(lo, op == ">=", None, False, arr.line, arr.column, (op, num.text))
+            nxt = items[2]
+            if not isinstance(nxt, StringNode):
+                _fail(f"Bad value in numeric range: {token_text(nxt)}", nxt)
+            op2 = nxt.value
+            if op2 not in ("<", "<="):
+                _fail(f"Bad numeric range operator: {op2}", nxt,
+                      "after a lower bound comes < or <=" + (
+                          "; did you mean <=?" if op2 == "=<" else ""))
+            top = _numeric_operand(items[3] if len(items) > 3 else None,
+                                   f"Value of {op2} must be numeric", arr)
+            if len(items) > 4:
+                _fail("Too many terms in numeric range expression", items[4],
+                      "a range has at most a lower and an upper bound")
+            lo, hi = _compare(num), _compare(top)
+            if not lo < hi:
+                _fail("Bottom must be less than top", num,
+                      "the lower bound comes first and must be below the upper bound")
+            return Numeric(lo, op == ">=", hi, op2 == "<=", arr.line, arr.column,
+                           (op, num.text, op2, top.text))
+        if op in ("<", "<="):
+            num = _numeric_operand(val, f"Value of {op} must be numeric", arr)
+            if len(items) > 2:
+                _too_many(items[2], "put the lower bound first: [\">\", low, \"<\", high]")
+            hi = _compare(num)
+            return Numeric(None, False, hi, op == "<=", arr.line, arr.column, (op, num.text))
+        _fail(f"Unrecognized numeric range operator: {op}", first, _HINTS.get(op.strip()))
+
+    def eventbridge_expression(self, obj: ObjectNode, name: str, value: Node):
+        pos = (value.line, value.column)
+        if name == "exactly":
+            if not isinstance(value, StringNode):
+                _fail("exact match pattern must be a string", value)
+            _only_one(obj)
+            return Exactly(value.value, *pos)
+        if name in ("prefix", "suffix"):
+            cls = Prefix if name == "prefix" else Suffix
+            if isinstance(value, ObjectNode):
+                what = "Prefix" if name == "prefix" else "Suffix"
+                if not value.members:
+                    _fail(f"{what} expression name not found", value)
+                inner = value.members[0]
+                if inner.key != "equals-ignore-case":
+                    _fail(f"Unsupported {name} pattern: {inner.key}", inner)
+                if not isinstance(inner.value, StringNode):
+                    _fail("equals-ignore-case match pattern must be a string", inner.value)
+                _only_one(value)
+                _only_one(obj)
+                text = inner.value.value
+                rx = re.compile(case_regex(text) if name == "prefix" else case_regex(text) + r"\Z",
+                                re.DOTALL)
+                return cls(text, True, *pos, regex=rx)
+            if not isinstance(value, StringNode):
+                _fail(f"{name} match pattern must be a string", value)
+            _only_one(obj)
+            return cls(value.value, False, *pos)
+        if name == "equals-ignore-case":
+            if not isinstance(value, StringNode):
+                _fail("equals-ignore-case match pattern must be a string", value)
+            _only_one(obj)
+            return EqualsIgnoreCase(value.value, *pos,
+                                    regex=re.compile(case_regex(value.value), re.DOTALL))
+        if name == "wildcard":
+            if not isinstance(value, StringNode):
+                _fail("wildcard match pattern must be a string", value)
+            rx = _wildcard_regex(value)
+            _only_one(obj)
+            return Wildcard(value.value, *pos, regex=rx)
+        if name == "exists":
+            if not isinstance(value, LiteralNode) or value.value is None:
+                _fail("exists match pattern must be either true or false.", value)
+            _only_one(obj)
+            return Exists(bool(value.value), *pos)
+        if name == "cidr":
+            if not isinstance(value, StringNode):
+                _fail("prefix match pattern must be a string", value)
+            try:
+                low, high = parse_cidr(value.value)
+            except IpError as e:
+                _fail(str(e), value)
+            _only_one(obj, "Too many elements in numeric expression")
+            return Cidr(value.value, low, high, *pos)
+        assert name == "anything-but"
+        if isinstance(value, ArrayNode):
+            m = _anything_but_list(value)
+            _only_one(obj, "Too many elements in numeric expression")
+            return m
+        if isinstance(value, ObjectNode):
+            m = _anything_but_special(value)
+            _only_one(obj)
+            return m
+        if isinstance(value, StringNode):
+            m = AnythingBut("values", strings=frozenset([value.value]), line=pos[0],
+                            column=pos[1])
+        elif isinstance(value, NumberNode):
+            m = AnythingBut("values", numbers=frozenset([_compare(value)]), line=pos[0],
+                            column=pos[1])
+        else:
+            _fail("Value of anything-but must be an array or single string/number value.",
+                  value)
+        _only_one(obj, "Too many elements in numeric expression")
+        return m
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _fail_dialect(name: str, at) -> None:
+    _fail(f"{name} is not part of the rum dialect of EventPattern", at,
+          f'"{name}" is an EventBridge operator that RUM does not document; '
+          f'compile with dialect="eventbridge" to accept it')
+
+
+def _source(node) -> str:
+    if isinstance(node, StringNode):
+        return node.raw
+    return token_text(node)
+
+
+def _end(arr: ArrayNode):
+    class _P:
+        line, column = arr.end_line, max(arr.end_column - 1, 1)
+    return _P
+
+
+def _only_one(obj: ObjectNode, message: str = "Only one key allowed in match expression"):
+    if len(obj.members) > 1:
+        _fail(message, obj.members[1], "a matcher object has exactly one key")
+
+
+def _too_many(node, hint: str | None = None):
+    _fail("Too many elements in numeric expression", node, hint)
+
+
+def _numeric_operand(node, message: str, arr: ArrayNode) -> NumberNode:
+    if not isinstance(node, NumberNode):
+        hint = None
+        if isinstance(node, StringNode):
+            hint = f"write the number without quotes: {node.value}"
+        _fail(message, node if node is not None else _end(arr), hint)
+    return node
+
+
+def _compare(num: NumberNode) -> float:
+    f = comparable(num.text)
+    if f is None:
+        _fail(f"Cannot compare number : {num.text}", num,
+              "use a number that a double holds exactly (at most 15-17 significant digits, "
+              "within +-1.7976931348623157e308)")
+    return f
+
+
+def _exact_string(node: StringNode) -> Exact:
+    s = node.value
+    return Exact(s, node.raw, "string", node.line, node.column, ip=parse_exact_ip(s))
+
+
+def _wildcard_regex(node: StringNode):
+    text = node.value
+    out = []
+    escaped = False
+    last_star = False
+    for i, ch in enumerate(text):
+        if escaped:
+            if ch not in "*\\":
+                _fail(f"Invalid escape character at pos {i}", node,
+                      "in a wildcard only \\* and \\\\ are escapes")
+            out.append(re.escape(ch))
+            escaped = False
+            last_star = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "*":
+            if last_star:
+                _fail(f"Consecutive wildcard characters at pos {i}", node,
+                      "one * already matches any run of characters")
+            out.append(".*")
+            last_star = True
+        else:
+            out.append(re.escape(ch))
+            last_star = False
+    if escaped:
+        _fail(f"Invalid escape character at pos {len(text)}", node,
+              "a wildcard cannot end with a lone backslash; write \\\\ for one")
+    if out.count(".*") > MAX_WILDCARDS:
+        _fail(_TOO_COMPLEX, node, f"use at most {MAX_WILDCARDS} * in one wildcard")
+    return re.compile("".join(out), re.DOTALL)
+
+
+# AWS refuses wildcard patterns that its complexity evaluator rates too costly; the
+# reference library does not.  We apply the observable rule: more than five * in one value.
+MAX_WILDCARDS = 5
+_TOO_COMPLEX = ("Rule is too complex - try using fewer wildcard characters or fewer "
+                "repeating character sequences after a wildcard character")
+
+
+def _anything_but_list(arr: ArrayNode) -> AnythingBut:
+    strings, numbers = set(), set()
+    for item in arr.items:
+        if isinstance(item, StringNode):
+            strings.add(item.value)
+        elif isinstance(item, NumberNode):
+            numbers.add(_compare(item))
+        else:
+            _fail("Inside anything but list, start|null|boolean is not supported.", item)
+    if bool(strings) == bool(numbers):
+        _fail("Inside anything but list, either all values are number or string, "
+              "mixed type is not supported", arr)
+    return AnythingBut("values", strings=frozenset(strings), numbers=frozenset(numbers),
+                       line=arr.line, column=arr.column)
+
+
+def _anything_but_special(obj: ObjectNode) -> AnythingBut:
+    if not obj.members:
+        _fail("Anything-But expression name not found", obj)
+    inner = obj.members[0]
+    op, value = inner.key, inner.value
+    if op not in ("prefix", "suffix", "equals-ignore-case", "wildcard"):
+        _fail(f"Unsupported anything-but pattern: {op}", inner)
+    values: list[StringNode]
+    wrong_type = {"prefix": "prefix/suffix match pattern must be a string",
+                  "suffix": "prefix/suffix match pattern must be a string",
+                  "wildcard": "wildcard match pattern must be a string"}.get(
+        op, "Value of anything-but must be an array or single string/number value.")
+    if isinstance(value, ObjectNode):
+        _fail("Value of anything-but must be an array or single string/number value.", value)
+    if isinstance(value, ArrayNode):
+        values = []
+        for item in value.items:
+            if not isinstance(item, StringNode):
+                if op == "equals-ignore-case":
+                    _fail("Inside anything-but/equals-ignore-case list, "
+                          "number|start|null|boolean is not supported.", item)
+                _fail(wrong_type, item)
+            values.append(item)
+    elif isinstance(value, StringNode):
+        values = [value]
+    elif op == "equals-ignore-case" and isinstance(value, NumberNode):
+        _fail("Inside anything-but/equals-ignore-case list, number|start|null|boolean is not "
+              "supported.", value)
+    else:
+        _fail(wrong_type, value)
+    texts = [v.value for v in values]
+    if op in ("prefix", "suffix") and any(t == "" for t in texts):
+        _fail("Null prefix/suffix not allowed", value)
+    regexes: tuple = ()
+    if op == "equals-ignore-case":
+        regexes = tuple(re.compile(case_regex(t), re.DOTALL) for t in texts)
+    elif op == "wildcard":
+        regexes = tuple(_wildcard_regex(v) for v in values)
+    _only_one(obj, "Too many elements in numeric expression")
+    return AnythingBut(op, strings=frozenset(texts), line=value.line, column=value.column,
+                       regexes=regexes)

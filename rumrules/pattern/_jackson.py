@@ -1,0 +1,267 @@
+"""AWS's wording for JSON syntax errors (the Jackson parser's first-error message).
+
+This runs only after the Lark parser has refused a text, to find the message AWS returns for
+the same text.  It is a small streaming scanner with Jackson's rules and texts; it never
+recurses (containers are a stack) and stops at the first error.  It returns the message and
+the character offset of the offending character.
+"""
+
+from __future__ import annotations
+
+__all__ = ["jackson_error"]
+
+_VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+_WS = " \t\n\r"
+_ESCAPES = '"\\/bfnrt'
+
+
+def _char_desc(ch: str) -> str:
+    code = ord(ch)
+    if code < 32 or 0x7F <= code <= 0x9F:
+        return f"(CTRL-CHAR, code {code})"
+    if code > 0xFFFF:  # Java sees the high surrogate first
+        hi = 0xD800 + ((code - 0x10000) >> 10)
+        return f"'{chr(hi)}' (code {hi} / 0x{hi:x})"
+    if code > 255:
+        return f"'{ch}' (code {code} / 0x{code:x})"
+    return f"'{ch}' (code {code})"
+
+
+def _source(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    shown = text if len(text) <= 500 else text[:500] + f'"[truncated {len(text) - 500} chars]'
+    if len(text) <= 500:
+        shown = shown + '"'
+    return f'[Source: (String)"{shown}; line: {line}, column: {col}]'
+
+
+class _Err(Exception):
+    def __init__(self, message: str, offset: int):
+        self.message, self.offset = message, offset
+
+
+def jackson_error(text: str) -> tuple[str, int] | None:
+    """(message, offset) of the first error Jackson reports in ``text``, or ``None`` when
+    Jackson would read one complete value (what follows it is not looked at)."""
+    try:
+        _scan(text)
+    except _Err as e:
+        return e.message, e.offset
+    return None
+
+
+def _is_ident_start(ch: str) -> bool:
+    return ch.isalpha() or ch in "_$" or ch.isidentifier()
+
+
+def _is_ident_part(ch: str) -> bool:
+    return ch.isalnum() or ch in "_$" or ("a" + ch).isidentifier()
+
+
+def _scan(text: str) -> None:
+    n = len(text)
+    i = 0
+    stack: list[tuple[str, int]] = []   # (bracket, offset)
+    state = "root"  # root | value | first_item | first_key | key | colon | after
+
+    def skip(i: int) -> int:
+        while i < n:
+            c = text[i]
+            if c in _WS:
+                i += 1
+                continue
+            if c == "/":
+                raise _Err("Unexpected character ('/' (code 47)): maybe a (non-standard) "
+                           "comment? (not recognized as one since Feature 'ALLOW_COMMENTS' "
+                           "not enabled for parser)", i)
+            if ord(c) < 32:
+                raise _Err(f"Illegal character ({_char_desc(c)}): only regular white space "
+                           "(\\r, \\n, \\t) is allowed between tokens", i)
+            break
+        return i
+
+    while True:
+        i = skip(i)
+        if i >= n:
+            if state == "root":
+                return  # no token at all: the compiler says "Filter is not an object"
+            top, at = stack[-1]
+            kind = "Array" if top == "[" else "Object"
+            if state in ("first_item", "first_key") or (state == "after"):
+                raise _Err(f"Unexpected end-of-input: expected close marker for {kind} "
+                           f"(start marker at {_source(text, at)})", n)
+            raise _Err(f"Unexpected end-of-input within/between {kind} entries", n)
+        c = text[i]
+        if state in ("root", "value", "first_item"):
+            if state == "first_item" and c == "]":
+                stack.pop()
+                i += 1
+                state = "after" if stack else "done"
+            elif state == "root" and c in "]}":
+                kind = "Array" if c == "]" else "Object"
+                raise _Err(f"Unexpected close marker '{c}': no open {kind} to close", i)
+            elif c == "{":
+                stack.append(("{", i))
+                i += 1
+                state = "first_key"
+                continue
+            elif c == "[":
+                stack.append(("[", i))
+                i += 1
+                state = "first_item"
+                continue
+            else:
+                i = _value(text, i)
+                state = "after" if stack else "done"
+            if state == "done":
+                return
+            continue
+        if state in ("first_key", "key"):
+            if c == "}" and state == "first_key":
+                stack.pop()
+                i += 1
+                if not stack:
+                    return
+                state = "after"
+                continue
+            if c != '"':
+                raise _Err(f"Unexpected character ({_char_desc(c)}): was expecting "
+                           "double-quote to start field name", i)
+            i = _string(text, i, key=True)
+            state = "colon"
+            continue
+        if state == "colon":
+            if c != ":":
+                raise _Err(f"Unexpected character ({_char_desc(c)}): was expecting a colon "
+                           "to separate field name and value", i)
+            i += 1
+            state = "value"
+            continue
+        # after a value inside a container
+        top, at = stack[-1]
+        kind = "Array" if top == "[" else "Object"
+        close = "]" if top == "[" else "}"
+        if c == ",":
+            i += 1
+            state = "value" if top == "[" else "key"
+        elif c == close:
+            stack.pop()
+            i += 1
+            if not stack:
+                return
+        elif c in "]}":
+            raise _Err(f"Unexpected close marker '{c}': expected '{close}' (for {kind} starting "
+                       f"at {_source(text, at)})", i)
+        else:
+            raise _Err(f"Unexpected character ({_char_desc(c)}): was expecting comma to "
+                       f"separate {kind} entries", i)
+
+
+def _value(text: str, i: int) -> int:
+    c = text[i]
+    if c == '"':
+        return _string(text, i, key=False)
+    if c == "-" or c.isdigit() and c.isascii():
+        return _number(text, i)
+    for word in ("true", "false", "null"):
+        if text.startswith(word, i):
+            return i + len(word)
+    if text.startswith("NaN", i) or text.startswith("Infinity", i):
+        word = "NaN" if c == "N" else "Infinity"
+        raise _Err(f"Non-standard token '{word}': enable "
+                   "`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", i)
+    if c == "+":
+        if text.startswith("+Infinity", i):
+            raise _Err("Non-standard token '+Infinity': enable "
+                       "`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", i)
+        raise _Err("Unexpected character ('+' (code 43)) in numeric value: JSON spec does not "
+                   "allow numbers to have plus signs: enable "
+                   "`JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow", i)
+    if c == "/":
+        raise _Err("Unexpected character ('/' (code 47)): maybe a (non-standard) comment? "
+                   "(not recognized as one since Feature 'ALLOW_COMMENTS' not enabled for "
+                   "parser)", i)
+    if c == "#":
+        raise _Err("Unexpected character ('#' (code 35)): maybe a (non-standard) comment? "
+                   "(not recognized as one since Feature 'ALLOW_YAML_COMMENTS' not enabled "
+                   "for parser)", i)
+    if _is_ident_start(c) and ord(c) <= 0xFFFF and c != "\ufeff":
+        j = i
+        while j < len(text) and _is_ident_part(text[j]):
+            j += 1
+        raise _Err(f"Unrecognized token '{text[i:j]}': was expecting {_VALUES}", i)
+    raise _Err(f"Unexpected character ({_char_desc(c)}): expected a valid value {_VALUES}", i)
+
+
+def _string(text: str, i: int, key: bool) -> int:
+    n = len(text)
+    j = i + 1
+    while j < n:
+        c = text[j]
+        if c == '"':
+            return j + 1
+        if c == "\\":
+            if j + 1 >= n:
+                break
+            e = text[j + 1]
+            if e == "u":
+                for k in range(j + 2, j + 6):
+                    if k >= n:
+                        raise _Err("Unexpected end-of-input in character escape sequence", n)
+                    if text[k] not in "0123456789abcdefABCDEF":
+                        raise _Err(f"Unexpected character ({_char_desc(text[k])}): expected a "
+                                   "hex-digit for character escape sequence", k)
+                j += 6
+                continue
+            if e not in _ESCAPES:
+                raise _Err(f"Unrecognized character escape {_char_desc(e)}", j + 1)
+            j += 2
+            continue
+        if ord(c) < 32:
+            raise _Err(f"Illegal unquoted character ({_char_desc(c)}): has to be escaped using "
+                       "backslash to be included in " + ("name" if key else "string value"), j)
+        j += 1
+    if key:
+        raise _Err("Unexpected end-of-input in field name", n)
+    raise _Err("Unexpected end-of-input: was expecting closing quote for a string value", n)
+
+
+def _number(text: str, i: int) -> int:
+    n = len(text)
+    j = i
+    if text[j] == "-":
+        j += 1
+        if text.startswith("Infinity", j):
+            raise _Err("Non-standard token '-Infinity': enable "
+                       "`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", i)
+        if j >= n:
+            raise _Err("Unexpected end-of-input in numeric value", n)
+        if not ("0" <= text[j] <= "9"):
+            raise _Err(f"Unexpected character ({_char_desc(text[j])}) in numeric value: "
+                       "expected digit (0-9) to follow minus sign, for valid numeric value", j)
+    if text[j] == "0" and j + 1 < n and "0" <= text[j + 1] <= "9":
+        raise _Err("Invalid numeric value: Leading zeroes not allowed", j)
+    while j < n and "0" <= text[j] <= "9":
+        j += 1
+    if j < n and text[j] == ".":
+        j += 1
+        if j >= n:
+            raise _Err("Unexpected end-of-input in numeric value", n)
+        if not ("0" <= text[j] <= "9"):
+            raise _Err(f"Unexpected character ({_char_desc(text[j])}) in numeric value: "
+                       "Decimal point not followed by a digit", j)
+        while j < n and "0" <= text[j] <= "9":
+            j += 1
+    if j < n and text[j] in "eE":
+        j += 1
+        if j < n and text[j] in "+-":
+            j += 1
+        if j >= n:
+            raise _Err("Unexpected end-of-input in numeric value", n)
+        if not ("0" <= text[j] <= "9"):
+            raise _Err(f"Unexpected character ({_char_desc(text[j])}) in numeric value: "
+                       "Exponent indicator not followed by a digit", j)
+        while j < n and "0" <= text[j] <= "9":
+            j += 1
+    return j

@@ -1,0 +1,347 @@
+"""Value matchers: what one item of a pattern's value list tests on one event value.
+
+Each matcher is a small frozen object with a ``kind`` (the operator's name), the position
+of its text, and ``test(value)`` for a *present* leaf value (a string, a comparable number
+as ``float``, a :class:`NumberText`, ``True``/``False`` or ``None``).  Missing fields are
+not tested: only ``exists: false`` accepts them (see :class:`Leaf`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._ip import parse_ip
+from ._numbers import NumberText, event_number, format_number
+
+__all__ = ["Exact", "Numeric", "Prefix", "Suffix", "EqualsIgnoreCase", "AnythingBut",
+           "Exists", "Cidr", "Wildcard", "Exactly", "Leaf", "RUM_KINDS", "case_regex"]
+
+RUM_KINDS = frozenset({"exact", "numeric"})
+
+
+@dataclass(frozen=True, slots=True)
+class Exact:
+    """An exact value: a string, a number (``value`` a float, ``text`` its spelling; a
+    number that is not comparable has ``value`` None and matches only its own spelling),
+    ``true``, ``false`` or ``null``.  ``ip`` is set when the string is an IP address."""
+
+    value: Any
+    text: str
+    type: str  # "string" | "number" | "boolean" | "null"
+    line: int = 0
+    column: int = 0
+    ip: str | None = None
+    kind = "exact"
+
+    def test(self, v: Any) -> bool:
+        t = self.type
+        if t == "string":
+            if type(v) is not str:
+                return False
+            if v == self.value:
+                return True
+            return self.ip is not None and _event_ip(v) == self.ip
+        if t == "number":
+            if self.value is None:  # not comparable: only the same spelling matches
+                tv = type(v)
+                return (tv is NumberText and v.text == self.text) or (
+                    tv is int and str(v) == self.text)
+            n = event_number(v)
+            return n is not None and n == self.value
+        if t == "boolean":
+            return type(v) is bool and v is self.value
+        return v is None
+
+    def describe(self) -> str:
+        return self.text if self.type != "string" else _json(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Numeric:
+    """``{"numeric": [...]}``: a range of doubles; ``=`` is a range of one point."""
+
+    lower: float | None
+    lower_inclusive: bool
+    upper: float | None
+    upper_inclusive: bool
+    line: int = 0
+    column: int = 0
+    operands: tuple = ()
+    kind = "numeric"
+
+    def test(self, v: Any) -> bool:
+        n = event_number(v)
+        if n is None:
+            return False
+        lo, hi = self.lower, self.upper
+        if lo is not None and (n < lo or (n == lo and not self.lower_inclusive)):
+            return False
+        if hi is not None and (n > hi or (n == hi and not self.upper_inclusive)):
+            return False
+        return True
+
+    def describe(self) -> str:
+        if self.lower is not None and self.lower == self.upper:
+            return f"= {format_number(self.lower)}"
+        parts = []
+        if self.lower is not None:
+            parts.append(f"{'>=' if self.lower_inclusive else '>'} {format_number(self.lower)}")
+        if self.upper is not None:
+            parts.append(f"{'<=' if self.upper_inclusive else '<'} {format_number(self.upper)}")
+        return " and ".join(parts)
+
+
+def _event_ip(v: Any) -> str | None:
+    """The hex address of an event value: strings, and numbers by their text."""
+    if type(v) is str:
+        return parse_ip(v)
+    if type(v) is int and v >= 0:
+        return parse_ip(str(v))
+    if type(v) is NumberText:
+        return parse_ip(v.text)
+    return None
+
+
+def case_regex(text: str) -> str:
+    """A regex for equals-ignore-case as the reference builds it: each UTF-16 unit of
+    ``text`` is replaced by its lower or its upper case form (Java's full mapping: ``ß`` is
+    ``ß`` or ``SS``; a titlecase ``ǅ`` is ``ǆ`` or ``Ǆ``, not itself), and each half of a
+    surrogate pair becomes ``?`` (a lone surrogate encodes to ``?`` in UTF-8 in Java)."""
+    out = []
+    for ch in text:
+        if ord(ch) > 0xFFFF:
+            out.append(r"\?\?")
+            continue
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            out.append(r"\?")
+            continue
+        alts = sorted({ch.lower(), ch.upper()}, key=len, reverse=True)
+        out.append("(?:" + "|".join(re.escape(a) for a in alts) + ")" if len(alts) > 1
+                   else re.escape(alts[0]))
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """``{"prefix": "ab"}`` (strings only; ``ignore_case`` for the equals-ignore-case form)."""
+
+    value: str
+    ignore_case: bool = False
+    line: int = 0
+    column: int = 0
+    regex: Any = field(default=None, compare=False)
+    kind = "prefix"
+
+    def test(self, v: Any) -> bool:
+        if type(v) is not str:
+            return False
+        if self.ignore_case:
+            return self.regex.match(v) is not None
+        return v.startswith(self.value)
+
+    def describe(self) -> str:
+        return f"prefix {_json(self.value)}" + (" (ignoring case)" if self.ignore_case else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Suffix:
+    """``{"suffix": ".png"}`` (strings only; ``ignore_case`` for the equals-ignore-case form)."""
+
+    value: str
+    ignore_case: bool = False
+    line: int = 0
+    column: int = 0
+    regex: Any = field(default=None, compare=False)
+    kind = "suffix"
+
+    def test(self, v: Any) -> bool:
+        if type(v) is not str:
+            return False
+        if self.ignore_case:
+            return self.regex.search(v) is not None
+        return v.endswith(self.value)
+
+    def describe(self) -> str:
+        return f"suffix {_json(self.value)}" + (" (ignoring case)" if self.ignore_case else "")
+
+
+@dataclass(frozen=True, slots=True)
+class EqualsIgnoreCase:
+    """``{"equals-ignore-case": "abc"}`` (strings only)."""
+
+    value: str
+    line: int = 0
+    column: int = 0
+    regex: Any = field(default=None, compare=False)
+    kind = "equals-ignore-case"
+
+    def test(self, v: Any) -> bool:
+        return type(v) is str and self.regex.fullmatch(v) is not None
+
+    def describe(self) -> str:
+        return f"equal to {_json(self.value)} ignoring case"
+
+
+@dataclass(frozen=True, slots=True)
+class Exactly:
+    """``{"exactly": "x"}``: the string itself (no IP-address reading)."""
+
+    value: str
+    line: int = 0
+    column: int = 0
+    kind = "exactly"
+
+    def test(self, v: Any) -> bool:
+        return type(v) is str and v == self.value
+
+    def describe(self) -> str:
+        return f"exactly {_json(self.value)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Wildcard:
+    """``{"wildcard": "a*c"}``: ``*`` is any run of characters, ``\\*`` and ``\\\\`` escape."""
+
+    value: str
+    line: int = 0
+    column: int = 0
+    regex: Any = field(default=None, compare=False)
+    kind = "wildcard"
+
+    def test(self, v: Any) -> bool:
+        return type(v) is str and self.regex.fullmatch(v) is not None
+
+    def describe(self) -> str:
+        return f"wildcard {_json(self.value)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cidr:
+    """``{"cidr": "10.0.0.0/24"}``: strings that are addresses inside the block."""
+
+    value: str
+    low: str
+    high: str
+    line: int = 0
+    column: int = 0
+    kind = "cidr"
+
+    def test(self, v: Any) -> bool:
+        ip = _event_ip(v)
+        return ip is not None and self.low <= ip <= self.high
+
+    def describe(self) -> str:
+        return f"an address in {self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class AnythingBut:
+    """``{"anything-but": ...}``: any present value except the listed ones.
+
+    ``mode`` is ``values`` (``strings`` or ``numbers``), ``prefix``, ``suffix``,
+    ``equals-ignore-case`` or ``wildcard``.  Values of the other type always pass.
+    """
+
+    mode: str
+    strings: frozenset = frozenset()
+    numbers: frozenset = frozenset()
+    line: int = 0
+    column: int = 0
+    regexes: tuple = field(default=(), compare=False)
+    kind = "anything-but"
+
+    def test(self, v: Any) -> bool:
+        mode = self.mode
+        if mode == "values":
+            if type(v) is str:
+                return v not in self.strings
+            n = event_number(v)
+            if n is not None:
+                return n not in self.numbers
+            return True
+        if type(v) is not str:
+            return True
+        if mode == "prefix":
+            return not any(v.startswith(s) for s in self.strings)
+        if mode == "suffix":
+            return not any(v.endswith(s) for s in self.strings)
+        # equals-ignore-case and wildcard
+        return not any(r.fullmatch(v) for r in self.regexes)
+
+    def describe(self) -> str:
+        items = sorted(_json(s) for s in self.strings) + sorted(
+            format_number(n) for n in self.numbers)
+        what = {"values": "", "prefix": "prefix ", "suffix": "suffix ",
+                "equals-ignore-case": "ignoring case ", "wildcard": "wildcard "}[self.mode]
+        return f"anything but {what}{', '.join(items)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Exists:
+    """``{"exists": true|false}``: the field holds a value (leaf-only; ``null`` counts)."""
+
+    value: bool
+    line: int = 0
+    column: int = 0
+    kind = "exists"
+
+    def test(self, v: Any) -> bool:  # a present leaf value
+        return self.value
+
+    def describe(self) -> str:
+        return "present" if self.value else "absent"
+
+
+def _json(s: str) -> str:
+    import json
+
+    return json.dumps(s, ensure_ascii=False)
+
+
+class Leaf:
+    """All matchers of one field (OR), with fast paths for exact strings and numbers."""
+
+    __slots__ = ("matchers", "strings", "numbers", "others", "absent_ok", "has_exists")
+
+    def __init__(self, matchers: tuple) -> None:
+        self.matchers = matchers
+        strings = set()
+        numbers = set()
+        others = []
+        absent_ok = False
+        has_exists = False
+        for m in matchers:
+            if m.kind == "exact" and m.type == "string" and m.ip is None:
+                strings.add(m.value)
+            elif m.kind == "exact" and m.type == "number" and m.value is not None:
+                numbers.add(m.value)
+            elif m.kind == "exists":
+                has_exists = True
+                if not m.value:
+                    absent_ok = True
+                else:
+                    others.append(m)
+            else:
+                others.append(m)
+        self.strings = frozenset(strings)
+        self.numbers = frozenset(numbers)
+        self.others = tuple(others)
+        self.absent_ok = absent_ok
+        self.has_exists = has_exists
+
+    def test(self, v: Any) -> bool:
+        """Does the present leaf value ``v`` satisfy any matcher?"""
+        t = type(v)
+        if t is str:
+            if v in self.strings:
+                return True
+        elif (t is float or t is int) and self.numbers:
+            n = event_number(v)
+            if n is not None and n in self.numbers:
+                return True
+        for m in self.others:
+            if m.test(v):
+                return True
+        return False

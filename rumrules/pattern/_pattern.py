@@ -1,0 +1,147 @@
+"""EventPattern, compile_pattern and the bounded cache of compiled patterns."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ..errors import PatternError, RumRulesError
+from ._ast import ObjectNode
+from ._compile import DIALECTS, Condition, compile_ast
+from ._events import load_event
+from ._explain import Explanation, explain_alternatives
+from ._match import build_trie, ensure_recursion, match_alternative
+from ._parse import MAX_PATTERN_LENGTH, parse_json
+
+__all__ = ["EventPattern", "compile_pattern", "purge", "MAX_CACHE"]
+
+MAX_CACHE = 1024
+_cache: dict[tuple[Any, str], "EventPattern"] = {}
+_cache_lock = threading.Lock()
+
+
+class EventPattern:
+    """A compiled EventPattern: compile once with :func:`compile_pattern`, then match.
+
+    ``text`` and ``dialect`` are what it was compiled from; ``ast`` is the syntax tree with
+    positions; ``conditions`` the fields it tests (duplicates merged, text order, all
+    ``$or`` branches); ``alternatives`` one tuple of conditions per ``$or`` expansion.
+    Instances are immutable, hashable, thread-safe and picklable.
+    """
+
+    __slots__ = ("text", "dialect", "ast", "alternatives", "conditions", "_tries",
+                 "uses_eventbridge_operators", "__weakref__")
+
+    def __init__(self, text: str, dialect: str, ast: ObjectNode,
+                 alternatives: tuple[tuple[Condition, ...], ...]) -> None:
+        self.text = text
+        self.dialect = dialect
+        self.ast = ast
+        self.alternatives = alternatives
+        seen: dict[tuple, Condition] = {}
+        for alt in alternatives:
+            for c in alt:
+                seen.setdefault((c.path, c.line, c.column), c)
+        self.conditions: tuple[Condition, ...] = tuple(
+            sorted(seen.values(), key=lambda c: (c.line, c.column)))
+        self.uses_eventbridge_operators = len(alternatives) > 1 or any(
+            m.kind not in ("exact", "numeric") for c in self.conditions for m in c.matchers)
+        self._tries = tuple(build_trie(alt) for alt in alternatives)
+        ensure_recursion(max(t.depth for t in self._tries))
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The dotted paths the pattern tests, sorted."""
+        return tuple(sorted({c.path for c in self.conditions}))
+
+    def matches(self, event: Any) -> bool:
+        """Does ``event`` (a dict, or JSON text as str or bytes) match?
+
+        Raise :class:`RumRulesError` when the event is not a JSON object.
+        """
+        doc = load_event(event)
+        for trie in self._tries:
+            if match_alternative(trie, doc):
+                return True
+        return False
+
+    def explain(self, event: Any) -> Explanation:
+        """Why ``event`` matches or not, condition by condition (``str()`` reads well,
+        ``to_dict()`` is data)."""
+        doc = load_event(event)
+        verdicts = [match_alternative(t, doc) for t in self._tries]
+        return explain_alternatives(doc, self.alternatives, verdicts)
+
+    def __reduce__(self):
+        return (compile_pattern, (self.text, self.dialect))
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, EventPattern) and other.text == self.text
+                and other.dialect == self.dialect)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.dialect))
+
+    def __repr__(self) -> str:
+        short = self.text if len(self.text) <= 60 else self.text[:57] + "..."
+        return f"EventPattern({short!r}, dialect={self.dialect!r})"
+
+
+def _as_text(text: Any) -> str:
+    if isinstance(text, str):
+        return text
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            return bytes(text).decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise PatternError(f"the pattern is not UTF-8 text: {e.reason}", line=1,
+                               column=1) from None
+    raise PatternError(f"an EventPattern is JSON text, not {type(text).__name__}",
+                       hint="pass the pattern as a str (json.dumps a dict first)")
+
+
+def compile_pattern(text: str | bytes, dialect: str = "rum") -> EventPattern:
+    """Compile EventPattern ``text`` into an :class:`EventPattern`.
+
+    ``dialect`` is ``"rum"`` (what RUM documents: exact values and ``numeric``) or
+    ``"eventbridge"`` (the whole EventBridge language).  Raise :class:`PatternError` with
+    AWS's reason, a line and a column when the pattern is not valid.  Compiled patterns are
+    cached by (text, dialect): compiling the same text again returns the same object.
+    """
+    if dialect not in DIALECTS:
+        raise RumRulesError(f"unknown dialect {dialect!r}: use 'rum' or 'eventbridge'")
+    key = (text, dialect)
+    try:
+        hit = _cache.get(key)
+    except TypeError:  # unhashable input: refused below
+        hit = None
+    if hit is not None:
+        return hit
+    source = _as_text(text)
+    if len(source) > MAX_PATTERN_LENGTH:
+        raise PatternError(
+            f"EventPattern is {len(source)} characters long; the limit is {MAX_PATTERN_LENGTH}",
+            line=1, column=MAX_PATTERN_LENGTH + 1,
+            hint="split the definition or drop conditions")
+    ast = parse_json(source)
+    ensure_recursion(_depth(source))
+    alternatives = compile_ast(ast, dialect)
+    pattern = EventPattern(source, dialect, ast, alternatives)
+    with _cache_lock:
+        if len(_cache) >= MAX_CACHE:
+            try:
+                del _cache[next(iter(_cache))]
+            except (StopIteration, KeyError, RuntimeError):
+                _cache.clear()
+        _cache[key] = pattern
+    return pattern
+
+
+def _depth(text: str) -> int:
+    return text.count("{") + text.count("[")
+
+
+def purge() -> None:
+    """Empty the cache of compiled patterns."""
+    with _cache_lock:
+        _cache.clear()
