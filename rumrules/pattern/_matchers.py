@@ -9,6 +9,7 @@ not tested: only ``exists: false`` accepts them (see :class:`Leaf`).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,8 @@ class Exact:
         if t == "number":
             if self.value is None:  # not comparable: only the same spelling matches
                 tv = type(v)
+                if tv is Decimal:
+                    return v == Decimal(self.text)
                 return (tv is NumberText and v.text == self.text) or (
                     tv is int and str(v) == self.text)
             n = event_number(v)
@@ -337,7 +340,7 @@ class Leaf:
         if t is str:
             if v in self.strings:
                 return True
-        elif (t is float or t is int) and self.numbers:
+        elif (t is float or t is int or t is Decimal) and self.numbers:
             n = event_number(v)
             if n is not None and n in self.numbers:
                 return True

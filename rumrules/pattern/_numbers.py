@@ -85,9 +85,14 @@ def event_number(value) -> float | None:
     """The double of an event value when it is a comparable JSON number, else ``None``.
 
     Booleans are not numbers; integers beyond 2^53 count only when a double holds them
-    exactly; NaN and infinities never compare.
+    exactly; NaN and infinities never compare.  ``decimal.Decimal`` values (from
+    ``json.loads(..., parse_float=Decimal)``) count when they survive the round trip.
     """
     t = type(value)
+    if t is Decimal:
+        if not value.is_finite():
+            return None
+        return comparable(str(value))
     if t is float:
         if value != value or value == _INF or value == -_INF:
             return None

@@ -1,0 +1,120 @@
+"""Conformance: the public corpus (reference answers) and AWS's own verdicts.
+
+Every case of ``eventpattern-public.jsonl`` is one test named by its id.  On top of the
+reference's answers we apply the two decisions of SPEC §5: text that ``json.loads`` rejects
+is invalid (and needs only a PatternError with a position), and events with duplicate keys
+are left out of match checks (``json.loads`` keeps the last value, the reference saw both).
+Events are checked as text and as a dict (``json.loads`` with ``parse_float=Decimal`` so no
+number is rounded on the way).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from rumrules import PatternError, RumRulesError, compile_pattern
+from tests.conftest import SHARED
+from tests.pattern.corpus import eventpattern_cases, has_duplicate_keys, json_loads_accepts
+
+CASES = eventpattern_cases()
+
+
+def test_corpus_is_complete():
+    assert len(CASES) == 12324
+    assert {c["dialect"] for c in CASES} == {"rum", "eventbridge"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_eventpattern_case(case):
+    text, dialect = case["pattern"], case["dialect"]
+    strict_json = json_loads_accepts(text)
+    try:
+        pattern = compile_pattern(text, dialect=dialect)
+        error = None
+    except PatternError as e:
+        pattern, error = None, e
+    if not strict_json:
+        assert error is not None, "json.loads rejects this text, so must we (SPEC §5)"
+        assert error.line >= 1 and error.column >= 1
+        return
+    assert (pattern is not None) == case["valid"], (case["error"], error)
+    if error is not None:
+        assert error.message == case["error"]
+        assert error.line >= 1 and error.column >= 1
+        return
+    event = case["event"]
+    if case.get("event_error") or not json_loads_accepts(event):
+        with pytest.raises(RumRulesError):
+            pattern.matches(event)
+        return
+    if has_duplicate_keys(event):
+        return  # SPEC §5: json.loads keeps the last value; the reference saw both
+    assert pattern.matches(event) is case["match"]
+    as_dict = json.loads(event, parse_float=Decimal)
+    assert pattern.matches(as_dict) is case["match"]
+    assert bool(pattern.explain(event)) is case["match"]
+
+
+def _aws_cases():
+    path = SHARED / "corpus" / "aws-verified.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+AWS = _aws_cases()
+
+
+def _aws_reason(text: str) -> str:
+    return text.replace("Event pattern is not valid. Reason: ", "").split("\n at [Source:")[0]
+
+
+@pytest.mark.skipif(not AWS, reason="../shared/corpus/aws-verified.jsonl (third-party data) "
+                    "is not beside this checkout; CI always has it")
+@pytest.mark.parametrize("case", AWS, ids=[c["id"] for c in AWS])
+def test_aws_verified(case):
+    try:
+        pattern = compile_pattern(case["pattern"], dialect="eventbridge")
+    except PatternError as e:
+        assert case["aws_verdict"] == "invalid"
+        assert e.message == _aws_reason(case["aws_error"])
+        return
+    verdict = "match" if pattern.matches(case["event"]) else "no_match"
+    assert verdict == case["aws_verdict"]
+
+
+def test_aws_verified_is_present_in_ci():
+    import os
+
+    if os.environ.get("CI"):
+        assert len(AWS) == 161, "CI must run the AWS-verified corpus"
+
+
+def _uses_only_rum(text: str) -> bool:
+    try:
+        compile_pattern(text, dialect="rum")
+    except PatternError as e:
+        return "rum dialect" not in e.message
+    return True
+
+
+@pytest.mark.skipif(not AWS, reason="aws-verified.jsonl is absent")
+def test_aws_verified_rum_subset_in_rum_dialect():
+    """Every AWS-verified case that uses only the rum dialect gets AWS's verdict there too."""
+    checked = 0
+    for case in AWS:
+        if not _uses_only_rum(case["pattern"]):
+            continue
+        checked += 1
+        try:
+            p = compile_pattern(case["pattern"], dialect="rum")
+        except PatternError as e:
+            assert case["aws_verdict"] == "invalid", case["id"]
+            assert e.message == _aws_reason(case["aws_error"]), case["id"]
+            continue
+        assert ("match" if p.matches(case["event"]) else "no_match") == case["aws_verdict"], \
+            case["id"]
+    assert checked == 37  # the AWS-verified cases that use only exact values and numeric
