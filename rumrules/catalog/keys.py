@@ -33,12 +33,27 @@ def first_segment(path: str) -> str:
     return path.split(".", 1)[0]
 
 
+# Common shorthands -> the first-level key they stand for.
+_SHORTHANDS = {
+    "meta": "metadata", "details": "event_details", "detail": "event_details",
+    "type": "event_type", "timestamp": "event_timestamp", "time": "event_timestamp",
+    "version": "event_version", "id": "event_id", "user": "user_details",
+    "session": "sessionId", "interaction": "event_interaction",
+}
+
+
+def _fold(key: str) -> str:
+    return key.casefold().replace("-", "").replace("_", "")
+
+
 def closest_first_level_key(key: str) -> str | None:
-    """The accepted first-level key closest to ``key`` (case and ``-``/``_`` mix-ups
-    first, then edit distance), or ``None``."""
-    folded = key.casefold().replace("-", "_")
+    """The accepted first-level key closest to ``key`` (case, ``-``/``_`` and camelCase
+    mix-ups first, then common shorthands, then edit distance), or ``None``."""
+    folded = _fold(key)
     for known in sorted(FIRST_LEVEL_KEYS):
-        if known.casefold() == folded:
+        if _fold(known) == folded:
             return STORED_SPELLING.get(known, known)
+    if folded in _SHORTHANDS:
+        return _SHORTHANDS[folded]
     match = difflib.get_close_matches(key, sorted(FIRST_LEVEL_KEYS), n=1, cutoff=0.6)
     return match[0] if match else None

@@ -1,0 +1,132 @@
+"""The checker: the list of rules, run over one definition, a list, or a request."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Diagnostic, Severity
+from . import _custom, _dimensions, _extended, _fields, _pattern, _requests  # noqa: F401 (registers)
+from ._context import BatchContext, DefinitionContext, RequestContext
+from ._model import MAX_PER_DESTINATION
+from ._rule import REGISTRY, Rule
+
+__all__ = ["RULES", "check_definition", "check_definitions", "analyse", "Analysis",
+           "request_kind", "rule_by_code"]
+
+#: Every rule, sorted by code.
+RULES: tuple[Rule, ...] = tuple(sorted(REGISTRY, key=lambda r: r.code))
+_BY_CODE = {r.code: r for r in RULES}
+_DEFINITION_RULES = tuple(r for r in RULES if r.scope == "definition")
+_REQUEST_RULES = tuple(r for r in RULES if r.scope == "request")
+_BATCH_RULES = tuple(r for r in RULES if r.scope == "batch")
+_TYPE_RULE = _BY_CODE["RUM101"]
+
+
+def rule_by_code(code: str) -> Rule:
+    """The rule with this code (``KeyError`` when there is none)."""
+    return _BY_CODE[code.upper()]
+
+
+def _definition_diagnostics(ctx: DefinitionContext) -> list[Diagnostic]:
+    if not ctx.is_mapping:
+        return list(_TYPE_RULE.run(ctx))
+    out: list[Diagnostic] = []
+    for r in _DEFINITION_RULES:
+        out.extend(r.run(ctx))
+    return out
+
+
+def check_definition(definition: Any) -> list[Diagnostic]:
+    """Check one metric definition (a ``MetricDefinitionRequest`` dict) against every
+    definition rule; paths start at the definition (``("EventPattern",)``)."""
+    return _definition_diagnostics(DefinitionContext(definition))
+
+
+@dataclass
+class Analysis:
+    """Everything the checker found in one input: ``request`` findings (request members),
+    and per definition ``(path, definition, findings)`` including the batch findings
+    (duplicates, capacity, Evidently notes) about it."""
+
+    kind: str
+    request: list[Diagnostic] = field(default_factory=list)
+    items: list[tuple[tuple, Any, list[Diagnostic]]] = field(default_factory=list)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        out = list(self.request)
+        for _, _, diags in self.items:
+            out.extend(diags)
+        return out
+
+
+def request_kind(request: Mapping) -> str:
+    """``"create"``, ``"update"`` or ``"delete"`` from a request's members."""
+    if "MetricDefinitionIds" in request:
+        return "delete"
+    if "MetricDefinitions" not in request and (
+            "MetricDefinition" in request or "MetricDefinitionId" in request):
+        return "update"
+    return "create"
+
+
+def analyse(data: Any, destination: str | None = "CloudWatch",
+            destination_arn: str | None = None, *, kind: str | None = None, existing: int = 0,
+            known: Mapping | None = None, capacity: int = MAX_PER_DESTINATION) -> Analysis:
+    """Run every rule over a request body (``kind`` forced or guessed) or a plain list of
+    definitions (checked for ``destination``/``destination_arn``)."""
+    if isinstance(data, Mapping):
+        kind = kind or request_kind(data)
+        req_ctx = RequestContext(data, kind)
+        destination = data.get("Destination")
+        if kind == "update":
+            definitions: list = [data.get("MetricDefinition")] if "MetricDefinition" in data \
+                else []
+            paths = [("MetricDefinition",)]
+        else:
+            raw = data.get("MetricDefinitions") if kind == "create" else None
+            definitions = list(raw) if isinstance(raw, (list, tuple)) else []
+            paths = [("MetricDefinitions", i) for i in range(len(definitions))]
+    elif isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        kind = "list"
+        req_ctx = RequestContext({"Destination": destination,
+                                  "DestinationArn": destination_arn}, "list")
+        definitions = list(data)
+        paths = [("MetricDefinitions", i) for i in range(len(definitions))]
+    else:
+        raise TypeError("check_definitions takes a list of definitions or a request dict, "
+                        f"not {type(data).__name__}")
+
+    out = Analysis(kind)
+    for r in _REQUEST_RULES:
+        out.request.extend(r.run(req_ctx))
+    batch_items = []
+    for path, definition in zip(paths, definitions):
+        ctx = DefinitionContext(definition, path, destination)
+        diags = _definition_diagnostics(ctx)
+        out.items.append((path, definition, diags))
+        batch_items.append((path, ctx, any(d.severity is Severity.ERROR for d in diags)))
+    if batch_items:
+        batch = BatchContext(batch_items, destination=destination, existing=existing,
+                             known=known, capacity=capacity)
+        index = {path: diags for path, _, diags in out.items}
+        for r in _BATCH_RULES:
+            for d in r.run(batch):
+                n = 2 if d.path[:1] == ("MetricDefinitions",) else 1
+                index.get(tuple(d.path[:n]), out.request).append(d)
+    return out
+
+
+def check_definitions(definitions: Any, destination: str = "CloudWatch",
+                      destination_arn: str | None = None) -> list[Diagnostic]:
+    """Check many definitions together: each one, then the batch (duplicates, the 2000 per
+    destination, the destination itself).
+
+    ``definitions`` is a list of definitions -- paths are ``("MetricDefinitions", i, ...)``,
+    checked for ``destination`` and ``destination_arn`` -- or a whole request body
+    (BatchCreateRumMetricDefinitions, UpdateRumMetricDefinition or
+    BatchDeleteRumMetricDefinitions, told apart by their members), whose own
+    ``Destination``/``DestinationArn`` are used and whose other members are checked too.
+    """
+    return analyse(definitions, destination, destination_arn).diagnostics()

@@ -1,0 +1,205 @@
+"""What the rules look at: one definition (or one request) analysed once.
+
+A :class:`DefinitionContext` answers the questions many rules share -- which members hold
+values later rules may trust, extended or custom, the compiled EventPattern and its
+conditions -- so no rule recomputes them and no rule trusts a value another rule already
+reported as broken (one mistake, one error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any, Callable
+
+from ..catalog.metrics import EXTENDED_METRICS, EXTENDED_NAMESPACE, ExtendedMetric
+from ..errors import PatternError
+from ..pattern import compile_pattern
+from ._model import (DEFINITION_MEMBERS, LENGTHS, dimension_key_problem,
+                     dimension_name_problem, guess_member, length_problem, member_type_problem)
+
+__all__ = ["DefinitionContext", "RequestContext", "BatchContext"]
+
+
+class DefinitionContext:
+    """One definition, analysed lazily.
+
+    ``base`` is the path of the definition in its input (``()`` or
+    ``("MetricDefinitions", 3)``); ``destination`` is ``"CloudWatch"``, ``"Evidently"`` or
+    ``None`` when unknown.
+    """
+
+    def __init__(self, definition: Any, base: tuple = (), destination: str | None = None):
+        self.definition = definition
+        self.base = base
+        self.destination = destination
+        self.is_mapping = isinstance(definition, Mapping)
+        self._memo: dict[str, Any] = {}
+
+    # -- members ---------------------------------------------------------------------
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        """Member -> the misspelled key that stands for it (``"name"`` for ``Name``) when
+        the member itself is absent.  RUM102 reports the misspelling once; the other rules
+        read the value as meant, so one typo makes one error."""
+        if not self.is_mapping:
+            return {}
+        out: dict[str, str] = {}
+        for key in self.definition:
+            if key not in DEFINITION_MEMBERS and isinstance(key, str):
+                meant = guess_member(key)
+                if meant and meant not in self.definition and meant not in out:
+                    out[meant] = key
+        return out
+
+    def raw(self, member: str) -> Any:
+        """The member as given (``None`` when absent or null); a misspelled member counts
+        as the member it stands for (see :attr:`aliases`)."""
+        if not self.is_mapping:
+            return None
+        d = self.definition
+        if member in d:
+            return d[member]
+        alias = self.aliases.get(member)
+        return d[alias] if alias is not None else None
+
+    def key_of(self, member: str) -> str:
+        """The key that holds ``member`` in the input (itself, or its misspelling)."""
+        if self.is_mapping and member not in self.definition and member in self.aliases:
+            return self.aliases[member]
+        return member
+
+    def at(self, member: str, *rest: Any) -> tuple:
+        """The path (below the definition) of ``member`` and what follows it."""
+        return (self.key_of(member),) + rest
+
+    def value(self, member: str) -> Any:
+        """The member's value when present, of the right type and within its length
+        limits; else ``None``.  (Rules about the member's own constraints report the rest.)"""
+        v = self.raw(member)
+        if v is None or member_type_problem(member, v) is not None:
+            return None
+        if member in LENGTHS and length_problem(member, v) is not None:
+            return None
+        return v
+
+    def broken(self, member: str) -> bool:
+        """True when the member is present but breaks its type or length constraint."""
+        return self.raw(member) is not None and self.value(member) is None
+
+    @cached_property
+    def dimension_keys(self) -> dict[str, str]:
+        """DimensionKeys entries whose key and name are strings within their constraints."""
+        dk = self.raw("DimensionKeys")
+        if not isinstance(dk, Mapping):
+            return {}
+        return {k: v for k, v in dk.items()
+                if isinstance(k, str) and isinstance(v, str)
+                and dimension_key_problem(k) is None and dimension_name_problem(v) is None}
+
+    # -- kind ------------------------------------------------------------------------
+    @cached_property
+    def is_extended(self) -> bool:
+        """Extended when Namespace is absent (or null) or exactly ``AWS/RUM``."""
+        ns = self.raw("Namespace")
+        return ns is None or ns == EXTENDED_NAMESPACE
+
+    @property
+    def is_custom(self) -> bool:
+        return not self.is_extended
+
+    @cached_property
+    def extended_metric(self) -> ExtendedMetric | None:
+        """The extended-metrics row when this is an extended metric with a known Name."""
+        if not self.is_extended:
+            return None
+        name = self.value("Name")
+        return EXTENDED_METRICS.get(name) if isinstance(name, str) else None
+
+    # -- EventPattern ----------------------------------------------------------------
+    @cached_property
+    def pattern_text(self) -> str | None:
+        """The EventPattern text when present, non-empty and within its limits."""
+        return self.value("EventPattern") or None
+
+    @property
+    def pattern_absent(self) -> bool:
+        """True when there is no EventPattern at all (absent, null or ``""``)."""
+        raw = self.raw("EventPattern")
+        return raw is None or raw == ""
+
+    @cached_property
+    def _compiled(self) -> tuple[Any, PatternError | None]:
+        text = self.pattern_text
+        if text is None:
+            return None, None
+        try:
+            return compile_pattern(text, dialect="eventbridge"), None
+        except PatternError as e:
+            return None, e
+
+    @property
+    def pattern(self) -> Any:
+        """The compiled EventPattern (``eventbridge`` dialect), or ``None`` when absent,
+        broken as a member, or not valid."""
+        return self._compiled[0]
+
+    @property
+    def pattern_error(self) -> PatternError | None:
+        return self._compiled[1]
+
+    @cached_property
+    def conditions(self) -> dict[str, list]:
+        """Dotted path -> the conditions on it (more than one only across ``$or`` branches)."""
+        out: dict[str, list] = {}
+        if self.pattern is not None:
+            for c in self.pattern.conditions:
+                out.setdefault(c.path, []).append(c)
+        return out
+
+    @property
+    def root_position(self) -> tuple[int | None, int | None]:
+        p = self.pattern
+        return (p.ast.line, p.ast.column) if p is not None else (None, None)
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per context (analyses shared by several rules)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
+
+class RequestContext:
+    """A whole request body.  ``kind`` is ``"create"``, ``"update"`` or ``"delete"`` for
+    those requests, ``"list"`` for a plain list of definitions checked for a destination
+    (then ``request`` holds only ``Destination`` and ``DestinationArn``)."""
+
+    base: tuple = ()
+
+    def __init__(self, request: Mapping, kind: str):
+        self.request = request
+        self.kind = kind
+
+    def raw(self, member: str) -> Any:
+        return self.request.get(member)
+
+
+class BatchContext:
+    """The definitions of one batch (or list) together, and the destination they go to.
+
+    ``items`` holds ``(path, DefinitionContext, has_errors)`` per definition, in order;
+    ``existing`` is the number of definitions already in the destination and ``known`` maps
+    their canonical keys to their ids; ``capacity`` is the destination's limit.
+    """
+
+    base: tuple = ()
+
+    def __init__(self, items: list, *, destination: str | None = None, existing: int = 0,
+                 known: Mapping | None = None, capacity: int = 2000):
+        self.items = items
+        self.destination = destination
+        self.existing = existing
+        self.known = known or {}
+        self.capacity = capacity

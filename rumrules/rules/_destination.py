@@ -1,0 +1,168 @@
+"""MetricDestination: the definitions one metrics destination holds, for servers that keep
+state between BatchCreate, Update and BatchDelete calls."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..catalog.metrics import EXTENDED_NAMESPACE
+from ._model import DEFINITION_MEMBERS, MAX_PER_DESTINATION
+
+__all__ = ["MetricDestination", "canonical"]
+
+_ID_NAMESPACE = uuid.UUID("5f0c3c1e-8d1b-4a47-9d5e-72756d72756c")
+
+
+def canonical(definition: Mapping) -> str:
+    """The identity of a definition for duplicate detection (ConflictException).
+
+    Two definitions are identical when every member is equal after these normalisations:
+    null members and an empty EventPattern are absent; Namespace ``AWS/RUM`` is the same as
+    none; DimensionKeys order does not matter; EventPattern texts that are the same JSON
+    (whitespace and member order aside) are the same.
+    """
+    out: dict[str, Any] = {}
+    for member in DEFINITION_MEMBERS:
+        value = definition.get(member)
+        if value is None or (member == "EventPattern" and value == ""):
+            continue
+        if member == "Namespace" and value == EXTENDED_NAMESPACE:
+            continue
+        if member == "EventPattern" and isinstance(value, str):
+            try:
+                value = json.dumps(json.loads(value), sort_keys=True, separators=(",", ":"))
+            except ValueError:
+                pass
+        out[member] = value
+    return json.dumps(out, sort_keys=True, separators=(",", ":"), default=repr)
+
+
+class MetricDestination:
+    """The metric definitions of one destination (``CloudWatch``, or ``Evidently`` with an
+    experiment ARN) of one app monitor.
+
+    Holds at most ``capacity`` (2000) definitions, keyed by ``MetricDefinitionId``, in
+    creation order.  :func:`~rumrules.batch_create`, :func:`~rumrules.update_definition` and
+    :func:`~rumrules.batch_delete` read and change it when passed as ``destination_state``;
+    they validate, this class only stores.
+
+    Ids are random UUIDs (``uuid4``), as the service's look; with ``deterministic_ids=True``
+    they are UUIDs derived from the destination and a counter, so the same calls give the
+    same ids (tests, golden files).  Instances are picklable (a server may persist them) and
+    every method is thread-safe.
+    """
+
+    def __init__(self, destination: str = "CloudWatch", destination_arn: str | None = None, *,
+                 app_monitor_name: str | None = None, capacity: int = MAX_PER_DESTINATION,
+                 deterministic_ids: bool = False) -> None:
+        self.destination = destination
+        self.destination_arn = destination_arn or None
+        self.app_monitor_name = app_monitor_name
+        self.capacity = capacity
+        self.deterministic_ids = deterministic_ids
+        self._definitions: dict[str, dict] = {}
+        self._keys: dict[str, str] = {}          # canonical -> id
+        self._counter = 0
+        self.lock = threading.RLock()
+
+    # -- reading -------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._definitions)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._definitions))
+
+    def __contains__(self, definition_id: object) -> bool:
+        return definition_id in self._definitions
+
+    @property
+    def is_full(self) -> bool:
+        return len(self._definitions) >= self.capacity
+
+    def get(self, definition_id: str) -> dict | None:
+        """The definition (a copy, as created) with this id, or ``None``."""
+        d = self._definitions.get(definition_id)
+        return dict(d) if d is not None else None
+
+    def find(self, definition: Mapping) -> str | None:
+        """The id of the definition identical to ``definition`` (see :func:`canonical`)."""
+        return self._keys.get(canonical(definition))
+
+    def keys(self) -> dict[str, str]:
+        """Canonical key -> id of every definition (a copy)."""
+        with self.lock:
+            return dict(self._keys)
+
+    def definitions(self) -> list[dict]:
+        """Every definition in the API's ``MetricDefinition`` shape (with
+        ``MetricDefinitionId``), in creation order -- what BatchGetRumMetricDefinitions lists."""
+        with self.lock:
+            return [{"MetricDefinitionId": i, **d} for i, d in self._definitions.items()]
+
+    # -- changing (no validation: the API functions validate) ------------------------------
+    def add(self, definition: Mapping) -> str:
+        """Store ``definition`` and return its new id.  Raise ``ValueError`` when an
+        identical one is stored or the destination is full."""
+        with self.lock:
+            key = canonical(definition)
+            if key in self._keys:
+                raise ValueError(f"identical to metric definition {self._keys[key]}")
+            if self.is_full:
+                raise ValueError(f"the destination holds {self.capacity} definitions")
+            definition_id = self._new_id()
+            self._definitions[definition_id] = _stored(definition)
+            self._keys[key] = definition_id
+            return definition_id
+
+    def replace(self, definition_id: str, definition: Mapping) -> None:
+        """Replace the definition with this id (``KeyError`` when unknown, ``ValueError``
+        when another stored definition is identical to the new one)."""
+        with self.lock:
+            old = self._definitions[definition_id]
+            key = canonical(definition)
+            other = self._keys.get(key)
+            if other is not None and other != definition_id:
+                raise ValueError(f"identical to metric definition {other}")
+            del self._keys[canonical(old)]
+            self._definitions[definition_id] = _stored(definition)
+            self._keys[key] = definition_id
+
+    def remove(self, definition_id: str) -> bool:
+        """Remove the definition with this id; ``False`` when there is none."""
+        with self.lock:
+            old = self._definitions.pop(definition_id, None)
+            if old is None:
+                return False
+            self._keys.pop(canonical(old), None)
+            return True
+
+    def _new_id(self) -> str:
+        self._counter += 1
+        if not self.deterministic_ids:
+            return str(uuid.uuid4())
+        name = f"{self.app_monitor_name}|{self.destination}|{self.destination_arn}|{self._counter}"
+        return str(uuid.uuid5(_ID_NAMESPACE, name))
+
+    # -- pickling ------------------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        arn = f", {self.destination_arn!r}" if self.destination_arn else ""
+        return f"MetricDestination({self.destination!r}{arn}, {len(self)} definitions)"
+
+
+def _stored(definition: Mapping) -> dict:
+    """The members worth keeping: present, non-null, in the API's order."""
+    return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in definition.items()
+            if v is not None}

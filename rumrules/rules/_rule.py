@@ -1,0 +1,124 @@
+"""A rule: one small unit of metadata plus a check that yields findings.
+
+Every family module (``_pattern``, ``_fields``, ``_extended``, ``_custom``, ``_dimensions``,
+``_requests``) declares its rules with :func:`rule`; the checker is the list of them
+(:data:`REGISTRY`, published sorted by code as ``RULES``).  The metadata (code, name,
+severity, summary, source, decisions, good and bad examples) feeds both the generated docs
+pages (``scripts/gen_rule_docs.py``) and the parametrized tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
+
+from ..errors import Diagnostic, Severity
+
+__all__ = ["Rule", "Example", "Finding", "rule", "REGISTRY", "SCOPES"]
+
+#: What a rule looks at: one definition, one request (its top-level members), or the
+#: definitions of a batch or destination together.
+SCOPES = ("definition", "request", "batch")
+
+
+class Finding(NamedTuple):
+    """What a check yields: the message, the path below the definition (or request) it is
+    about, and a line/column inside the EventPattern text when it is there."""
+
+    message: str
+    where: tuple = ()
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """An input for the docs page and the tests.
+
+    ``input`` is a definition (scope ``definition``), a request body (``request``), or a
+    request body or a list of definitions (``batch``).  ``doc`` replaces the JSON on the docs
+    page when the input is too big to print; ``note`` says what the example shows.  For a
+    bad example, ``where`` is the path (below the definition or request) the finding must
+    have.
+    """
+
+    input: Any
+    note: str = ""
+    where: tuple | None = None
+    doc: str | None = None
+    destination: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the checker.
+
+    ``code`` is stable (``RUM`` + 3 digits: 0xx pattern validity, 1xx field constraints,
+    2xx extended metrics, 3xx custom metrics, 4xx both kinds, 5xx requests and batches);
+    ``name`` a short kebab-case name; ``severity`` the severity of every finding it makes;
+    ``summary`` one line; ``source`` where the rule comes from (the API reference, botocore,
+    SPEC sections); ``decisions`` the SPEC §5 decisions it implements (``D1``...);
+    ``details`` more words for the docs page; ``good``/``bad`` examples (every bad example
+    makes at least one finding of this rule, every good one none).  ``check(ctx)`` yields
+    :class:`Finding` objects; :meth:`run` turns them into :class:`~rumrules.Diagnostic`.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    source: str
+    check: Callable[[Any], Iterable[Finding]] = field(repr=False, compare=False)
+    scope: str = "definition"
+    decisions: tuple[str, ...] = ()
+    details: str = ""
+    good: tuple[Example, ...] = ()
+    bad: tuple[Example, ...] = ()
+
+    @property
+    def family(self) -> str:
+        """The family, from the code's hundreds digit."""
+        return _FAMILIES[self.code[3]]
+
+    def run(self, ctx: Any) -> Iterator[Diagnostic]:
+        """The findings of this rule on ``ctx`` as diagnostics, paths below ``ctx.base``."""
+        base = ctx.base
+        for f in self.check(ctx):
+            yield Diagnostic(self.code, self.severity, f.message, base + f.where,
+                             f.line, f.column, f.hint, self.name)
+
+
+_FAMILIES = {
+    "0": "EventPattern validity",
+    "1": "field constraints",
+    "2": "extended metrics",
+    "3": "custom metrics",
+    "4": "extended and custom metrics",
+    "5": "requests and batches",
+}
+
+#: Every rule declared so far, in declaration order.
+REGISTRY: list[Rule] = []
+
+
+def _as_examples(items: Iterable[Any]) -> tuple[Example, ...]:
+    return tuple(i if isinstance(i, Example) else Example(i) for i in items)
+
+
+def rule(code: str, name: str, severity: Severity | str, summary: str, *, source: str,
+         scope: str = "definition", decisions: Iterable[str] = (), details: str = "",
+         good: Iterable[Any] = (), bad: Iterable[Any] = ()) -> Callable[[Callable], Rule]:
+    """Declare a rule: decorate its check function (``ctx -> Iterable[Finding]``)."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+
+    def register(check: Callable) -> Rule:
+        r = Rule(code, name, Severity(severity), summary, source, check, scope,
+                 tuple(decisions), details.strip(), _as_examples(good), _as_examples(bad))
+        if any(x.code == code or x.name == name for x in REGISTRY):
+            raise ValueError(f"rule {code} {name} declared twice")
+        REGISTRY.append(r)
+        return r
+
+    return register
