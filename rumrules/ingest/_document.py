@@ -37,7 +37,9 @@ __all__ = ["DocumentBuilder"]
 
 
 def _number_text(value: int | float) -> str:
-    if type(value) is float and value.is_integer() and abs(value) < 1e16:
+    if type(value) is int:
+        return str(value)
+    if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return repr(value)
 
@@ -75,13 +77,11 @@ class DocumentBuilder:
     def build(self, event_id: str, timestamp_ms: int, event_type: str, details: Any,
               metadata: dict[str, Any]) -> dict[str, Any]:
         """The stored document of one accepted event."""
-        doc = self._head.copy()
-        doc["event_id"] = event_id
-        doc["event_timestamp"] = timestamp_ms
-        doc["event_type"] = event_type
-        if type(details) is dict and "version" in details:
-            doc["event_version"] = details["version"]
         seconds, ms = divmod(timestamp_ms, 1000)
+        doc = {**self._head, "event_id": event_id, "event_timestamp": timestamp_ms,
+               "event_type": event_type}
+        if "version" in details:
+            doc["event_version"] = details["version"]
         doc["log_stream"] = {"seconds": seconds, "nanos": ms * 1_000_000}
         doc["batch_id"] = self._batch_id
         doc["metadata"] = metadata
@@ -89,17 +89,14 @@ class DocumentBuilder:
         doc["user_details"] = self._user_details.copy()
         if self._account_id is not None:
             doc["account_id"] = self._account_id
-        interaction = self._interaction(metadata)
-        if interaction is not None:
-            doc["event_interaction"] = interaction
-        return doc
-
-    def _interaction(self, metadata: dict[str, Any]) -> str | None:
+        # event_interaction: quote(pageId) + "-" + interaction, when both are there
         page_id = metadata.get("pageId")
-        depth = metadata.get("interaction")
-        if type(page_id) is not str or type(depth) not in (int, float):
-            return None
-        quoted = self._quoted.get(page_id)
-        if quoted is None:
-            quoted = self._quoted[page_id] = quote(page_id, safe="")
-        return f"{quoted}-{_number_text(depth)}"
+        if type(page_id) is str:
+            depth = metadata.get("interaction")
+            kind = type(depth)
+            if kind is int or kind is float:
+                quoted = self._quoted.get(page_id)
+                if quoted is None:
+                    quoted = self._quoted[page_id] = quote(page_id, safe="")
+                doc["event_interaction"] = f"{quoted}-{_number_text(depth)}"
+        return doc

@@ -176,8 +176,9 @@ def write_fixtures() -> None:
         json.dumps(web_client_request(8, version=2, seed=2), indent=1) + "\n")
     (DATA / "web_v3_batch.json").write_text(
         json.dumps(web_client_request(12, version=3, seed=3), indent=1) + "\n")
-    (DATA / "web_v3_batch100.json.gz").write_bytes(
-        body_bytes(web_client_request(100, version=3, seed=1), gzip_it=True))
+    for version in (2, 3):
+        (DATA / f"web_v{version}_batch100.json.gz").write_bytes(
+            body_bytes(web_client_request(100, version=version, seed=1), gzip_it=True))
 
 
 if __name__ == "__main__":
