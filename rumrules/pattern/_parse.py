@@ -65,17 +65,30 @@ class _Builder(Transformer):
         return LiteralNode(None, children[0].line, children[0].column)
 
 
+_OPTIONS = dict(parser="lalr", lexer="basic", maybe_placeholders=True)
+
+
 def get_parser() -> Lark:
-    """The Lark parser, built on first call and shared (thread-safe)."""
+    """The Lark parser, built on first call and shared (thread-safe).
+
+    The grammar is loaded by package name (``rumrules.grammar``), as installed from a wheel
+    or an editable install; a bare source checkout on ``sys.path`` falls back to the
+    top-level ``grammar/`` folder next to the package.
+    """
     global _parser
     if _parser is None:
         with _lock:
             if _parser is None:
-                _parser = Lark.open_from_package(
-                    "rumrules.grammar", "event_pattern.lark", ("",),
-                    parser="lalr", lexer="basic", transformer=_Builder(),
-                    maybe_placeholders=True, cache=False,
-                )
+                try:
+                    parser = Lark.open_from_package("rumrules.grammar", "event_pattern.lark",
+                                                    ("",), transformer=_Builder(), **_OPTIONS)
+                except (ImportError, OSError, TypeError):
+                    from pathlib import Path
+
+                    path = Path(__file__).resolve().parents[2] / "grammar" / "event_pattern.lark"
+                    parser = Lark(path.read_text(encoding="utf-8"), transformer=_Builder(),
+                                  **_OPTIONS)
+                _parser = parser
     return _parser
 
 
