@@ -153,6 +153,17 @@ class FieldTree:
         out: dict[str, FieldSpec] = {}
         free: list[str] = []
         _flatten("", members, out, free)
+        self._index(out, free)
+
+    @classmethod
+    def from_specs(cls, fields: Mapping[str, FieldSpec], free_form: tuple[str, ...] = ()
+                   ) -> FieldTree:
+        """A tree over already-flattened specs (every intermediate object listed)."""
+        tree = cls.__new__(cls)
+        tree._index(dict(fields), list(free_form))
+        return tree
+
+    def _index(self, out: dict[str, FieldSpec], free: list[str]) -> None:
         self.fields: Mapping[str, FieldSpec] = MappingProxyType(out)
         self.free_form: tuple[str, ...] = tuple(free)
         children: dict[str, list[FieldSpec]] = {}

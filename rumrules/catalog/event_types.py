@@ -69,6 +69,10 @@ class EventType:
     free_form: tuple[str, ...] = ()
     _tree: FieldTree = _dc_field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
+    def __post_init__(self) -> None:
+        if self._tree is None:  # built by hand from specs rather than from the notation
+            object.__setattr__(self, "_tree", FieldTree.from_specs(self.fields, self.free_form))
+
     def has_field(self, path: str) -> bool:
         """True for a known ``details`` path (``"response.status"``) and for anything under a
         free-form prefix (``"annotations.anything"``)."""

@@ -105,7 +105,7 @@ def _string(obj: Mapping, key: str, field: str, *, required: bool = False,
         if required:
             raise _missing(field)
         return None
-    if type(value) is not str and not isinstance(value, str):
+    if not isinstance(value, str):
         raise _fail(field, value, "Member must be a string")
     if uuid:
         if len(value) != 36:

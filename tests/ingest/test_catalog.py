@@ -152,3 +152,12 @@ def test_metadata_catalog():
     validator = jsonschema.Draft202012Validator(md.metadata_schema(enforce_required=False))
     assert validator.is_valid({"pageId": "/", "custom": 1, "pageTags": ["a"]})
     assert not validator.is_valid({"interaction": "0"})
+
+
+def test_event_type_built_by_hand_from_specs():
+    fields = {"a": et.FieldSpec("a", "object", True), "a.b": et.FieldSpec("a.b", "number"),
+              "free": et.FieldSpec("free", "object")}
+    t = et.EventType("my.type", "1.0.0", fields, free_form=("free",))
+    assert t.has_field("a.b") and t.has_field("free.x.y") and not t.has_field("a.c")
+    assert t.closest_field("a.B") == "a.b"
+    assert t.details_schema()["required"] == ["a"]
