@@ -87,11 +87,17 @@ def _check_members(obj: Mapping, allowed: frozenset[str], where: str) -> None:
                            hint=f"did you mean '{close[0]}'?" if close else None)
 
 
-def _object(obj: Mapping, key: str, field: str, *, required: bool) -> Mapping | None:
+def _member(obj: Mapping, key: str, field: str, required: bool) -> Any:
+    """The member's value, ``None`` when absent or null (refused when required)."""
     value = obj.get(key)
+    if value is None and required:
+        raise _missing(field)
+    return value
+
+
+def _object(obj: Mapping, key: str, field: str, *, required: bool) -> Mapping | None:
+    value = _member(obj, key, field, required)
     if value is None:
-        if required:
-            raise _missing(field)
         return None
     if not isinstance(value, Mapping):
         raise _fail(field, value, "Member must be a structure (a JSON object)")
@@ -100,10 +106,8 @@ def _object(obj: Mapping, key: str, field: str, *, required: bool) -> Mapping | 
 
 def _string(obj: Mapping, key: str, field: str, *, required: bool = False,
             length: tuple[int, int] | None = None, uuid: bool = False) -> str | None:
-    value = obj.get(key)
+    value = _member(obj, key, field, required)
     if value is None:
-        if required:
-            raise _missing(field)
         return None
     if not isinstance(value, str):
         raise _fail(field, value, "Member must be a string")
