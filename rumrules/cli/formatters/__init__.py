@@ -1,0 +1,73 @@
+"""Output formatters of ``rumrules check``: ``text``, ``json``, ``sarif`` and ``github``.
+
+Each takes findings (:class:`Finding`, or mappings/objects with the same fields) and returns
+the whole output as text; findings are ordered by file, line, column and code.  Rule metadata
+(for SARIF) comes from a callable ``rule_lookup(code)`` that returns the rule object (``.name``,
+``.severity``, ``.summary``, ``.source``) or ``None``; this package imports no rules.
+
+::
+
+    print(render(findings, "sarif", rule_lookup=lookup), end="")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO, Any
+
+from ._finding import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, as_finding,
+                       rule_metadata, severity_of, sort_findings)
+from ._github import escape_data, escape_property, format_github
+from ._json import format_json
+from ._sarif import FINGERPRINT_KEY, SARIF_SCHEMA, artifact_uri, fingerprint, format_sarif, sarif_log
+from ._text import format_text, summary_line, use_color
+
+__all__ = [
+    "DOCS_BASE_URL",
+    "FINGERPRINT_KEY",
+    "FORMATS",
+    "INFORMATION_URI",
+    "SARIF_SCHEMA",
+    "Finding",
+    "RuleLookup",
+    "artifact_uri",
+    "as_finding",
+    "escape_data",
+    "escape_property",
+    "fingerprint",
+    "format_github",
+    "format_json",
+    "format_sarif",
+    "format_text",
+    "render",
+    "rule_metadata",
+    "sarif_log",
+    "severity_of",
+    "sort_findings",
+    "summary_line",
+    "use_color",
+]
+
+#: The names accepted by ``--format``.
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def render(findings: Iterable[Any], format: str = "text", *,
+           rule_lookup: RuleLookup | None = None, rules: Iterable[str] | None = None,
+           color: bool | None = None, stream: IO[Any] | None = None,
+           tool_version: str | None = None, base_dir: str | None = None) -> str:
+    """The output of ``format`` for ``findings``.
+
+    ``color`` (text only): ``None`` decides from ``stream`` (a terminal, ``NO_COLOR``,
+    ``FORCE_COLOR``).  ``rule_lookup``/``rules``/``tool_version``/``base_dir``: SARIF only.
+    """
+    if format == "text":
+        return format_text(findings, color=use_color(stream) if color is None else color)
+    if format == "json":
+        return format_json(findings)
+    if format == "sarif":
+        return format_sarif(findings, rule_lookup=rule_lookup, rules=rules,
+                            tool_version=tool_version, base_dir=base_dir)
+    if format == "github":
+        return format_github(findings)
+    raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")

@@ -1,0 +1,129 @@
+"""The finding record that every formatter renders, and rule metadata access."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ...errors import render_path
+
+__all__ = ["Finding", "as_finding", "sort_findings", "RuleLookup", "rule_metadata",
+           "DOCS_BASE_URL", "INFORMATION_URI", "severity_of"]
+
+#: Where the rule pages (``docs/rules/<CODE>.md``) are published.
+DOCS_BASE_URL = "https://github.com/rumrules/rumrules/blob/main/docs/rules/"
+#: The project's home page, for SARIF ``tool.driver.informationUri``.
+INFORMATION_URI = "https://github.com/rumrules/rumrules"
+
+#: ``lookup(code)`` -> the rule object of that code (``.code``, ``.name``, ``.severity``,
+#: ``.summary``, ``.source``, optionally ``.description``), or ``None``.
+RuleLookup = Callable[[str], Any]
+
+_SEVERITIES = ("error", "warning", "info")
+
+
+def severity_of(value: Any) -> str:
+    """``"error"``, ``"warning"`` or ``"info"`` from a :class:`~rumrules.Severity` or text
+    (``"note"``/``"information"`` read as ``info``; anything unknown as ``error``)."""
+    text = str(getattr(value, "value", value)).lower()
+    if text in _SEVERITIES:
+        return text
+    if text in ("note", "notice", "information", "informational"):
+        return "info"
+    return "warning" if text == "warn" else "error"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding placed in a file.
+
+    ``path`` is the location in the document as a tuple (rendered ``$.a[0].b``); ``line`` and
+    ``column`` are 1-based, or ``None`` when unknown; ``hint`` is an optional fix.
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    code: str
+    severity: str
+    message: str
+    path: tuple[Any, ...] = ()
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", severity_of(self.severity))
+        object.__setattr__(self, "path", tuple(self.path))
+
+    @property
+    def json_path(self) -> str:
+        """The path rendered as ``$.Resources.Monitor...MetricDefinitions[3].EventPattern``."""
+        return render_path(self.path)
+
+    @classmethod
+    def from_diagnostic(cls, diagnostic: Any, *, file: str, line: int | None = None,
+                        column: int | None = None,
+                        path: tuple[Any, ...] | None = None) -> Finding:
+        """A finding of a :class:`~rumrules.Diagnostic` placed at ``file:line:column``
+        (``path`` defaults to the diagnostic's own)."""
+        return cls(file=file, line=line, column=column, code=diagnostic.code,
+                   severity=diagnostic.severity, message=diagnostic.message,
+                   path=diagnostic.path if path is None else path,
+                   hint=getattr(diagnostic, "hint", None))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record of ``--format json``."""
+        return {"file": self.file, "line": self.line, "column": self.column,
+                "code": self.code, "severity": self.severity, "message": self.message,
+                "path": self.json_path}
+
+
+def as_finding(item: Any) -> Finding:
+    """A :class:`Finding` from a finding, a mapping with the same keys, or any object with
+    the same attributes."""
+    if isinstance(item, Finding):
+        return item
+    if isinstance(item, Mapping):
+        get = item.get
+    else:
+        def get(name: str, default: Any = None) -> Any:
+            return getattr(item, name, default)
+    path = get("path", ())
+    return Finding(file=str(get("file", "")), line=get("line"), column=get("column"),
+                   code=str(get("code", "")), severity=get("severity", "error"),
+                   message=str(get("message", "")),
+                   path=tuple(path) if isinstance(path, (list, tuple)) else (),
+                   hint=get("hint"))
+
+
+def _sort_key(f: Finding) -> tuple[Any, ...]:
+    return (f.file, f.line or 0, f.column or 0, f.code, f.message, f.json_path)
+
+
+def sort_findings(findings: Iterable[Any]) -> list[Finding]:
+    """Findings as :class:`Finding`, ordered by file, line, column, code and message."""
+    return sorted((as_finding(f) for f in findings), key=_sort_key)
+
+
+def rule_metadata(code: str, lookup: RuleLookup | None) -> dict[str, Any]:
+    """What the formatters use of a rule: ``name``, ``summary``, ``description``,
+    ``severity``, ``source`` (``None`` where the rule or the attribute is missing)."""
+    rule = None
+    if lookup is not None:
+        try:
+            rule = lookup(code)
+        except (KeyError, LookupError):
+            rule = None
+    if rule is None:
+        return {"name": None, "summary": None, "description": None, "severity": None,
+                "source": None}
+
+    def attr(name: str) -> Any:
+        return rule.get(name) if isinstance(rule, Mapping) else getattr(rule, name, None)
+
+    summary = attr("summary")
+    severity = attr("severity")
+    return {"name": attr("name"), "summary": summary,
+            "description": attr("description") or summary,
+            "severity": severity_of(severity) if severity is not None else None,
+            "source": attr("source")}

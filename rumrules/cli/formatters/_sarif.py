@@ -1,0 +1,128 @@
+"""``--format sarif``: a SARIF 2.1.0 log that GitHub code scanning accepts.
+
+* ``tool.driver``: ``name``, ``version``, ``informationUri`` and one ``rules`` entry
+  (reportingDescriptor) per rule: ``id``, ``name``, ``shortDescription``, ``fullDescription``,
+  ``helpUri`` (the rule's page ``docs/rules/<CODE>.md``) and ``defaultConfiguration.level``.
+* one ``result`` per finding: ``ruleId``/``ruleIndex``, ``level`` (``error``, ``warning``,
+  ``note`` for info), ``message.text``, a physical location (``artifactLocation.uri``
+  relative to the base folder with forward slashes, or a ``file://`` URI outside it;
+  ``region.startLine``/``startColumn``, in Unicode code points as ``columnKind`` says), the
+  document path as a logical location, and ``partialFingerprints``.
+* The fingerprint hashes the rule code, the file URI, the document path and the message, not
+  the line: a finding keeps its alert when lines above it move.  The n-th identical finding in
+  one file gets ``:n`` added before hashing, so all stay distinct and stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote
+
+from ._finding import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, rule_metadata,
+                       sort_findings)
+
+__all__ = ["format_sarif", "sarif_log", "artifact_uri", "fingerprint", "SARIF_SCHEMA",
+           "FINGERPRINT_KEY"]
+
+SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+                "sarif-schema-2.1.0.json")
+FINGERPRINT_KEY = "rumrulesFindingHash/v1"
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_uri(file: str, base_dir: str | None = None) -> str:
+    """The URI of ``file``: relative to ``base_dir`` (default: the current folder) with
+    forward slashes, percent-encoded; a ``file://`` URI when it lies outside."""
+    base = os.path.abspath(base_dir if base_dir is not None else os.getcwd())
+    full = os.path.abspath(file)
+    rel = os.path.relpath(full, base) if os.path.splitdrive(full)[0] == os.path.splitdrive(base)[0] else None
+    if rel is None or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return "file://" + quote(full.replace(os.sep, "/") if full.startswith("/")
+                                 else "/" + full.replace(os.sep, "/"))
+    return quote(rel.replace(os.sep, "/"))
+
+
+def fingerprint(code: str, uri: str, json_path: str, message: str, occurrence: int = 0) -> str:
+    """The stable hash of one finding (see the module's docs)."""
+    text = "\0".join((code, uri, json_path, message))
+    if occurrence:
+        text = f"{text}:{occurrence}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _descriptor(code: str, lookup: RuleLookup | None, docs_base_url: str) -> dict[str, Any]:
+    meta = rule_metadata(code, lookup)
+    desc: dict[str, Any] = {"id": code}
+    if meta["name"]:
+        desc["name"] = str(meta["name"])
+    if meta["summary"]:
+        desc["shortDescription"] = {"text": str(meta["summary"])}
+    if meta["description"]:
+        desc["fullDescription"] = {"text": str(meta["description"])}
+    desc["helpUri"] = f"{docs_base_url}{quote(code)}.md"
+    if meta["summary"]:
+        help_text = str(meta["summary"])
+        if meta["source"]:
+            help_text = f"{help_text}\nSource: {meta['source']}"
+        desc["help"] = {"text": help_text}
+    desc["defaultConfiguration"] = {"level": _LEVELS[meta["severity"] or "error"]}
+    return desc
+
+
+def sarif_log(findings: Iterable[Any], *, rule_lookup: RuleLookup | None = None,
+              rules: Iterable[str] | None = None, tool_version: str | None = None,
+              base_dir: str | None = None, information_uri: str = INFORMATION_URI,
+              docs_base_url: str = DOCS_BASE_URL) -> dict[str, Any]:
+    """The SARIF log as a dict.  ``rules`` lists rule codes to describe besides those that
+    have findings (for example every rule that ran)."""
+    if tool_version is None:
+        from ... import __version__ as tool_version
+    items: list[Finding] = sort_findings(findings)
+    codes = sorted(set(rules or ()) | {f.code for f in items})
+    descriptors = [_descriptor(code, rule_lookup, docs_base_url) for code in codes]
+    index = {code: i for i, code in enumerate(codes)}
+    seen: dict[str, int] = {}
+    results = []
+    for f in items:
+        uri = artifact_uri(f.file, base_dir)
+        path = f.json_path
+        base = fingerprint(f.code, uri, path, f.message)
+        occurrence = seen.get(base, 0)
+        seen[base] = occurrence + 1
+        region: dict[str, int] = {"startLine": max(f.line or 1, 1)}
+        if f.column is not None:
+            region["startColumn"] = max(f.column, 1)
+        location: dict[str, Any] = {
+            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
+        if f.path:
+            location["logicalLocations"] = [{"fullyQualifiedName": path, "kind": "member"}]
+        text = f.message if not f.hint else f"{f.message} ({f.hint})"
+        results.append({
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": _LEVELS[f.severity],
+            "message": {"text": text},
+            "locations": [location],
+            "partialFingerprints": {
+                FINGERPRINT_KEY: fingerprint(f.code, uri, path, f.message, occurrence)},
+        })
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "rumrules", "version": str(tool_version),
+                                "semanticVersion": str(tool_version),
+                                "informationUri": information_uri, "rules": descriptors}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+
+
+def format_sarif(findings: Iterable[Any], **options: Any) -> str:
+    """The SARIF log as JSON text (see :func:`sarif_log` for ``options``)."""
+    return json.dumps(sarif_log(findings, **options), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,71 @@
+"""``--format text``: ``file:line:col: CODE message`` and a summary line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import IO, Any
+
+from ._finding import sort_findings
+
+__all__ = ["format_text", "use_color", "summary_line"]
+
+_RESET = "\033[0m"
+_BOLD = "\033[1m"
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+
+
+def use_color(stream: IO[Any] | None) -> bool:
+    """Colour by default only on a terminal; ``NO_COLOR`` turns it off, ``FORCE_COLOR`` on,
+    ``TERM=dumb`` off."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb" or stream is None:
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(counts: dict[str, int]) -> str:
+    """``Found 3 problems (2 errors, 1 warning).`` or ``No problems found.``"""
+    total = sum(counts.values())
+    if not total:
+        return "No problems found."
+    parts = [_plural(counts[s], s if s != "info" else "info note")
+             for s in ("error", "warning", "info") if counts.get(s)]
+    return f"Found {_plural(total, 'problem')} ({', '.join(parts)})."
+
+
+def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool = True) -> str:
+    """One line per finding (and an indented ``help:`` line when it has a hint), then a
+    summary line.  ANSI colours only when ``color`` is true."""
+    out: list[str] = []
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in sort_findings(findings):
+        counts[f.severity] += 1
+        where = f.file
+        if f.line is not None:
+            where = f"{where}:{f.line}:{f.column or 1}"
+        code = f.code
+        if color:
+            where = f"{_BOLD}{where}{_RESET}"
+            code = f"{_COLORS[f.severity]}{code}{_RESET}"
+        out.append(f"{where}: {code} {f.message}".replace("\n", "\n    "))
+        if f.hint:
+            out.append(f"    help: {f.hint}".replace("\n", "\n    "))
+    if summary:
+        line = summary_line(counts)
+        if color:
+            tone = _COLORS["error"] if counts["error"] else _BOLD
+            line = f"{tone}{line}{_RESET}"
+        out.append(line)
+    return "\n".join(out) + ("\n" if out else "")

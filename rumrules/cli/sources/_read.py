@@ -1,0 +1,155 @@
+"""Reading files, directories and standard input into :class:`Document` objects."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from ._errors import SourceError
+from ._json import parse_json
+from ._records import Document
+from ._shapes import build_document
+from ._text import LineMap, decode
+from ._yaml import parse_yaml
+
+__all__ = ["read_text", "read_bytes", "read_file", "read_paths", "walk", "EXTENSIONS",
+           "STDIN"]
+
+#: File name endings read when walking a directory (case-insensitive).
+EXTENSIONS = (".json", ".yaml", ".yml", ".template")
+#: The path that names standard input.
+STDIN = "-"
+
+# text that makes an unreadable file found by walking worth an error instead of a skip
+_RELEVANT = ("AWS::RUM::AppMonitor", "MetricDefinition", "EventPattern")
+
+_NOT_OURS = ("not a metric definition request, a list of metric definitions, or a "
+             "CloudFormation template")
+
+
+def _syntax(file: str, text: str) -> str:
+    lower = file.lower()
+    if lower.endswith(".json"):
+        return "json"
+    if lower.endswith((".yaml", ".yml")):
+        return "yaml"
+    # .template files and standard input: JSON when the text starts as JSON does (a JSON
+    # template with a trailing comma is a JSON error, not a YAML flow mapping), else YAML
+    stripped = text.lstrip(" \t\r\n\ufeff")
+    return "json" if stripped[:1] in ("{", "[") else "yaml"
+
+
+def _parse(text: str, file: str) -> tuple[Any, Any, LineMap]:
+    if _syntax(file, text) == "yaml":
+        lines = LineMap(text, yaml=True)
+        return (*parse_yaml(text, file, lines), lines)
+    lines = LineMap(text)
+    return (*parse_json(text, file, lines), lines)
+
+
+def read_text(text: str, file: str = "<stdin>", *, explicit: bool = True) -> Document | None:
+    """Read one document from ``text``; ``file`` is its display name (its ending, ``.json``
+    or ``.yaml``/``.yml``, picks the syntax; otherwise text starting with ``{`` or ``[`` is
+    JSON and any other text YAML).
+
+    Raises :class:`SourceError` when the text cannot be parsed or, when ``explicit``, when it
+    is none of the supported shapes.  With ``explicit=False`` (files found by walking a
+    directory) a document of another shape gives ``None``, and so does unparseable text that
+    does not mention RUM metric definitions at all.
+    """
+    try:
+        value, root, lines = _parse(text, file)
+    except SourceError:
+        if explicit or any(word in text for word in _RELEVANT):
+            raise
+        return None
+    except RecursionError:  # pragma: no cover - the readers are iterative
+        raise SourceError("the document nests too deeply", file=file) from None
+    doc = build_document(file, value, root, lines)
+    if doc is None and explicit:
+        raise SourceError(_NOT_OURS, file=file, line=1, column=1)
+    return doc
+
+
+def read_bytes(data: bytes, file: str = "<stdin>", *, explicit: bool = True) -> Document | None:
+    """Decode and read ``data`` (see :func:`read_text`)."""
+    try:
+        text = decode(data, file)
+    except SourceError:
+        if explicit:
+            raise
+        return None
+    return read_text(text, file, explicit=explicit)
+
+
+def read_file(path: str | os.PathLike[str], *, file: str | None = None,
+              explicit: bool = True) -> Document | None:
+    """Read the file at ``path`` (``file`` is the display name, by default the path)."""
+    display = file if file is not None else os.fspath(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise SourceError("no such file or directory", file=display) from None
+    except IsADirectoryError:
+        raise SourceError("is a directory", file=display) from None
+    except OSError as exc:
+        raise SourceError(f"cannot be read: {exc.strerror or exc}", file=display) from None
+    return read_bytes(data, display, explicit=explicit)
+
+
+def walk(directory: str | os.PathLike[str]) -> Iterator[str]:
+    """The files under ``directory`` that may hold definitions (``*.json``, ``*.yaml``,
+    ``*.yml``, ``*.template``), in sorted order; hidden files and folders are skipped, and
+    symbolic links to folders are not followed."""
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(EXTENSIONS):
+                yield os.path.join(root, name)
+
+
+def read_paths(paths: Iterable[str | os.PathLike[str]], *,
+               stdin: bytes | str | IO[Any] | None = None,
+               stdin_filename: str = "<stdin>") -> Iterator[Document]:
+    """Read every document named by ``paths``: files (an error when unreadable or of no
+    supported shape), directories (walked; files of other shapes are skipped), and ``-`` for
+    standard input (``stdin``, by default ``sys.stdin``; ``stdin_filename`` is its display
+    name and picks its syntax).  A file named twice is read once.
+
+    Raises :class:`SourceError` at the first input that cannot be read.
+    """
+    seen: set[str] = set()
+    for path in paths:
+        path = os.fspath(path)
+        if path == STDIN:
+            doc = read_bytes(_read_stdin(stdin), stdin_filename)
+            if doc is not None:
+                yield doc
+            continue
+        if os.path.isdir(path):
+            for found in walk(path):
+                key = os.path.realpath(found)
+                if key not in seen:
+                    seen.add(key)
+                    doc = read_file(found, file=os.path.normpath(found), explicit=False)
+                    if doc is not None:
+                        yield doc
+            continue
+        key = os.path.realpath(path)
+        if key in seen:
+            continue
+        seen.add(key)
+        doc = read_file(path, file=os.path.normpath(path))
+        if doc is not None:
+            yield doc
+
+
+def _read_stdin(stdin: bytes | str | IO[Any] | None) -> bytes:
+    if stdin is None:
+        stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+    if not isinstance(stdin, (bytes, str)):
+        stdin = stdin.read()
+    return stdin.encode("utf-8") if isinstance(stdin, str) else stdin

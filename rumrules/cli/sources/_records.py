@@ -1,0 +1,248 @@
+"""What the readers hand to the checker: documents, requests and definitions with positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ._nodes import SCALAR, Node, is_intrinsic, node_at
+from ._scalars import char_offsets
+from ._text import LineMap
+
+__all__ = ["Document", "RequestSource", "DefinitionSource", "SourceNote", "code_matches"]
+
+Path = tuple[Any, ...]
+
+
+def code_matches(code: str, patterns: set[str] | frozenset[str]) -> bool:
+    """True when rule ``code`` is named by one of ``patterns`` (rule codes or code prefixes:
+    ``RUM2`` names every ``RUM2xx`` rule; ``ALL`` names every rule)."""
+    code = code.upper()
+    return any(p == "ALL" or code.startswith(p) for p in patterns)
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """Something the reader noticed but that no rule reports (a part of a template that it
+    cannot follow, an ignore list it cannot read), with its position."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(eq=False)
+class Document:
+    """One file (or standard input) that holds metric definitions.
+
+    ``kind`` is the shape that was recognised: ``"cloudformation"`` (a template; one
+    :class:`RequestSource` per metric destination of each ``AWS::RUM::AppMonitor``),
+    ``"batch-create"`` (a BatchCreateRumMetricDefinitions body or ``--cli-input-json`` file),
+    ``"update"`` (an UpdateRumMetricDefinition body), ``"definitions"`` (a plain list) or
+    ``"definition"`` (one MetricDefinitionRequest).  ``value`` is the whole document as read.
+    """
+
+    file: str
+    kind: str
+    value: Any = field(repr=False)
+    requests: list[RequestSource] = field(default_factory=list)
+    notes: list[SourceNote] = field(default_factory=list)
+    _root: Node = field(default=None, repr=False)  # type: ignore[assignment]
+    _lines: LineMap = field(default=None, repr=False)  # type: ignore[assignment]
+    # derived EventPattern texts: document path -> (text, text index -> file offset)
+    _derived: dict[Path, tuple[str, Callable[[int], int]]] = field(default_factory=dict,
+                                                                   repr=False)
+    _char_cache: dict[int, list[int] | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def definitions(self) -> list[DefinitionSource]:
+        """Every definition of the document, in order."""
+        return [d for r in self.requests for d in r.definitions]
+
+    @property
+    def text(self) -> str:
+        """The document's text."""
+        return self._lines.text
+
+    def locate(self, path: Path, line: int | None = None,
+               column: int | None = None) -> tuple[int, int]:
+        """The 1-based file ``(line, column)`` of the value at ``path`` (a tuple of member
+        names and item indexes from the document's root).
+
+        With ``line``/``column`` (1-based, lines split at ``\\n``) the position is inside that
+        value's string (or derived EventPattern text) and the exact file position of that
+        character is returned.  A path that does not exist resolves to the deepest part that
+        does.  Mappings and sequences that are members resolve to their key; scalars to the
+        value.
+        """
+        path = tuple(path)
+        node, depth, key_offset = node_at(self._root, path)
+        if line is not None and depth == len(path):
+            offset = self._text_offset(path, node, line, column or 1)
+            if offset is not None:
+                return self._lines.position(offset)
+        value_at = self._lines.position(node.start)
+        if node.kind != SCALAR and key_offset is not None:
+            key_at = self._lines.position(key_offset)
+            if key_at[0] < value_at[0]:  # a block mapping/sequence: its key names it best
+                return key_at
+        return value_at
+
+    def _text_offset(self, path: Path, node: Node, line: int, column: int) -> int | None:
+        derived = self._derived.get(path)
+        if derived is not None:
+            text, mapper = derived
+            return mapper(_index(text, line, column))
+        if node.kind != SCALAR or not isinstance(node.text, str):
+            return None
+        key = id(node)
+        if key not in self._char_cache:
+            self._char_cache[key] = char_offsets(self._lines.text, node)
+        offsets = self._char_cache[key]
+        if offsets is None:
+            return None
+        index = _index(node.text, line, column)
+        if index < len(offsets):
+            return offsets[index]
+        return offsets[-1] + 1 if offsets else None
+
+
+def _unresolved(value: Any, path: Path) -> bool:
+    """True when ``value`` at ``path``, or a value on the way to it, is a CloudFormation
+    intrinsic function."""
+    for part in path:
+        if is_intrinsic(value):
+            return True
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif (isinstance(value, list) and isinstance(part, int) and not isinstance(part, bool)
+              and -len(value) <= part < len(value)):
+            value = value[part]
+        else:
+            return False
+    return is_intrinsic(value)
+
+
+def _index(text: str, line: int, column: int) -> int:
+    """The index in ``text`` of a 1-based line/column (lines split at ``\\n``)."""
+    index = 0
+    for _ in range(max(line, 1) - 1):
+        nl = text.find("\n", index)
+        if nl < 0:
+            break
+        index = nl + 1
+    return min(index + max(column, 1) - 1, len(text))
+
+
+@dataclass(eq=False)
+class DefinitionSource:
+    """One metric definition (MetricDefinitionRequest) and where it is.
+
+    ``definition`` is what the checker checks: the definition as written, as a plain dict,
+    except that an EventPattern written as a mapping/sequence is serialized to a JSON string
+    and ``Fn::Sub`` EventPattern text is taken as the pattern (see ``transformed``).
+    CloudFormation intrinsic functions elsewhere are kept in their long form
+    (``{"Ref": "X"}``, ``{"Fn::GetAtt": [...]}``): their values are only known at deploy time
+    (:func:`is_intrinsic` tells them apart).  ``path`` is where the definition sits in the
+    document, ``index`` its position among its request's definitions.  ``suppressed`` holds the
+    rule codes (or prefixes) that the template's ``Metadata`` turns off for it.
+    """
+
+    file: str
+    definition: Any = field(repr=False)
+    path: Path
+    destination: str | None = None
+    destination_arn: str | None = None
+    app_monitor_name: str | None = None
+    suppressed: set[str] = field(default_factory=set)
+    index: int = 0
+    transformed: dict[str, str] = field(default_factory=dict)
+    request: RequestSource | None = field(default=None, repr=False)
+    document: Document | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> Any:
+        """The definition's ``Name``, when it has one."""
+        return self.definition.get("Name") if isinstance(self.definition, dict) else None
+
+    def full_path(self, subpath: Path = ()) -> Path:
+        """The document path of a member of this definition."""
+        return self.path + tuple(subpath)
+
+    def locate(self, subpath: Path = (), line: int | None = None,
+               column: int | None = None) -> tuple[int, int]:
+        """The 1-based file ``(line, column)`` of member ``subpath`` of this definition (for
+        example ``("EventPattern",)`` or ``("DimensionKeys", "metadata.pageId")``); with
+        ``line``/``column`` inside the EventPattern text (as the pattern parser counts them),
+        the file position of exactly that character, whatever the way the string is written
+        (JSON string with escapes, YAML plain/quoted/block scalar, ``!Sub``, inline mapping).
+        """
+        assert self.document is not None
+        return self.document.locate(self.full_path(subpath), line, column)
+
+    def is_suppressed(self, code: str) -> bool:
+        """True when ``code`` is turned off for this definition."""
+        return code_matches(code, self.suppressed)
+
+    def is_unresolved(self, subpath: Path = ()) -> bool:
+        """True when member ``subpath`` is (or lies inside) a CloudFormation intrinsic
+        function, whose value is only known at deploy time: findings about it say nothing.
+        (An EventPattern read from ``Fn::Sub`` text is resolved: it is that text.)"""
+        return _unresolved(self.definition, tuple(subpath))
+
+
+@dataclass(eq=False)
+class RequestSource:
+    """A request-like group of definitions, for request-level rules (batch size, duplicates,
+    AppMonitorName, Destination/DestinationArn).
+
+    ``request`` has the BatchCreateRumMetricDefinitions shape (``AppMonitorName``,
+    ``Destination``, ``DestinationArn``, ``MetricDefinitions`` with the checked definitions)
+    for ``batch-create``, ``definitions``, ``definition`` and ``cloudformation`` documents (for
+    a template: one per metric destination, ``AppMonitorName`` from the resource's ``Name``);
+    for ``update`` documents it is the UpdateRumMetricDefinition body (``MetricDefinition``).
+    Only members present in the input are in it.  ``locate``/``full_path`` take paths in
+    ``request`` (``("MetricDefinitions", 3, "EventPattern")``, ``("DestinationArn",)``) and
+    translate them to the document.
+    """
+
+    file: str
+    kind: str
+    request: dict[str, Any] = field(repr=False)
+    path: Path
+    definitions: list[DefinitionSource] = field(default_factory=list, repr=False)
+    destination: str | None = None
+    destination_arn: str | None = None
+    app_monitor_name: str | None = None
+    suppressed: set[str] = field(default_factory=set)
+    members: dict[str, Path] = field(default_factory=dict, repr=False)
+    document: Document | None = field(default=None, repr=False)
+
+    def full_path(self, subpath: Path = ()) -> Path:
+        """The document path of ``subpath`` (a path in ``request``)."""
+        subpath = tuple(subpath)
+        if not subpath:
+            return self.path
+        head = subpath[0]
+        if (head == "MetricDefinitions" and len(subpath) > 1 and isinstance(subpath[1], int)
+                and 0 <= subpath[1] < len(self.definitions)):
+            return self.definitions[subpath[1]].full_path(subpath[2:])
+        if head in self.members:
+            return self.members[head] + subpath[1:]
+        return self.path + subpath
+
+    def locate(self, subpath: Path = (), line: int | None = None,
+               column: int | None = None) -> tuple[int, int]:
+        """The 1-based file ``(line, column)`` of ``subpath`` (see :meth:`full_path`)."""
+        assert self.document is not None
+        return self.document.locate(self.full_path(subpath), line, column)
+
+    def is_suppressed(self, code: str) -> bool:
+        """True when ``code`` is turned off for this whole request/destination."""
+        return code_matches(code, self.suppressed)
+
+    def is_unresolved(self, subpath: Path = ()) -> bool:
+        """True when ``subpath`` of ``request`` is (or lies inside) a CloudFormation
+        intrinsic function (see :meth:`DefinitionSource.is_unresolved`)."""
+        return _unresolved(self.request, tuple(subpath))

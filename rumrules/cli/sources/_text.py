@@ -1,0 +1,70 @@
+"""Bytes -> text, and text offsets -> 1-based (line, column).
+
+Text is decoded strictly: UTF-8 (a UTF-8 byte-order mark is dropped), or UTF-16/UTF-32 when
+the text starts with their byte-order mark.  Columns count Unicode code points, as editors
+and SARIF's ``unicodeCodePoints`` do.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from bisect import bisect_right
+
+from ._errors import SourceError
+
+__all__ = ["decode", "LineMap"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# JSON (and most editors) break lines at CR LF, CR and LF; YAML 1.1 also at NEL, LS and PS.
+_JSON_BREAKS = re.compile(r"\r\n|[\r\n]")
+_YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def decode(data: bytes, file: str) -> str:
+    """Decode file bytes; undecodable bytes raise :class:`SourceError` at their position."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding = name
+            break
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        last = before.rfind(b"\n") + 1
+        column = len(before[last:].decode(encoding, errors="replace")) + 1
+        raise SourceError(
+            f"the file is not valid {encoding.upper().replace('-SIG', '')} text "
+            f"(byte 0x{data[exc.start]:02x} cannot be decoded)",
+            file=file, line=line, column=column) from None
+
+
+class LineMap:
+    """Maps character offsets of one text to 1-based ``(line, column)`` pairs."""
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str, *, yaml: bool = False) -> None:
+        self.text = text
+        breaks = _YAML_BREAKS if yaml else _JSON_BREAKS
+        self._starts = [0] + [m.end() for m in breaks.finditer(text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of the character at ``offset``."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect_right(self._starts, offset) - 1
+        return index + 1, offset - self._starts[index] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        """The offset of a 1-based ``(line, column)`` (clamped to the text)."""
+        index = max(0, min(line - 1, len(self._starts) - 1))
+        return min(self._starts[index] + max(column, 1) - 1, len(self.text))
