@@ -178,7 +178,9 @@ _LIST = {"create": "MetricDefinitions", "delete": "MetricDefinitionIds"}
     scope="request",
     details="A plain list of definitions (a CloudFormation metric destination) is not a call "
             "and has no 200 limit; it is bound by the 2000 per destination (RUM507).",
-    good=[CREATE, UPDATE, DELETE, edit(CREATE, MetricDefinitions=_customs(200))],
+    good=[CREATE, UPDATE, DELETE,
+          Example(edit(CREATE, MetricDefinitions=_customs(200)), "200 definitions",
+                  doc='"MetricDefinitions": [... 200 definitions ...]')],
     bad=[
         Example(edit(CREATE, MetricDefinitions=_customs(201)), "201 definitions",
                 ("MetricDefinitions",), doc='"MetricDefinitions": [... 201 definitions ...]'),
@@ -264,7 +266,8 @@ Counted over the valid, non-duplicate definitions, in order, after those the des
 already holds: the ones that fit are created, the rest fail with `ServiceQuotaExceededException`
 (a per-definition error in BatchCreate's `Errors`, like the other per-definition failures).
 """,
-    good=[_customs(2000)],
+    good=[Example(_customs(2000), "2000 definitions",
+                  doc="[... 2000 valid, distinct definitions ...]")],
     bad=[
         Example(_customs(2001), "2001 definitions in one destination", ("MetricDefinitions", 2000),
                 doc="[... 2001 valid, distinct definitions ...]"),

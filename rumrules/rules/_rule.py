@@ -81,6 +81,11 @@ class Rule:
         """The family, from the code's hundreds digit."""
         return _FAMILIES[self.code[3]]
 
+    def docs_page(self) -> str:
+        """This rule's docs page (Markdown), as ``docs/rules/<CODE>.md`` has it."""
+        from ._docs import render_rule
+        return render_rule(self)
+
     def run(self, ctx: Any) -> Iterator[Diagnostic]:
         """The findings of this rule on ``ctx`` as diagnostics, paths below ``ctx.base``."""
         base = ctx.base
