@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rumrules.ingest import ingest_batch
+from rumrules.ingestion import ingest_batch
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "ingest" / "data"
 

@@ -46,12 +46,9 @@ _EXPORTS: dict[str, str] = {
     "Rule": "rumrules.rules",
     "RULES": "rumrules.rules",
     # ingestion
-    "ingest": "rumrules.ingest",
-    "ingest_batch": "rumrules.ingest",
-    "IngestResult": "rumrules.ingest",
-    # the metric engine
-    "MetricEngine": "rumrules.engine",
-    "MetricDatum": "rumrules.engine",
+    "ingest": "rumrules.ingestion",
+    "ingest_batch": "rumrules.ingestion",
+    "IngestResult": "rumrules.ingestion",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

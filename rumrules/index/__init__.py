@@ -1,1 +1,5 @@
-"""rumrules.index (in progress)."""
+"""Many patterns, one index: :class:`PatternSet`."""
+
+from ._patternset import PatternSet
+
+__all__ = ["PatternSet"]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from rumrules.catalog.keys import FIRST_LEVEL_KEYS
-from rumrules.ingest import ingest, ingest_batch
+from rumrules.ingestion import ingest, ingest_batch
 
 from .payloads import (
     ABSENT, APP_ID, BATCH_ID, P, SESSION_ID, T0, USER_ID, event, request, uid,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from rumrules.catalog.event_types import BUILTIN_EVENT_TYPES
-from rumrules.ingest import ingest_batch
+from rumrules.ingestion import ingest_batch
 
 from .payloads import P, event, request
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from rumrules.ingest import ingest, ingest_batch
+from rumrules.ingestion import ingest, ingest_batch
 
 from .payloads import (
     DATA, SESSION_ATTRS, T0, body_bytes, event, request, web_client_request,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from rumrules.catalog.metadata import AWS_BUILTIN_KEYS, RESERVED_KEYWORDS
-from rumrules.ingest import ingest_batch
+from rumrules.ingestion import ingest_batch
 
 from .payloads import event, request
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from rumrules import RequestError
 from rumrules.catalog.event_types import BUILTIN_EVENT_TYPES
-from rumrules.ingest import IngestResult, ingest_batch
-from rumrules.ingest._schemas import validator_for
+from rumrules.ingestion import IngestResult, ingest_batch
+from rumrules.ingestion._schemas import validator_for
 
 from .payloads import web_client_request
 

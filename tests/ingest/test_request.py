@@ -10,7 +10,7 @@ import pytest
 
 import rumrules
 from rumrules import RequestError
-from rumrules.ingest import ingest_batch
+from rumrules.ingestion import ingest_batch
 
 from .payloads import ABSENT, APP_ID, event, request, uid
 

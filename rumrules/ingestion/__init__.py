@@ -14,8 +14,6 @@ mapping and the decisions taken where the public sources are silent.
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any
 
 from ._pipeline import IngestResult
@@ -51,17 +49,3 @@ def ingest(request: Any, *, app_monitor_name: str | None = None,
     """
     return _ingest_batch(request, app_monitor_name=app_monitor_name,
                          account_id=account_id).documents
-
-
-class _CallableModule(types.ModuleType):
-    """``rumrules.ingest`` names both this package and the function: importing the package
-    binds ``rumrules.ingest`` to the module (the import system sets the attribute after the
-    lazy export), so the module answers calls as the function does."""
-
-    def __call__(self, request: Any, *, app_monitor_name: str | None = None,
-                 account_id: str | None = None) -> list[dict[str, Any]]:
-        return ingest(request, app_monitor_name=app_monitor_name, account_id=account_id)
-
-
-sys.modules[__name__].__class__ = _CallableModule
-IngestResult.__module__ = __name__

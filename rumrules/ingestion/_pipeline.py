@@ -75,7 +75,7 @@ def _check_arg(name: str, value: Any) -> None:
 
 def ingest_batch(request: Any, *, app_monitor_name: str | None = None,
                  account_id: str | None = None) -> IngestResult:
-    """See :func:`rumrules.ingest.ingest_batch`."""
+    """See :func:`rumrules.ingest_batch`."""
     _check_arg("app_monitor_name", app_monitor_name)
     _check_arg("account_id", account_id)
     parsed = parse_request(request)

@@ -1,0 +1,159 @@
+"""PatternSet: many patterns, one index, one walk per event."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any, Iterable
+
+from ..errors import RumRulesError
+from ..pattern import DIALECTS, EventPattern, compile_pattern
+from ..pattern._events import load_event
+from ._index import Node, build_index
+from ._values import values_with_trails
+
+__all__ = ["PatternSet"]
+
+
+class PatternSet:
+    """Many EventPatterns under names, matched together through one index.
+
+    ``add(name, text_or_pattern)`` adds a pattern (text is compiled in the set's dialect; a
+    compiled :class:`EventPattern` is used as it is); adding several patterns under one name
+    ORs them.  ``matches(event)`` returns the names whose pattern matches, in the order they
+    were first added — the same answer as calling ``EventPattern.matches`` for each, at the
+    cost of the partial matches rather than of the number of patterns.  The index is built
+    on the first match after a change; a built set is safe to share between threads, and it
+    pickles (by its pattern texts).
+    """
+
+    def __init__(self, dialect: str = "rum", patterns: Iterable[tuple[str, Any]] = ()) -> None:
+        if dialect not in DIALECTS:
+            raise RumRulesError(f"unknown dialect {dialect!r}: use 'rum' or 'eventbridge'")
+        self.dialect = dialect
+        self._patterns: list[tuple[str, EventPattern]] = []
+        self._order: dict[str, int] = {}
+        self._root: Node | None = None
+        self._lock = threading.Lock()
+        for name, pattern in patterns:
+            self.add(name, pattern)
+
+    def add(self, name: str, text_or_pattern: str | bytes | EventPattern) -> EventPattern:
+        """Add a pattern under ``name``; return it compiled.  Raise :class:`PatternError`
+        for an invalid pattern (the set is left as it was)."""
+        if isinstance(text_or_pattern, EventPattern):
+            pattern = text_or_pattern
+        else:
+            pattern = compile_pattern(text_or_pattern, dialect=self.dialect)
+        with self._lock:
+            self._patterns.append((name, pattern))
+            self._order.setdefault(name, len(self._order))
+            self._root = None
+        return pattern
+
+    def remove(self, name: str) -> None:
+        """Remove every pattern added under ``name`` (KeyError when there is none)."""
+        with self._lock:
+            if name not in self._order:
+                raise KeyError(name)
+            self._patterns = [(n, p) for n, p in self._patterns if n != name]
+            del self._order[name]
+            self._order = {n: i for i, n in enumerate(self._order)}
+            self._root = None
+
+    @property
+    def names(self) -> list[str]:
+        """The names in the set, in the order they were first added."""
+        return list(self._order)
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._order
+
+    def _index(self) -> Node:
+        root = self._root
+        if root is None:
+            with self._lock:
+                root = self._root
+                if root is None:
+                    root = self._root = self._build()
+        return root
+
+    def _build(self) -> Node:
+        uses: Counter = Counter()
+        for _, pattern in self._patterns:
+            for alt in pattern.alternatives:
+                for c in alt:
+                    uses[c.path] += 1
+        ranked = sorted(uses, key=lambda p: (-uses[p], p))
+        rank = {p: i for i, p in enumerate(ranked)}
+        entries = []
+        for name, pattern in self._patterns:
+            verify = pattern if any("" in c.segments for c in pattern.conditions) else None
+            for alt in pattern.alternatives:
+                entries.append((name, alt, verify))
+        return build_index(entries, rank, rank)
+
+    def matches(self, event: Any) -> list[str]:
+        """The names whose pattern matches ``event`` (a dict, or JSON text)."""
+        doc = load_event(event)
+        root = self._index()
+        found: set[str] = set()
+        cache: dict[int, list] = {}
+        stack: list[tuple[Node, tuple]] = [(root, ())]
+        while stack:
+            node, assign = stack.pop()
+            for name, verify in node.ends:
+                if name not in found and (verify is None or verify.matches(doc)):
+                    found.add(name)
+            for group in node.groups:
+                values = cache.get(group.path_id)
+                if values is None:
+                    values = cache[group.path_id] = values_with_trails(doc, group.segments)
+                if not values:
+                    for child in group.absent:
+                        stack.append((child, assign))
+                    continue
+                seen: set = set()
+                for value, trail in values:
+                    here = assign
+                    if trail:
+                        here = _merge(assign, trail)
+                        if here is None:
+                            continue
+                    for child in group.targets(value):
+                        key = (id(child), here)
+                        if key not in seen:
+                            seen.add(key)
+                            stack.append((child, here))
+        order = self._order
+        return sorted(found, key=order.__getitem__)
+
+    def __reduce__(self):
+        return (_restore, (self.dialect, [(n, p.text, p.dialect) for n, p in self._patterns]))
+
+    def __repr__(self) -> str:
+        return f"PatternSet(dialect={self.dialect!r}, patterns={len(self._patterns)})"
+
+
+def _merge(assign: tuple, trail: tuple) -> tuple | None:
+    """Combine two array trails, or None when they pick different elements of one array."""
+    if not assign:
+        return trail
+    chosen = dict(assign)
+    for array, index in trail:
+        prev = chosen.get(array)
+        if prev is None:
+            chosen[array] = index
+        elif prev != index:
+            return None
+    return tuple(sorted(chosen.items()))
+
+
+def _restore(dialect: str, patterns: list) -> PatternSet:
+    ps = PatternSet(dialect)
+    for name, text, pattern_dialect in patterns:
+        ps.add(name, compile_pattern(text, dialect=pattern_dialect))
+    return ps
