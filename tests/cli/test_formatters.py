@@ -280,3 +280,14 @@ def test_render_dispatch(findings):
                       base_dir=str(REPO))
     with pytest.raises(ValueError, match="unknown format"):
         render(findings, "xml")
+
+
+def test_hints_already_in_the_message_are_not_repeated():
+    said = Finding("a", 1, 1, "X1", "error", "bad; did you mean >=?", hint="did you mean >=?")
+    new = Finding("a", 2, 1, "X1", "error", "bad", hint="use >=")
+    assert said.extra_hint is None and new.extra_hint == "use >="
+    assert format_text([said, new], summary=False).splitlines() == [
+        "a:1:1: X1 bad; did you mean >=?", "a:2:1: X1 bad", "    help: use >="]
+    assert format_github([said]).endswith("::bad; did you mean >=?\n")
+    results = sarif_log([said, new], tool_version="1")["runs"][0]["results"]
+    assert [r["message"]["text"] for r in results] == ["bad; did you mean >=?", "bad (use >=)"]

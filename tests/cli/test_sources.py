@@ -403,51 +403,45 @@ def test_missing_file_and_directory_as_file(tmp_path):
         read_file(tmp_path)
 
 
-@pytest.mark.parametrize("text, line, column, words", [
-    ('[{"Name": "a"} {"Name": "b"}]', 1, 16, "missing comma between array items"),
-    ('{"MetricDefinitions": [1, 2,]}', 1, 29, "trailing comma before ']'"),
-    ('{"a": 1\n "b": 2}', 2, 2, "missing comma between object members"),
-    ('{"a" 1}', 1, 6, "expected ':'"),
-    ("{'a': 1}", 1, 2, "member name in double quotes"),
-    ('{"a": 01}', 1, 7, "leading zeros"),
-    ('{"a": NaN}', 1, 7, "NaN"),
-    ('{"a": "x\ty"}', 1, 9, "raw control character"),
-    ('{"a": "\\q"}', 1, 8, "invalid escape"),
-    ('{"a": "\\u12"}', 1, 8, "invalid \\u escape"),
-    ('{"a": "open', 1, 7, "unterminated string"),
-    ('{"a": [1, 2', 1, 12, "missing ']'"),
-    ('{"a": 1} {}', 1, 10, "text after the end"),
-    ("  \n", 2, 1, "empty"),
-    ('{"a": }', 1, 7, "expected a value"),
-    ('[1 2]', 1, 4, "missing comma"),
-    ('[1 }', 1, 4, "expected ',' or ']'"),
-])
-def test_invalid_json(text, line, column, words):
-    with pytest.raises(SourceError) as info:
-        read_text(text, "bad.json")
-    err = info.value
-    assert (err.file, err.line, err.column) == ("bad.json", line, column), str(err)
-    assert words in err.message
-    assert str(err).startswith(f"bad.json:{line}:{column}: invalid JSON: ")
-    assert "\n" not in str(err)
+_INVALID = [
+    ("bad.json", '[{"Name": "a"} {"Name": "b"}]', 1, 16, "missing comma between array items"),
+    ("bad.json", '{"MetricDefinitions": [1, 2,]}', 1, 29, "trailing comma before ']'"),
+    ("bad.json", '{"a": 1\n "b": 2}', 2, 2, "missing comma between object members"),
+    ("bad.json", '{"a" 1}', 1, 6, "expected ':'"),
+    ("bad.json", "{'a': 1}", 1, 2, "member name in double quotes"),
+    ("bad.json", '{"a": 01}', 1, 7, "leading zeros"),
+    ("bad.json", '{"a": NaN}', 1, 7, "NaN"),
+    ("bad.json", '{"a": "x\ty"}', 1, 9, "raw control character"),
+    ("bad.json", '{"a": "\\q"}', 1, 8, "invalid escape"),
+    ("bad.json", '{"a": "\\u12"}', 1, 8, "invalid \\u escape"),
+    ("bad.json", '{"a": "open', 1, 7, "unterminated string"),
+    ("bad.json", '{"a": [1, 2', 1, 12, "missing ']'"),
+    ("bad.json", '{"a": 1} {}', 1, 10, "text after the end"),
+    ("bad.json", "  \n", 2, 1, "empty"),
+    ("bad.json", '{"a": }', 1, 7, "expected a value"),
+    ("bad.json", '[1 2]', 1, 4, "missing comma"),
+    ("bad.json", '[1 }', 1, 4, "expected ',' or ']'"),
+    ("bad.yaml", "a: [1, 2\n", 2, 1, "invalid YAML"),
+    ("bad.yaml", "a: b: c\n", 1, 5, "mapping values are not allowed"),
+    ("bad.yaml", "- &a [*a]\n", 1, 7, "recursive alias"),
+    ("bad.yaml", "a: *nope\n", 1, 4, "undefined alias"),
+    ("bad.yaml", "a: 1\n---\nb: 2\n", 2, 1, "several YAML documents"),
+    ("bad.yaml", "a: x\x01y\n", 1, 5, "not allowed"),
+    ("bad.yaml", "? [a, b]\n: c\n", 1, 3, "mapping keys must be plain values"),
+    ("bad.yaml", "a:\n\tb: 1\n", 2, 1, "invalid YAML"),
+]
 
 
-@pytest.mark.parametrize("text, line, column, words", [
-    ("a: [1, 2\n", 2, 1, "invalid YAML"),
-    ("a: b: c\n", 1, 5, "mapping values are not allowed"),
-    ("- &a [*a]\n", 1, 7, "recursive alias"),
-    ("a: *nope\n", 1, 4, "undefined alias"),
-    ("a: 1\n---\nb: 2\n", 2, 1, "several YAML documents"),
-    ("a: x\x01y\n", 1, 5, "not allowed"),
-    ("? [a, b]\n: c\n", 1, 3, "mapping keys must be plain values"),
-    ("a:\n\tb: 1\n", 2, 1, "invalid YAML"),
-])
-def test_invalid_yaml(text, line, column, words):
+@pytest.mark.parametrize("name, text, line, column, words", _INVALID)
+def test_invalid_json_and_yaml(name, text, line, column, words):
     with pytest.raises(SourceError) as info:
-        read_text(text, "bad.yaml")
+        read_text(text, name)
     err = info.value
-    assert (err.line, err.column) == (line, column), str(err)
+    assert (err.file, err.line, err.column) == (name, line, column), str(err)
     assert words in err.message
+    assert str(err).startswith(f"{name}:{line}:{column}: ")
+    if name.endswith(".json"):
+        assert err.message.startswith("invalid JSON: ")
     assert "\n" not in str(err)
 
 
@@ -459,7 +453,9 @@ def test_undecodable_bytes():
     with pytest.raises(SourceError) as info:
         read_bytes(b'[\n {"Name": "\xff"}]', "x.json")
     assert (info.value.line, info.value.column) == (2, 12)
-    assert read_bytes(b"\xff\xfe", "x.json", explicit=False) is None
+    assert read_bytes(b"\xff\xfe\xff", "x.json", explicit=False) is None
+    with pytest.raises(SourceError):  # found by walking, but it mentions definitions
+        read_bytes(b'{"MetricDefinitions": ["\xe9"]}', "x.json", explicit=False)
 
 
 def test_byte_order_marks():

@@ -71,6 +71,14 @@ class Finding:
                    path=diagnostic.path if path is None else path,
                    hint=getattr(diagnostic, "hint", None))
 
+    @property
+    def extra_hint(self) -> str | None:
+        """The hint, when the message does not already say it (rule messages usually end
+        with their fix), else ``None``."""
+        if self.hint and self.hint not in self.message:
+            return self.hint
+        return None
+
     def to_dict(self) -> dict[str, Any]:
         """The record of ``--format json``."""
         return {"file": self.file, "line": self.line, "column": self.column,

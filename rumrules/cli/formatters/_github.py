@@ -37,6 +37,6 @@ def format_github(findings: Iterable[Any]) -> str:
             if f.column is not None:
                 props.append(f"col={f.column}")
         props.append(f"title={escape_property(f.code)}")
-        message = f.message if not f.hint else f"{f.message}\n{f.hint}"
+        message = f.message if not f.extra_hint else f"{f.message}\n{f.extra_hint}"
         out.append(f"::{_COMMANDS[f.severity]} {','.join(props)}::{escape_data(message)}")
     return "\n".join(out) + ("\n" if out else "")

@@ -100,7 +100,7 @@ def sarif_log(findings: Iterable[Any], *, rule_lookup: RuleLookup | None = None,
             "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
         if f.path:
             location["logicalLocations"] = [{"fullyQualifiedName": path, "kind": "member"}]
-        text = f.message if not f.hint else f"{f.message} ({f.hint})"
+        text = f.message if not f.extra_hint else f"{f.message} ({f.extra_hint})"
         results.append({
             "ruleId": f.code,
             "ruleIndex": index[f.code],

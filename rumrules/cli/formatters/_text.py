@@ -46,8 +46,8 @@ def summary_line(counts: dict[str, int]) -> str:
 
 
 def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool = True) -> str:
-    """One line per finding (and an indented ``help:`` line when it has a hint), then a
-    summary line.  ANSI colours only when ``color`` is true."""
+    """One line per finding (and an indented ``help:`` line for a hint that the message does
+    not already say), then a summary line.  ANSI colours only when ``color`` is true."""
     out: list[str] = []
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in sort_findings(findings):
@@ -60,8 +60,8 @@ def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool =
             where = f"{_BOLD}{where}{_RESET}"
             code = f"{_COLORS[f.severity]}{code}{_RESET}"
         out.append(f"{where}: {code} {f.message}".replace("\n", "\n    "))
-        if f.hint:
-            out.append(f"    help: {f.hint}".replace("\n", "\n    "))
+        if f.extra_hint:
+            out.append(f"    help: {f.extra_hint}".replace("\n", "\n    "))
     if summary:
         line = summary_line(counts)
         if color:

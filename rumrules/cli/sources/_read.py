@@ -78,7 +78,7 @@ def read_bytes(data: bytes, file: str = "<stdin>", *, explicit: bool = True) -> 
     try:
         text = decode(data, file)
     except SourceError:
-        if explicit:
+        if explicit or any(word.encode() in data for word in _RELEVANT):
             raise
         return None
     return read_text(text, file, explicit=explicit)

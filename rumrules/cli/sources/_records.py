@@ -98,7 +98,7 @@ class Document:
             return None
         key = id(node)
         if key not in self._char_cache:
-            self._char_cache[key] = char_offsets(self._lines.text, node)
+            self._char_cache[key] = char_offsets(self._lines.text, node, self._lines)
         offsets = self._char_cache[key]
         if offsets is None:
             return None

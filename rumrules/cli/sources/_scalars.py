@@ -11,7 +11,10 @@ they disagree ``None`` is returned (callers then point at the start of the scala
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ._nodes import SCALAR, Node
+from ._text import LineMap
 
 __all__ = ["char_offsets"]
 
@@ -27,9 +30,10 @@ _YAML_CODES = {"x": 2, "u": 4, "U": 8}
 Pairs = list[tuple[str, int]]
 
 
-def char_offsets(text: str, node: Node) -> list[int] | None:
+def char_offsets(text: str, node: Node, lines: LineMap | None = None) -> list[int] | None:
     """The file offset of each character of the string value of scalar ``node``, or ``None``
-    when it cannot be mapped (not a string scalar, or the source does not read back)."""
+    when it cannot be mapped (not a string scalar, or the source does not read back).
+    ``lines`` is the text's YAML line map, when the caller has one."""
     if node.kind != SCALAR or node.text is None:
         return None
     value = node.text
@@ -39,7 +43,7 @@ def char_offsets(text: str, node: Node) -> list[int] | None:
                 return None
             pairs = _json_string(text, node.start)
         else:
-            pairs = _yaml_scalar(text, node, value)
+            pairs = _yaml_scalar(text, node, value, lines)
     except (IndexError, ValueError):  # pragma: no cover - defensive: malformed source
         return None
     if pairs is None or "".join(c for c, _ in pairs) != value:
@@ -48,16 +52,21 @@ def char_offsets(text: str, node: Node) -> list[int] | None:
 
 
 class _Text:
-    """The source with a NUL sentinel past its end, as PyYAML's reader has."""
+    """The source with a NUL sentinel past its end, as PyYAML's reader has, and its line
+    starts (YAML line breaks)."""
 
-    __slots__ = ("s", "n")
+    __slots__ = ("s", "n", "starts")
 
-    def __init__(self, s: str) -> None:
+    def __init__(self, s: str, lines: LineMap | None) -> None:
         self.s = s
         self.n = len(s)
+        self.starts = (lines or LineMap(s, yaml=True)).starts
 
     def __getitem__(self, i: int) -> str:
         return self.s[i] if i < self.n else _END
+
+    def line_start(self, i: int) -> int:
+        return self.starts[bisect_right(self.starts, i) - 1]
 
 
 def _json_string(text: str, start: int) -> Pairs:
@@ -117,8 +126,8 @@ def _line_break(t: _Text, i: int) -> tuple[str, int]:
     return c, i + 1  # LS and PS are kept
 
 
-def _yaml_scalar(text: str, node: Node, value: str) -> Pairs | None:
-    t = _Text(text)
+def _yaml_scalar(text: str, node: Node, value: str, lines: LineMap | None) -> Pairs | None:
+    t = _Text(text, lines)
     i = _content_start(t, node.start)
     style = node.style
     if style in ("|", ">"):
@@ -255,7 +264,7 @@ def _block(t: _Text, i: int, value: str) -> Pairs | None:
     j, auto = body, 0
     while t[j] == " " or (t[j] in _BREAKS and t[j] != _END):
         if t[j] == " ":
-            col = j - _line_start(t, j)
+            col = j - t.line_start(j)
             auto = max(auto, col + 1)
             j += 1
         else:
@@ -269,17 +278,11 @@ def _block(t: _Text, i: int, value: str) -> Pairs | None:
     return None
 
 
-def _line_start(t: _Text, i: int) -> int:
-    s = t.s
-    return max(s.rfind("\n", 0, i), s.rfind("\r", 0, i), s.rfind("\x85", 0, i),
-               s.rfind("\u2028", 0, i), s.rfind("\u2029", 0, i)) + 1
-
-
 def _block_breaks(t: _Text, i: int, indent: int) -> tuple[int, Pairs]:
     """Empty lines of a block scalar (PyYAML's scan_block_scalar_breaks): skip spaces up to
     the indentation, record each break."""
     out: Pairs = []
-    line_start = _line_start(t, i)
+    line_start = t.line_start(i)
     while i - line_start < indent and t[i] == " ":
         i += 1
     while t[i] in _BREAKS and t[i] != _END:
@@ -298,7 +301,7 @@ def _block_body(t: _Text, i: int, indent: int, folded: bool, chomping: bool | No
     out: Pairs = []
     i, breaks = _block_breaks(t, i, indent)
     line_break: tuple[str, int] | None = None
-    while i - _line_start(t, i) == indent and t[i] != _END:
+    while i - t.line_start(i) == indent and t[i] != _END:
         out.extend(breaks)
         leading_non_space = t[i] not in " \t"
         j = i
@@ -311,7 +314,7 @@ def _block_body(t: _Text, i: int, indent: int, folded: bool, chomping: bool | No
         brk, i = _line_break(t, j)
         line_break = (brk, j)
         i, breaks = _block_breaks(t, i, indent)
-        if i - _line_start(t, i) == indent and t[i] != _END:
+        if i - t.line_start(i) == indent and t[i] != _END:
             if folded and brk == "\n" and leading_non_space and t[i] not in " \t":
                 if not breaks:
                     out.append((" ", j))

@@ -245,7 +245,7 @@ class _Builder:
             if isinstance(sub, list) and sub and sub_node is not None and sub_node.kind == SEQ:
                 sub, sub_node = sub[0], sub_node.child(0)
             if isinstance(sub, str) and sub_node is not None and sub_node.kind == SCALAR:
-                offsets = char_offsets(doc._lines.text, sub_node)
+                offsets = char_offsets(doc._lines.text, sub_node, doc._lines)
                 start = sub_node.start
                 if offsets:
                     def mapper(index: int, offsets: list[int] = offsets) -> int:

@@ -51,20 +51,21 @@ def decode(data: bytes, file: str) -> str:
 class LineMap:
     """Maps character offsets of one text to 1-based ``(line, column)`` pairs."""
 
-    __slots__ = ("text", "_starts")
+    __slots__ = ("text", "starts")
 
     def __init__(self, text: str, *, yaml: bool = False) -> None:
         self.text = text
         breaks = _YAML_BREAKS if yaml else _JSON_BREAKS
-        self._starts = [0] + [m.end() for m in breaks.finditer(text)]
+        #: the offset where each line starts
+        self.starts = [0] + [m.end() for m in breaks.finditer(text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based line and column of the character at ``offset``."""
         offset = max(0, min(offset, len(self.text)))
-        index = bisect_right(self._starts, offset) - 1
-        return index + 1, offset - self._starts[index] + 1
+        index = bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
 
     def offset(self, line: int, column: int) -> int:
         """The offset of a 1-based ``(line, column)`` (clamped to the text)."""
-        index = max(0, min(line - 1, len(self._starts) - 1))
-        return min(self._starts[index] + max(column, 1) - 1, len(self.text))
+        index = max(0, min(line - 1, len(self.starts) - 1))
+        return min(self.starts[index] + max(column, 1) - 1, len(self.text))
