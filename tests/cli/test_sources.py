@@ -464,6 +464,7 @@ def test_byte_order_marks():
         doc = read_bytes(data, "d.json")
         assert doc.definitions[0].definition == JS_ERRORS
         assert doc.definitions[0].locate(("Name",)) == (1, 11)
+    assert read_text("\ufeff" + body, "d.json").definitions[0].locate(("Name",)) == (1, 11)
 
 
 def test_deep_nesting_is_a_read_error_not_a_crash():

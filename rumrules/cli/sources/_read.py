@@ -59,6 +59,8 @@ def read_text(text: str, file: str = "<stdin>", *, explicit: bool = True) -> Doc
     directory) a document of another shape gives ``None``, and so does unparseable text that
     does not mention RUM metric definitions at all.
     """
+    if text.startswith("\ufeff"):  # a byte-order mark left in text handed over as str
+        text = text[1:]
     try:
         value, root, lines = _parse(text, file)
     except SourceError:
