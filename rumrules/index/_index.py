@@ -57,19 +57,19 @@ class Group:
         self._cells: list[list[Node]] = []
 
     def finish(self) -> None:
-        if len(self.ranges) >= _RANGE_INDEX_MIN:
-            points = sorted({b for m, _ in self.ranges for b in (m.lower, m.upper)
-                             if b is not None})
-            # cells: (-inf, p0), [p0], (p0, p1), [p1], ... , (pn, +inf)
-            probes = []
-            prev = None
-            for p in points:
-                probes.append(_between(prev, p))
-                probes.append(p)
-                prev = p
-            probes.append(_between(prev, None))
-            self._bounds = points
-            self._cells = [[n for m, n in self.ranges if m.test(x)] for x in probes]
+        """With many ranges on one path, precompute the ranges of each elementary cell of
+        the sorted boundaries: (-inf, p0), [p0], (p0, p1), [p1], ..., (pn, +inf)."""
+        if len(self.ranges) < _RANGE_INDEX_MIN:
+            return
+        points = sorted({b for m, _ in self.ranges for b in (m.lower, m.upper) if b is not None})
+        cells: list[list[Node]] = []
+        for i, p in enumerate(points):
+            lo = points[i - 1] if i else None
+            cells.append([n for m, n in self.ranges if _covers_open(m, lo, p)])
+            cells.append([n for m, n in self.ranges if _covers_point(m, p)])
+        cells.append([n for m, n in self.ranges if _covers_open(m, points[-1], None)])
+        self._bounds = points
+        self._cells = cells
 
     def targets(self, value) -> list[Node]:
         """The child nodes whose edge accepts the present leaf ``value``."""
@@ -128,15 +128,22 @@ def _number_text(value):
     return None
 
 
-def _between(lo, hi) -> float:
-    if lo is None and hi is None:
-        return 0.0
-    if lo is None:
-        return hi - abs(hi) - 1.0 if hi != 0 else -1.0
-    if hi is None:
-        return lo + abs(lo) + 1.0 if lo != 0 else 1.0
-    mid = lo / 2 + hi / 2
-    return mid if lo < mid < hi else lo  # adjacent doubles: no interior
+def _covers_point(m, x: float) -> bool:
+    if m.lower is not None and (x < m.lower or (x == m.lower and not m.lower_inclusive)):
+        return False
+    if m.upper is not None and (x > m.upper or (x == m.upper and not m.upper_inclusive)):
+        return False
+    return True
+
+
+def _covers_open(m, lo: float | None, hi: float | None) -> bool:
+    """Does range ``m`` hold the open interval (lo, hi)?  (``None`` is infinite; every bound
+    of ``m`` is one of the boundaries, so ``m`` holds all of the interval or none of it.)"""
+    if m.lower is not None and (lo is None or m.lower > lo):
+        return False
+    if m.upper is not None and (hi is None or m.upper < hi):
+        return False
+    return True
 
 
 def _edge_key(m):
