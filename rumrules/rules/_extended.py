@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..catalog.metrics import (EXTENDED_DIMENSIONS, EXTENDED_METRICS, EXTENDED_NAMESPACE,
@@ -97,7 +98,7 @@ def _analyse(ctx) -> ExtendedAnalysis | None:
 
 def _dimension_paths(ctx) -> set[str]:
     dk = ctx.raw("DimensionKeys")
-    return {k for k in dk if isinstance(k, str)} if isinstance(dk, dict) else set()
+    return {k for k in dk if isinstance(k, str)} if isinstance(dk, Mapping) else set()
 
 
 def inside(path: str) -> str:

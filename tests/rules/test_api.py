@@ -24,10 +24,22 @@ def custom(i: int) -> dict:
             "DimensionKeys": {"metadata.pageId": "Page"}}
 
 
-def request(defs, **over) -> dict:
-    r = {"AppMonitorName": "web", "Destination": "CloudWatch", "MetricDefinitions": defs}
-    r.update(over)
+def _request(members: dict, over: dict) -> dict:
+    r = {"AppMonitorName": "web", "Destination": "CloudWatch", **members, **over}
     return {k: v for k, v in r.items() if v is not ...}
+
+
+def request(defs, **over) -> dict:
+    """A BatchCreate request (``...`` removes a member)."""
+    return _request({"MetricDefinitions": defs}, over)
+
+
+def _update(definition_id, definition, **over):
+    return _request({"MetricDefinitionId": definition_id, "MetricDefinition": definition}, over)
+
+
+def _delete(ids, **over):
+    return _request({"MetricDefinitionIds": ids}, over)
 
 
 JS = EXTENDED_METRICS["JsErrorCount"].definition()
@@ -220,13 +232,6 @@ def test_concurrent_creates_respect_capacity():
 
 # -- UpdateRumMetricDefinition ------------------------------------------------------------
 
-def _update(definition_id, definition, **over):
-    r = {"AppMonitorName": "web", "Destination": "CloudWatch",
-         "MetricDefinitionId": definition_id, "MetricDefinition": definition}
-    r.update(over)
-    return r
-
-
 def test_update():
     state = MetricDestination()
     ids = [d["MetricDefinitionId"] for d in batch_create(request([JS, custom(1)]), state)[
@@ -263,12 +268,6 @@ def test_update_without_state_is_not_found():
 
 
 # -- BatchDeleteRumMetricDefinitions ------------------------------------------------------
-
-def _delete(ids, **over):
-    r = {"AppMonitorName": "web", "Destination": "CloudWatch", "MetricDefinitionIds": ids}
-    r.update(over)
-    return r
-
 
 def test_batch_delete():
     state = MetricDestination()

@@ -48,6 +48,7 @@ CASES = [
     ("RUM001", E, ext("NavigationFrustratedTransaction", EventPattern=p({
         "event_type": [NAV], "event_details": {"duration": [{"numeric": ["=>", 8000]}]}})),
      EP, (1, 109), ["=>", ">="]),
+    ("RUM001", E, cust('{"event_type": ["a"]}}'), EP, (1, 22), []),  # SPEC §5: text after }
     ("RUM001", E, cust('{"a": [{"numeric": [">", 1, "<", 1]}]}'), EP, '1, "<"',
      ["Bottom must be less than top"]),
     # RUM002
