@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "RumRulesError": "rumrules.errors",
     "PatternError": "rumrules.errors",
     "RequestError": "rumrules.errors",
+    "DefinitionError": "rumrules.errors",
     "Diagnostic": "rumrules.errors",
     "Severity": "rumrules.errors",
     # the pattern language
@@ -49,6 +50,14 @@ _EXPORTS: dict[str, str] = {
     "ingest": "rumrules.ingestion",
     "ingest_batch": "rumrules.ingestion",
     "IngestResult": "rumrules.ingestion",
+    # the metric engine
+    "MetricEngine": "rumrules.engine",
+    "MetricDatum": "rumrules.engine",
+    "StatisticSet": "rumrules.engine",
+    "ProcessResult": "rumrules.engine",
+    "put_metric_data_requests": "rumrules.engine",
+    "emf_lines": "rumrules.engine",
+    "aggregate": "rumrules.engine",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -15,6 +15,7 @@ __all__ = [
     "RumRulesError",
     "PatternError",
     "RequestError",
+    "DefinitionError",
     "Severity",
     "Diagnostic",
     "render_path",
@@ -82,6 +83,18 @@ class RequestError(RumRulesError, ValueError):
     def __str__(self) -> str:
         base = super().__str__()
         return f"{self.field}: {base}" if self.field else base
+
+
+class DefinitionError(RumRulesError, ValueError):
+    """Metric definitions that the rule checker rejects (the engine takes only valid ones).
+
+    ``diagnostics`` lists ``(index, Diagnostic)`` for every error-severity finding, where
+    ``index`` is the definition's position in the list given.
+    """
+
+    def __init__(self, message: str, diagnostics: list | None = None) -> None:
+        self.diagnostics = list(diagnostics or [])
+        super().__init__(message)
 
 
 class Severity(str, Enum):

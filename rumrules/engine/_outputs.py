@@ -1,0 +1,93 @@
+"""Outputs: PutMetricData requests (API limits), Embedded Metric Format lines, aggregation."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator
+
+from ._datum import MetricDatum, StatisticSet
+
+__all__ = ["put_metric_data_requests", "emf_lines", "aggregate", "MAX_DATA_POINTS",
+           "MAX_REQUEST_BYTES"]
+
+#: PutMetricData accepts at most 1000 MetricData entries ...
+MAX_DATA_POINTS = 1000
+#: ... and a request payload of at most 1 MB.
+MAX_REQUEST_BYTES = 1_000_000
+
+
+def _json_size(entry: dict) -> int:
+    return len(json.dumps(entry, default=_iso, separators=(",", ":")))
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def put_metric_data_requests(data: Iterable[MetricDatum | StatisticSet], *,
+                             max_data_points: int = MAX_DATA_POINTS,
+                             max_bytes: int = MAX_REQUEST_BYTES) -> list[dict[str, Any]]:
+    """PutMetricData requests (boto3's parameter form: ``{"Namespace", "MetricData"}``) that
+    carry ``data``: one namespace per request, at most ``max_data_points`` entries and at
+    most ``max_bytes`` of JSON each, in the order the data came."""
+    if not 1 <= max_data_points <= MAX_DATA_POINTS:
+        raise ValueError(f"max_data_points must be 1..{MAX_DATA_POINTS}")
+    by_namespace: dict[str, list[dict]] = {}
+    for d in data:
+        by_namespace.setdefault(d.namespace, []).append(d.to_cloudwatch())
+    requests = []
+    for namespace, entries in by_namespace.items():
+        overhead = _json_size({"Namespace": namespace, "MetricData": []})
+        batch: list[dict] = []
+        size = overhead
+        for entry in entries:
+            n = _json_size(entry) + 1
+            if batch and (len(batch) >= max_data_points or size + n > max_bytes):
+                requests.append({"Namespace": namespace, "MetricData": batch})
+                batch, size = [], overhead
+            batch.append(entry)
+            size += n
+        if batch:
+            requests.append({"Namespace": namespace, "MetricData": batch})
+    return requests
+
+
+def emf_lines(data: Iterable[MetricDatum]) -> Iterator[str]:
+    """CloudWatch Embedded Metric Format: one JSON line per data point."""
+    for d in data:
+        record: dict[str, Any] = {
+            "_aws": {
+                "Timestamp": int(d.timestamp.timestamp() * 1000),
+                "CloudWatchMetrics": [{
+                    "Namespace": d.namespace,
+                    "Dimensions": [list(d.dimensions)],
+                    "Metrics": [{"Name": d.name, "Unit": d.unit or "None"}],
+                }],
+            },
+        }
+        record.update(d.dimensions)
+        record[d.name] = d.value
+        yield json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+
+
+def aggregate(data: Iterable[MetricDatum], period_seconds: int = 60) -> list[StatisticSet]:
+    """Aggregate data points into statistic sets per metric, dimensions, unit and period
+    (one minute by default), in order of first appearance."""
+    groups: dict[tuple, list] = {}
+    for d in data:
+        ts = int(d.timestamp.timestamp())
+        start = datetime.fromtimestamp(ts - ts % period_seconds, tz=timezone.utc)
+        key = (d.namespace, d.name, d.unit, tuple(d.dimensions.items()), start)
+        g = groups.get(key)
+        if g is None:
+            groups[key] = [1, d.value, d.value, d.value]
+        else:
+            g[0] += 1
+            g[1] += d.value
+            g[2] = min(g[2], d.value)
+            g[3] = max(g[3], d.value)
+    return [StatisticSet(ns, name, unit, dict(dims), start, float(c), s, lo, hi)
+            for (ns, name, unit, dims, start), (c, s, lo, hi) in groups.items()]
