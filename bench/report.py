@@ -5,7 +5,8 @@
 
 In each group the benchmark whose name contains ``baseline`` is the denominator; every other
 row is reported as its mean time and as the ratio ``baseline time / its time`` (so 1.0 means
-as fast as the baseline, 0.25 means four times the baseline's time).
+as fast as the baseline, 0.25 means four times the baseline's time).  When a benchmark records
+``extra_info["events"]``, times are compared per event.
 """
 
 from __future__ import annotations
@@ -25,13 +26,18 @@ def main(path: str) -> None:
     for group, rows in groups.items():
         base = [r for r in rows if "baseline" in r["name"]]
         print(f"\n### {group}\n")
-        print("| benchmark | mean | throughput vs baseline |")
+        def per(r):
+            return r["stats"]["mean"] / r.get("extra_info", {}).get("events", 1)
+
+        b = per(base[0]) if base else None
+        unit = "per event" if any("events" in r.get("extra_info", {}) for r in rows) else "per call"
+        print(f"| benchmark | mean {unit} | throughput vs baseline |")
         print("|---|---:|---:|")
-        b = base[0]["stats"]["mean"] if base else None
-        for r in sorted(rows, key=lambda r: r["stats"]["mean"]):
-            mean = r["stats"]["mean"]
-            ratio = f"{b / mean:.3f}x" if b else "n/a"
-            print(f"| {r['name']} | {mean * 1e6:,.1f} µs | {ratio} |")
+        for r in sorted(rows, key=per):
+            ratio = f"{b / per(r):.3f}x" if b else "n/a"
+            extra = r.get("extra_info", {}).get("matches_per_event")
+            note = f" ({extra:.1f} matches/event)" if extra is not None else ""
+            print(f"| {r['name']}{note} | {per(r) * 1e6:,.1f} µs | {ratio} |")
 
 
 if __name__ == "__main__":

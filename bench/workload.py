@@ -39,19 +39,16 @@ def document(rng: random.Random, i: int) -> dict:
     return {
         "event_timestamp": 1712492422000 + i, "event_type": etype,
         "event_id": f"3d6a5f7e-1c2b-4b8e-9f3a-{i:012d}", "event_version": "1.0.0",
-        "log_stream": {"seconds": 1712492422, "nanos": 0},
         "application_id": "cff852ba-f230-45cf-b1b7-b7fa57825a3d",
-        "application_version": "1.0.0", "application_name": "MyWebApp",
-        "account_id": "123456789012", "batch_id": "b3a1c2d4-5e6f-4a1b-8c9d-0e1f2a3b4c5d",
+        "application_name": "MyWebApp",
         "userId": "00000000-0000-0000-0000-000000000000",
         "sessionId": "7571feb9-f2ab-42d4-bdca-f2d86dac83e2",
         "user_details": {"sessionId": "7571feb9-f2ab-42d4-bdca-f2d86dac83e2",
                          "userId": "00000000-0000-0000-0000-000000000000"},
         "metadata": {"version": "1.0.0", "browserName": rng.choice(BROWSERS),
-                     "browserVersion": "124.0", "osName": "Windows", "deviceType":
-                     rng.choice(DEVICES), "platformType": "web", "pageId": rng.choice(PAGES),
-                     "interaction": 0, "domain": "example.com", "countryCode":
-                     rng.choice(COUNTRIES), "aws:client": "arw-script"},
+                     "osName": "Windows", "deviceType": rng.choice(DEVICES),
+                     "pageId": rng.choice(PAGES), "domain": "example.com",
+                     "countryCode": rng.choice(COUNTRIES)},
         "event_details": details,
     }
 

@@ -1,0 +1,96 @@
+"""PatternSet and MetricEngine on a RUM workload at 1, 10, 100, 1000 and 2000 definitions,
+against json.loads of the same texts (same run) and moto's matcher (a loop over patterns)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rumrules import MetricEngine, PatternSet
+from workload import definitions, documents
+
+SIZES = [1, 10, 100, 1000, 2000]
+BATCH = 200
+DOCS = documents(BATCH)
+
+
+def _set(n: int, overlapping: bool) -> PatternSet:
+    ps = PatternSet()
+    for d in definitions(n, overlapping=overlapping):
+        ps.add(d["Name"], d["EventPattern"])
+    ps.matches(DOCS[0])  # build the index outside the timing
+    return ps
+
+
+def _run(ps: PatternSet, docs=DOCS) -> int:
+    return sum(len(ps.matches(d)) for d in docs)
+
+
+@pytest.mark.benchmark(group="index: RUM workload, overlapping definitions")
+def test_baseline_json_loads(benchmark):
+    benchmark.extra_info["events"] = BATCH
+    benchmark(lambda: [json.loads(d) for d in DOCS])
+
+
+@pytest.mark.benchmark(group="index: RUM workload, overlapping definitions")
+@pytest.mark.parametrize("n", SIZES)
+def test_patternset_overlapping(benchmark, n):
+    ps = _set(n, True)
+    benchmark.extra_info["events"] = BATCH
+    benchmark.extra_info["matches_per_event"] = _run(ps) / BATCH
+    benchmark(_run, ps)
+
+
+@pytest.mark.benchmark(group="index: RUM workload, at most one match per event")
+def test_baseline_json_loads_single(benchmark):
+    benchmark.extra_info["events"] = BATCH
+    benchmark(lambda: [json.loads(d) for d in DOCS])
+
+
+@pytest.mark.benchmark(group="index: RUM workload, at most one match per event")
+@pytest.mark.parametrize("n", SIZES)
+def test_patternset_single_match(benchmark, n):
+    ps = _set(n, False)
+    benchmark.extra_info["events"] = BATCH
+    benchmark.extra_info["matches_per_event"] = _run(ps) / BATCH
+    benchmark(_run, ps)
+
+
+@pytest.mark.benchmark(group="index: RUM workload, overlapping definitions")
+@pytest.mark.parametrize("n", SIZES)
+def test_moto_loop_overlapping(benchmark, n):
+    from moto.events.models import EventPattern
+
+    patterns = [EventPattern.load(d["EventPattern"]) for d in definitions(n)]
+    docs = DOCS if n <= 100 else DOCS[:10]
+    benchmark.extra_info["events"] = len(docs)
+
+    def run():
+        total = 0
+        for text in docs:
+            event = json.loads(text)
+            total += sum(p.matches_event(event) for p in patterns)
+        return total
+
+    benchmark.pedantic(run, rounds=3 if n >= 1000 else 5, iterations=1)
+
+
+@pytest.mark.benchmark(group="engine: 100-event PutRumEvents request, 2000 definitions")
+def test_engine_process_2000(benchmark):
+    from tests.ingest.payloads import body_bytes, web_client_request
+
+    body = body_bytes(web_client_request(100))
+    defs = [dict(d, Namespace="Bench") for d in definitions(2000)]
+    engine = MetricEngine(defs, app_monitor_name="Bench")
+    benchmark.extra_info["events"] = 100
+    benchmark(engine.process, body)
+
+
+@pytest.mark.benchmark(group="engine: 100-event PutRumEvents request, 2000 definitions")
+def test_engine_baseline_json_loads(benchmark):
+    from tests.ingest.payloads import body_bytes, web_client_request
+
+    body = body_bytes(web_client_request(100))
+    benchmark.extra_info["events"] = 100
+    benchmark(json.loads, body)
