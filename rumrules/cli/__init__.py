@@ -1,7 +1,9 @@
 """The ``rumrules`` command line: a thin shell over the library.
 
-Exit codes: 0 clean (or: every event explained), 1 findings at error severity (``check``) or
-no event matched (``explain``), 2 usage errors or input that cannot be read.
+``check`` (the pre-deployment linter), ``eval`` (definitions x events -> data points),
+``explain`` (why a pattern matches or not), ``rule`` (a rule's docs page).
+Exit codes: 0 clean, 1 findings at error severity (``check``) or no event matched
+(``explain``), 2 usage errors or input that cannot be read (with a one-line reason).
 """
 
 from __future__ import annotations
@@ -70,11 +72,99 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0 if matched else 1
 
 
+def _codes(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from ._check import CheckOptions, run_check
+    from ._config import load_config
+
+    config = load_config(Path(args.config) if args.config else None)
+    options = CheckOptions(
+        select=args.select or config.get("select") or ["ALL"],
+        ignore=(config.get("ignore") or []) + (args.ignore or []),
+        format=args.format or config.get("format") or "text",
+        exit_zero=args.exit_zero or bool(config.get("exit-zero")),
+        color={"always": True, "never": False}.get(args.color),
+        stdin_filename=args.stdin_filename or "<stdin>",
+    )
+    if options.format not in ("text", "json", "sarif", "github"):
+        raise RumRulesError(f"unknown format {options.format!r} (text, json, sarif, github)")
+    return run_check(args.paths, options)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from ._eval import run_eval
+
+    return run_eval(args.definitions, args.events, fmt=args.format,
+                    app_monitor_name=args.app_monitor_name, destination=args.destination,
+                    account_id=args.account_id)
+
+
+def _cmd_rule(args: argparse.Namespace) -> int:
+    import difflib
+
+    from ..rules import RULES
+
+    by_code = {r.code: r for r in RULES}
+    rule = by_code.get(args.code.upper())
+    if rule is None:
+        close = difflib.get_close_matches(args.code.upper(), list(by_code), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise RumRulesError(f"no rule {args.code!r}{hint} (see rumrules rule --list)")
+    print(rule.docs_page())
+    return 0
+
+
+def _cmd_rules_list(args: argparse.Namespace) -> int:
+    from ..rules import RULES
+
+    for r in RULES:
+        print(f"{r.code}  {str(r.severity):7}  {r.name}: {r.summary}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rumrules",
         description="CloudWatch RUM, offline: check metric definitions, match events.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser(
+        "check", help="check metric definitions in files, directories or standard input",
+        description="Check BatchCreate/Update request bodies, --cli-input-json files, lists of "
+                    "definitions and CloudFormation templates (JSON or YAML). Exit 0 when "
+                    "clean, 1 when an error-severity finding exists, 2 for usage errors or "
+                    "unreadable input. Defaults come from [tool.rumrules] in pyproject.toml.")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories; - is stdin")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default=None)
+    check.add_argument("--select", type=_codes, default=None,
+                       help="report only these codes or prefixes (comma-separated; ALL)")
+    check.add_argument("--ignore", type=_codes, default=None,
+                       help="do not report these codes or prefixes (comma-separated)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
+    check.add_argument("--stdin-filename", default=None, help="the name to report for -")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--config", default=None, help="a pyproject.toml to read settings from")
+    check.set_defaults(func=_cmd_check)
+
+    ev = sub.add_parser("eval", help="run PutRumEvents requests through definitions",
+                        description="Print the metric data points RUM would publish.")
+    ev.add_argument("--definitions", required=True,
+                    help="definitions: a BatchCreate body, a list, or a template")
+    ev.add_argument("--events", required=True,
+                    help="PutRumEvents request(s): JSON, a JSON array, or JSON lines; - is stdin")
+    ev.add_argument("--format", choices=("json", "emf"), default="json")
+    ev.add_argument("--app-monitor-name", default=None)
+    ev.add_argument("--destination", choices=("CloudWatch", "Evidently"), default="CloudWatch")
+    ev.add_argument("--account-id", default=None)
+    ev.set_defaults(func=_cmd_eval)
+
+    rule = sub.add_parser("rule", help="show a rule's docs page (or --list)")
+    rule.add_argument("code", nargs="?", help="a rule code such as RUM204")
+    rule.add_argument("--list", action="store_true", help="list every rule")
+    rule.set_defaults(func=lambda a: _cmd_rules_list(a) if a.list or not a.code else _cmd_rule(a))
     explain = sub.add_parser(
         "explain", help="why an EventPattern matches an event or not, field by field",
         description="Explain, condition by condition, why a pattern matches each event.")
@@ -89,15 +179,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from .. import __version__
+
+    return f"rumrules {__version__}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code (argparse usage errors exit 2)."""
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
+        parser.print_help(sys.stderr)
         return 2
     try:
         return args.func(args)
     except RumRulesError as e:
         print(f"rumrules: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. | head
+        return 0

@@ -1,1 +1,1 @@
-"""rumrules.contrib (in progress)."""
+"""Integrations with other tools: :mod:`rumrules.contrib.cfnlint` (a cfn-lint plugin)."""

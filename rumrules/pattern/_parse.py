@@ -263,6 +263,12 @@ def _bad_token(text: str, offset: int, tok: Token, expected: set[str],
         closer = "}" if kind == "RBRACE" else "]"
         return _error(text, offset - 1 - (len(text[:offset]) - len(text[:offset].rstrip())),
                       f"trailing comma before {closer}", "remove the comma")
+    if kind in ("RBRACE", "RSQB"):
+        opener = _innermost_open(text, offset)
+        wanted = {"[": "]", "{": "}"}.get(opener)
+        if wanted and wanted != str(tok):
+            return _error(text, offset, f"mismatched '{tok}': the open '{opener}' needs '{wanted}'",
+                          f"close the {'list' if opener == '[' else 'object'} with '{wanted}' first")
     if kind == "NUMBER" and prev and prev in "0123456789" and _number_before(text, offset):
         return _error(text, offset, "leading zeros are not allowed in numbers",
                       "write 7, not 07")

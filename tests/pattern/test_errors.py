@@ -53,6 +53,7 @@ def test_semantic_errors(text, message, line, column, hint):
     ('{"a":["x"]', "not closed", 1, 11),
     ('{"a":["x"]}}', "text after the end", 1, 12),
     ('{"a":[NaN]}', "Non-standard token 'NaN'", 1, 7),
+    ('{"s":[{"numeric":[">=",500]}}]}', "mismatched '}': the open '[' needs ']'", 1, 29),
 ])
 def test_json_syntax_errors_in_plain_words(text, plain, line, column):
     e = error_of(text)
