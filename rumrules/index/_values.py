@@ -27,19 +27,21 @@ def values_with_trails(doc: dict, segments: tuple[str, ...]) -> list[tuple[objec
         current = nxt
     out: list[tuple[object, tuple]] = []
     for value, trail in current:
-        t = type(value)
-        if t is list or t is tuple:
-            for item in _flatten(value):
-                ti = type(item)
-                if ti is not dict and ti is not Merged and ti is not Nested:
-                    out.append((item, trail))
-        elif t is Merged:
-            for part in value.parts:
-                if type(part) not in (dict, Nested, Merged):
-                    out.append((part, trail))
-        elif t is not dict and t is not Nested:
-            out.append((value, trail))
+        _leaves(value, trail, out)
     return out
+
+
+def _leaves(value, trail: tuple, out: list) -> None:
+    """The leaf values of ``value``: arrays flattened, merged parts each, objects skipped."""
+    t = type(value)
+    if t is list or t is tuple:
+        for item in _flatten(value):
+            _leaves(item, trail, out)
+    elif t is Merged:
+        for part in value.parts:
+            _leaves(part, trail, out)
+    elif t is not dict and t is not Nested:
+        out.append((value, trail))
 
 
 def _step(value, trail: tuple, seg: str, out: list) -> None:
@@ -51,9 +53,8 @@ def _step(value, trail: tuple, seg: str, out: list) -> None:
         if got is not MISSING:
             out.append((got, trail))
     elif t is Merged:
-        got = value.get(seg, MISSING)
-        if got is not MISSING:
-            out.append((got, trail))
+        for part in value.parts:
+            _step(part, trail, seg, out)
     elif t is list or t is tuple:
         key = id(value)
         for i, item in enumerate(_flatten(value)):

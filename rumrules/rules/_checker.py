@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Diagnostic, Severity
+from ..errors import Diagnostic, RequestError, Severity
 from . import _custom, _dimensions, _extended, _fields, _pattern, _requests  # noqa: F401 (registers)
 from ._context import BatchContext, DefinitionContext, RequestContext
 from ._model import MAX_PER_DESTINATION
@@ -95,8 +95,8 @@ def analyse(data: Any, destination: str | None = "CloudWatch",
         definitions = list(data)
         paths = [("MetricDefinitions", i) for i in range(len(definitions))]
     else:
-        raise TypeError("check_definitions takes a list of definitions or a request dict, "
-                        f"not {type(data).__name__}")
+        raise RequestError("check_definitions takes a list of definitions or a request dict, "
+                           f"not {type(data).__name__}", field="MetricDefinitions")
 
     out = Analysis(kind)
     for r in _REQUEST_RULES:

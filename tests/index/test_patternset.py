@@ -7,7 +7,7 @@ import pickle
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rumrules import PatternError, PatternSet, RumRulesError, compile_pattern
@@ -93,6 +93,7 @@ events = st.dictionaries(names, event_values, max_size=4)
 
 @settings(max_examples=200)
 @given(st.lists(_patterns(rum_items), min_size=1, max_size=8), st.lists(events, max_size=6))
+@example([{"a": ["x"]}], [{"a": ["x"], "a.b": []}])  # regression: a dotted key merged into a list
 def test_patternset_equals_the_loop_rum(pattern_dicts, evs):
     _check(pattern_dicts, evs, "rum")
 
