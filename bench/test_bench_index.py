@@ -27,31 +27,22 @@ def _run(ps: PatternSet, docs=DOCS) -> int:
     return sum(len(ps.matches(d)) for d in docs)
 
 
-@pytest.mark.benchmark(group="index: RUM workload, overlapping definitions")
-def test_baseline_json_loads(benchmark):
+GROUPS = {True: "index: RUM workload, overlapping definitions",
+          False: "index: RUM workload, at most one match per event"}
+
+
+@pytest.mark.parametrize("overlapping", [True, False], ids=["overlapping", "single"])
+def test_baseline_json_loads(benchmark, overlapping):
+    benchmark.group = GROUPS[overlapping]
     benchmark.extra_info["events"] = BATCH
     benchmark(lambda: [json.loads(d) for d in DOCS])
 
 
-@pytest.mark.benchmark(group="index: RUM workload, overlapping definitions")
+@pytest.mark.parametrize("overlapping", [True, False], ids=["overlapping", "single"])
 @pytest.mark.parametrize("n", SIZES)
-def test_patternset_overlapping(benchmark, n):
-    ps = _set(n, True)
-    benchmark.extra_info["events"] = BATCH
-    benchmark.extra_info["matches_per_event"] = _run(ps) / BATCH
-    benchmark(_run, ps)
-
-
-@pytest.mark.benchmark(group="index: RUM workload, at most one match per event")
-def test_baseline_json_loads_single(benchmark):
-    benchmark.extra_info["events"] = BATCH
-    benchmark(lambda: [json.loads(d) for d in DOCS])
-
-
-@pytest.mark.benchmark(group="index: RUM workload, at most one match per event")
-@pytest.mark.parametrize("n", SIZES)
-def test_patternset_single_match(benchmark, n):
-    ps = _set(n, False)
+def test_patternset(benchmark, n, overlapping):
+    benchmark.group = GROUPS[overlapping]
+    ps = _set(n, overlapping)
     benchmark.extra_info["events"] = BATCH
     benchmark.extra_info["matches_per_event"] = _run(ps) / BATCH
     benchmark(_run, ps)

@@ -26,11 +26,12 @@ class Node:
     """A trie node: the groups of its outgoing edges (one per path) and the alternatives
     that end here."""
 
-    __slots__ = ("groups", "ends", "_edges")
+    __slots__ = ("groups", "ends", "checks", "_edges")
 
     def __init__(self) -> None:
         self.groups: list[Group] | dict = {}
-        self.ends: list = []  # (name, verify_pattern or None)
+        self.ends: list | tuple = []    # order indexes of the names whose alternative ends here
+        self.checks: list | tuple = []  # (order index, pattern) that must be verified first
         self._edges: dict = {}
 
 
@@ -186,7 +187,7 @@ def _add_edge(group: Group, m, node: Node) -> None:
 
 
 def build_index(entries, path_rank: dict[str, int], path_ids: dict[str, int]) -> Node:
-    """Merge ``entries`` — ``(name, conditions, verify)`` — into one trie."""
+    """Merge ``entries`` — ``(name index, conditions, verify)`` — into one trie."""
     root = Node()
     for name, conditions, verify in entries:
         chain = sorted(conditions, key=lambda c: path_rank[c.path])
@@ -207,7 +208,10 @@ def build_index(entries, path_rank: dict[str, int], path_ids: dict[str, int]) ->
                 nxt_frontier.append(child)
             frontier = nxt_frontier
         for node in frontier:
-            node.ends.append((name, verify))
+            if verify is None:
+                node.ends.append(name)
+            else:
+                node.checks.append((name, verify))
     _finish(root)
     return root
 
@@ -223,7 +227,9 @@ def _finish(root: Node) -> None:
         groups = list(node.groups.values())
         for g in groups:
             g.finish()
-        node.groups = groups
+        node.groups = tuple(groups)
+        node.ends = tuple(dict.fromkeys(node.ends))
+        node.checks = tuple(node.checks)
         node._edges = {}
         for g in groups:
             for lst in (list(g.strings.values()) + list(g.numbers.values())

@@ -34,6 +34,7 @@ class PatternSet:
         self._patterns: list[tuple[str, EventPattern]] = []
         self._order: dict[str, int] = {}
         self._root: Node | None = None
+        self._names: list[str] = []
         self._lock = threading.Lock()
         for name, pattern in patterns:
             self.add(name, pattern)
@@ -78,6 +79,7 @@ class PatternSet:
             with self._lock:
                 root = self._root
                 if root is None:
+                    self._names = list(self._order)
                     root = self._root = self._build()
         return root
 
@@ -93,28 +95,35 @@ class PatternSet:
         for name, pattern in self._patterns:
             verify = pattern if any("" in c.segments for c in pattern.conditions) else None
             for alt in pattern.alternatives:
-                entries.append((name, alt, verify))
+                entries.append((self._order[name], alt, verify))
         return build_index(entries, rank, rank)
 
     def matches(self, event: Any) -> list[str]:
         """The names whose pattern matches ``event`` (a dict, or JSON text)."""
         doc = load_event(event)
         root = self._index()
-        found: set[str] = set()
+        found: set[int] = set()
         cache: dict[int, list] = {}
         stack: list[tuple[Node, tuple]] = [(root, ())]
+        push = stack.append
         while stack:
             node, assign = stack.pop()
-            for name, verify in node.ends:
-                if name not in found and (verify is None or verify.matches(doc)):
-                    found.add(name)
+            if node.ends:
+                found.update(node.ends)
+            for index, pattern in node.checks:
+                if index not in found and pattern.matches(doc):
+                    found.add(index)
             for group in node.groups:
                 values = cache.get(group.path_id)
                 if values is None:
                     values = cache[group.path_id] = values_with_trails(doc, group.segments)
                 if not values:
                     for child in group.absent:
-                        stack.append((child, assign))
+                        push((child, assign))
+                    continue
+                if len(values) == 1 and not values[0][1]:
+                    for child in group.targets(values[0][0]):
+                        push((child, assign))
                     continue
                 seen: set = set()
                 for value, trail in values:
@@ -127,9 +136,9 @@ class PatternSet:
                         key = (id(child), here)
                         if key not in seen:
                             seen.add(key)
-                            stack.append((child, here))
-        order = self._order
-        return sorted(found, key=order.__getitem__)
+                            push((child, here))
+        names = self._names
+        return [names[i] for i in sorted(found)]
 
     def __reduce__(self):
         return (_restore, (self.dialect, [(n, p.text, p.dialect) for n, p in self._patterns]))

@@ -32,6 +32,9 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_float=parse_event_float, parse_constant=_refuse_constant)
+
+
 def load_event(event: Any) -> dict:
     """The event as a dict: a dict is used as it is; JSON text (str, bytes) is parsed.
 
@@ -41,8 +44,9 @@ def load_event(event: Any) -> dict:
         return event
     if isinstance(event, (str, bytes, bytearray)):
         try:
-            doc = json.loads(event, parse_float=parse_event_float,
-                             parse_constant=_refuse_constant)
+            if type(event) is not str:
+                event = bytes(event).decode(json.detect_encoding(event), "surrogatepass")
+            doc = _DECODER.decode(event)
         except json.JSONDecodeError as e:
             raise RumRulesError(f"event is not valid JSON: {e.msg}", line=e.lineno,
                                 column=e.colno) from None
