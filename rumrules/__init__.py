@@ -77,5 +77,30 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .errors import Diagnostic, PatternError, RequestError, RumRulesError, Severity
+    from .errors import (
+        DefinitionError,
+        Diagnostic,
+        PatternError,
+        RequestError,
+        RumRulesError,
+        Severity)
     from .pattern import EventPattern, Explanation, compile_pattern, purge
+    from .index import PatternSet
+    from .rules import (
+        MetricDestination,
+        RULES,
+        Rule,
+        batch_create,
+        batch_delete,
+        check_definition,
+        check_definitions,
+        update_definition)
+    from .ingestion import IngestResult, ingest, ingest_batch
+    from .engine import (
+        MetricDatum,
+        MetricEngine,
+        ProcessResult,
+        StatisticSet,
+        aggregate,
+        emf_lines,
+        put_metric_data_requests)

@@ -24,3 +24,13 @@ def test_every_public_name_resolves_to_a_documented_object_even_after_importing_
 
 def test_dir_lists_the_public_names():
     assert set(rumrules.__all__) <= set(dir(rumrules))
+
+
+def test_type_checking_imports_cover_every_export():
+    import re
+    from pathlib import Path
+
+    text = Path(rumrules.__file__).read_text()
+    block = text[text.index("if TYPE_CHECKING:"):]
+    for name in rumrules._EXPORTS:
+        assert re.search(rf"\b{name}\b", block), f"{name} is missing from the TYPE_CHECKING block"

@@ -14,47 +14,23 @@ import sys
 from pathlib import Path
 
 from ..errors import RumRulesError
+from ._inputs import json_records, read_input
 
 __all__ = ["main"]
 
 
 def _text_or_file(value: str) -> str:
-    """A command-line value that is either inline text or the path of a file holding it."""
-    stripped = value.lstrip()
-    if stripped.startswith(("{", "[")) or value == "-":
-        return sys.stdin.read() if value == "-" else value
-    path = Path(value)
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise RumRulesError(f"cannot read {value}: {getattr(e, 'strerror', None) or e}") from None
-
-
-def _events(text: str) -> list[str]:
-    """One JSON object, a JSON array of objects, or JSON lines."""
-    stripped = text.strip()
-    if stripped.startswith("["):
-        try:
-            return [json.dumps(e) for e in json.loads(stripped)]
-        except (ValueError, TypeError):
-            pass
-    if stripped.startswith("{") and "\n" in stripped:
-        lines = [ln for ln in stripped.splitlines() if ln.strip()]
-        if all(ln.lstrip().startswith("{") and ln.rstrip().endswith("}") for ln in lines):
-            try:
-                for ln in lines:
-                    json.loads(ln)
-                return lines
-            except ValueError:
-                pass
-    return [stripped]
+    """A command-line value that is either inline JSON text or a file (``-``: stdin)."""
+    if value.lstrip().startswith(("{", "[")):
+        return value
+    return read_input(value)
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     from ..pattern import compile_pattern
 
     pattern = compile_pattern(_text_or_file(args.pattern), dialect=args.dialect)
-    events = _events(_text_or_file(args.event))
+    events = json_records(_text_or_file(args.event), args.event)
     matched = 0
     out = []
     for i, event in enumerate(events):

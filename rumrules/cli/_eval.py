@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import Any
 
 from ..engine import MetricEngine, emf_lines
 from ..errors import RumRulesError
+from ._inputs import json_records, read_input
 from .sources import read_paths
 
 __all__ = ["run_eval"]
@@ -27,37 +26,21 @@ def _definitions(path: str) -> list[dict]:
     return out
 
 
-def _requests(path: str) -> list[Any]:
-    """A PutRumEvents request as JSON, a JSON array of requests, or JSON lines."""
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise RumRulesError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
-    try:
-        value = json.loads(text)
-        return value if isinstance(value, list) else [value]
-    except ValueError:
-        pass
-    out = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                out.append(json.loads(line))
-            except ValueError as e:
-                raise RumRulesError(f"{path}:{n}: not JSON: {e}") from None
-    return out
-
-
 def run_eval(definitions: str, events: str, *, fmt: str, app_monitor_name: str | None,
              destination: str, account_id: str | None, stdout=None, stderr=None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     defs = _definitions(definitions)
-    requests = _requests(events)
+    requests = json_records(read_input(events), events)
     name = app_monitor_name
     if name is None:
-        first = requests[0] if requests and isinstance(requests[0], dict) else {}
-        name = (first.get("AppMonitorDetails") or {}).get("name") or "MyAppMonitor"
+        try:
+            first = json.loads(requests[0]) if requests else {}
+        except ValueError:
+            first = {}   # process_batch reports it
+        details = first.get("AppMonitorDetails") if isinstance(first, dict) else None
+        name = (details or {}).get("name") if isinstance(details, dict) else None
+        name = name or "MyAppMonitor"
     engine = MetricEngine(defs, app_monitor_name=name, destination=destination,
                           account_id=account_id)
     data, skipped, dropped = [], 0, 0

@@ -13,6 +13,7 @@ from ..errors import DefinitionError, RumRulesError, Severity
 from ..index import PatternSet
 from ..ingestion import ingest_batch
 from ..pattern import compile_pattern
+from ..pattern._events import load_event
 from ..pattern._numbers import NumberText
 from ..rules import check_definition
 from ._datum import MetricDatum
@@ -120,7 +121,7 @@ class MetricEngine:
         data = result.data
         for doc in documents:
             if not isinstance(doc, dict):
-                doc = _load(doc)
+                doc = load_event(doc)
             matched = [int(n) for n in self._index.matches(doc)]
             if self._always:
                 matched = sorted(set(matched).union(self._always))
@@ -156,12 +157,6 @@ class MetricEngine:
 def _rebuild(definitions, app_monitor_name, destination, account_id) -> MetricEngine:
     return MetricEngine(definitions, app_monitor_name=app_monitor_name,
                         destination=destination, account_id=account_id)
-
-
-def _load(doc: Any) -> dict:
-    from ..pattern._events import load_event
-
-    return load_event(doc)
 
 
 def _lookup(doc: Any, segments: tuple[str, ...]) -> Any:

@@ -186,8 +186,9 @@ def _add_edge(group: Group, m, node: Node) -> None:
         group.others.append((m, node))
 
 
-def build_index(entries, path_rank: dict[str, int], path_ids: dict[str, int]) -> Node:
-    """Merge ``entries`` — ``(name index, conditions, verify)`` — into one trie."""
+def build_index(entries, path_rank: dict[str, int]) -> Node:
+    """Merge ``entries`` — ``(name index, conditions, verify)`` — into one trie; a path's
+    rank orders the conditions and identifies the path (the per-event value cache key)."""
     root = Node()
     for name, conditions, verify in entries:
         chain = sorted(conditions, key=lambda c: path_rank[c.path])
@@ -197,7 +198,7 @@ def build_index(entries, path_rank: dict[str, int], path_ids: dict[str, int]) ->
             for node in frontier:
                 group = node.groups.get(cond.path)
                 if group is None:
-                    group = node.groups[cond.path] = Group(path_ids[cond.path], cond.segments)
+                    group = node.groups[cond.path] = Group(path_rank[cond.path], cond.segments)
                 # one child per distinct value list; each of its items leads there (OR)
                 key = (cond.path, frozenset(_edge_key(m) for m in cond.matchers))
                 child = node._edges.get(key)

@@ -10,7 +10,7 @@ from ..errors import RumRulesError
 from ..pattern import DIALECTS, EventPattern, compile_pattern
 from ..pattern._events import load_event
 from ._index import Node, build_index
-from ._values import values_with_trails
+from ..pattern._events import combine_trails, path_values
 
 __all__ = ["PatternSet"]
 
@@ -96,7 +96,7 @@ class PatternSet:
             verify = pattern if any("" in c.segments for c in pattern.conditions) else None
             for alt in pattern.alternatives:
                 entries.append((self._order[name], alt, verify))
-        return build_index(entries, rank, rank)
+        return build_index(entries, rank)
 
     def matches(self, event: Any) -> list[str]:
         """The names whose pattern matches ``event`` (a dict, or JSON text)."""
@@ -116,7 +116,7 @@ class PatternSet:
             for group in node.groups:
                 values = cache.get(group.path_id)
                 if values is None:
-                    values = cache[group.path_id] = values_with_trails(doc, group.segments)
+                    values = cache[group.path_id] = path_values(doc, group.segments)
                 if not values:
                     for child in group.absent:
                         push((child, assign))
@@ -129,7 +129,7 @@ class PatternSet:
                 for value, trail in values:
                     here = assign
                     if trail:
-                        here = _merge(assign, trail)
+                        here = combine_trails(assign, trail)
                         if here is None:
                             continue
                     for child in group.targets(value):
@@ -145,20 +145,6 @@ class PatternSet:
 
     def __repr__(self) -> str:
         return f"PatternSet(dialect={self.dialect!r}, patterns={len(self._patterns)})"
-
-
-def _merge(assign: tuple, trail: tuple) -> tuple | None:
-    """Combine two array trails, or None when they pick different elements of one array."""
-    if not assign:
-        return trail
-    chosen = dict(assign)
-    for array, index in trail:
-        prev = chosen.get(array)
-        if prev is None:
-            chosen[array] = index
-        elif prev != index:
-            return None
-    return tuple(sorted(chosen.items()))
 
 
 def _restore(dialect: str, patterns: list) -> PatternSet:

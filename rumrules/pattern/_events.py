@@ -15,7 +15,7 @@ from ..errors import RumRulesError
 from ._numbers import parse_event_float
 
 __all__ = ["load_event", "MISSING", "Merged", "Nested", "expand", "has_dotted_keys",
-           "values_at"]
+           "path_values", "values_at", "flatten", "combine_trails"]
 
 
 class _Missing:
@@ -66,31 +66,14 @@ def load_event(event: Any) -> dict:
 
 
 class Merged:
-    """Several values that one path takes at once (``{"a": {...}, "a.b": ...}``): a field
-    below it may come from any of them."""
+    """Several values that one path takes at once (``{"a": {...}, "a.b": ...}``): the
+    reference sees each of them as a value of the path, with no array between them, so a
+    field below may come from any part.  :func:`path_values` reads it part by part."""
 
     __slots__ = ("parts",)
 
     def __init__(self, parts: list) -> None:
         self.parts = parts
-
-    def get(self, key: str, default: Any = MISSING) -> Any:
-        found = []
-        for part in self.parts:
-            if type(part) is dict or type(part) is Nested:
-                if has_dotted_keys(part):
-                    part = expand(part)
-                v = part.get(key, MISSING)
-                if v is not MISSING:
-                    found.append(v)
-        if not found:
-            return default
-        return found[0] if len(found) == 1 else Merged(found)
-
-    @property
-    def all_objects(self) -> bool:
-        return all(type(p) is dict or type(p) is Merged or type(p) is Nested
-                   for p in self.parts)
 
 
 class Nested(dict):
@@ -135,48 +118,94 @@ def expand(obj: dict, keep_empty: bool = True) -> dict:
     return out
 
 
-def values_at(doc: dict, segments: tuple[str, ...]) -> tuple[list, bool]:
-    """Every leaf value at the path ``segments`` (arrays flattened, dotted keys followed)
-    and whether an object sits there."""
-    current = [doc]
+def path_values(doc: dict, segments: tuple[str, ...],
+                objects: list | None = None) -> list[tuple[Any, tuple]]:
+    """Every leaf value at the path ``segments`` as ``(value, trail)``: arrays flattened,
+    dotted keys followed, merged values read part by part.
+
+    A trail records, for each array of *objects* the walk went through, which element it took
+    (``(id(array), index)``): two values can be used together only when their trails agree on
+    every array they share (array consistency).  Scalar elements of an array add nothing to
+    the trail.  Objects found at the path are not values; they are appended to ``objects``
+    when it is given (for ``exists`` they count as absent).
+    """
+    current: list[tuple[Any, tuple]] = [(doc, ())]
     for seg in segments:
-        nxt = []
-        for v in current:
-            for item in _flatten(v):
-                if type(item) is Merged:
-                    got = item.get(seg)
-                elif isinstance(item, dict):
-                    view = expand(item) if has_dotted_keys(item) else item
-                    got = view.get(seg, MISSING)
-                else:
-                    continue
-                if got is not MISSING:
-                    nxt.append(got)
+        nxt: list[tuple[Any, tuple]] = []
+        for value, trail in current:
+            _step(value, trail, seg, nxt)
+        if not nxt:
+            return nxt
         current = nxt
-    leaves, saw_object = [], False
-    for v in current:
-        for item in _flatten(v):
-            if isinstance(item, (dict, Merged)):
-                saw_object = True
-            else:
-                leaves.append(item)
-    return leaves, saw_object
+    out: list[tuple[Any, tuple]] = []
+    for value, trail in current:
+        _leaves(value, trail, out, objects)
+    return out
 
 
-def _flatten(v):
-    if type(v) is Merged and not v.all_objects:
-        for p in v.parts:
-            yield from _flatten(p)
-        return
-    if isinstance(v, (list, tuple)):
-        stack = [iter(v)]
-        while stack:
-            for e in stack[-1]:
-                if isinstance(e, (list, tuple)):
-                    stack.append(iter(e))
-                    break
-                yield e
-            else:
-                stack.pop()
-        return
-    yield v
+def values_at(doc: dict, segments: tuple[str, ...]) -> tuple[list, bool]:
+    """Every leaf value at the path (trails dropped) and whether an object sits there."""
+    objects: list = []
+    leaves = [v for v, _ in path_values(doc, segments, objects)]
+    return leaves, bool(objects)
+
+
+def _leaves(value, trail: tuple, out: list, objects: list | None) -> None:
+    t = type(value)
+    if t is list or t is tuple:
+        for item in flatten(value):
+            _leaves(item, trail, out, objects)
+    elif t is Merged:
+        for part in value.parts:
+            _leaves(part, trail, out, objects)
+    elif t is dict or t is Nested:
+        if objects is not None:
+            objects.append(value)
+    else:
+        out.append((value, trail))
+
+
+def _step(value, trail: tuple, seg: str, out: list) -> None:
+    t = type(value)
+    if t is dict or t is Nested:
+        if has_dotted_keys(value):
+            value = expand(value)
+        got = value.get(seg, MISSING)
+        if got is not MISSING:
+            out.append((got, trail))
+    elif t is Merged:
+        for part in value.parts:
+            _step(part, trail, seg, out)
+    elif t is list or t is tuple:
+        key = id(value)
+        for i, item in enumerate(flatten(value)):
+            ti = type(item)
+            if ti is dict or ti is Nested or ti is Merged:
+                _step(item, trail + ((key, i),), seg, out)
+
+
+def flatten(array):
+    """The non-list items of a (nested) list, in order, without recursion."""
+    stack = [iter(array)]
+    while stack:
+        for item in stack[-1]:
+            if type(item) is list or type(item) is tuple:
+                stack.append(iter(item))
+                break
+            yield item
+        else:
+            stack.pop()
+
+
+def combine_trails(chosen: tuple, trail: tuple) -> tuple | None:
+    """Two array trails as one, or ``None`` when they take different elements of one array."""
+    if not chosen:
+        return trail
+    combined = dict(chosen)
+    for array, index in trail:
+        prev = combined.get(array)
+        if prev is None:
+            combined[array] = index
+        elif prev != index:
+            return None
+    return tuple(sorted(combined.items()))

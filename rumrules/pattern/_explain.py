@@ -112,8 +112,6 @@ def _why_not(value: Any, matchers) -> str:
                 "so it never satisfies a numeric matcher")
     if type(value) is bool and any(m.kind == "exact" and m.type == "number" for m in matchers):
         return f"{_show(value)} is a boolean; booleans never equal numbers"
-    if kinds == {"numeric"}:
-        return f"{_show(value)} is not {_expected(matchers)}"
     return f"{_show(value)} is not {_expected(matchers)}"
 
 

@@ -10,6 +10,11 @@ arrays flatten.
 holds a value anywhere (in any array element) is not absent.  :func:`match_alternative`
 applies that before the walk.
 
+Dotted event keys can merge several values into one path (``{"a": "x", "a.b": 1}``).  The
+trie walk does not split such a merged value; when it meets one, the alternative is decided
+by :func:`match_by_trails`, the general search over each condition's values and their array
+trails (the same semantics the index uses).
+
 Like the reference, an event key that is exactly ``""`` is only walked into when some path
 of the pattern has an empty step that Java's ``String.split`` keeps (not a trailing one):
 ``{"a": {"": "y"}}`` is not at path ``a.``, while ``{"a.": "y"}`` is.  The cost is linear in the part of the event that the
@@ -21,7 +26,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ._events import MISSING, Merged, Nested, expand, has_dotted_keys, values_at
+from ._events import (MISSING, Merged, Nested, combine_trails, expand, has_dotted_keys,
+                      path_values, values_at)
 from ._matchers import Leaf
 
 __all__ = ["Trie", "build_trie", "match_trie", "match_alternative", "ensure_recursion"]
@@ -88,7 +94,44 @@ def match_alternative(root: Trie, doc: dict) -> bool:
                 if len(root.variants) < 64:
                     root.variants[present] = variant
             root = variant
-    return match_trie(root, doc, root.empty_key_ok)
+    try:
+        return match_trie(root, doc, root.empty_key_ok)
+    except _MergedValue:
+        return match_by_trails(root.conditions, doc)
+
+
+class _MergedValue(Exception):
+    """The trie walk met a value merged from dotted keys."""
+
+
+def match_by_trails(conditions, doc: dict) -> bool:
+    """Is there one value per condition, satisfying it, with consistent array trails?
+
+    A condition with no value at its path holds only when it accepts absence
+    (``exists: false``, decided over the whole event).
+    """
+    choices: list[list[tuple]] = []
+    for cond in conditions:
+        leaf = Leaf(cond.matchers)
+        values = path_values(doc, cond.segments)
+        if not values:
+            if leaf.absent_ok:
+                continue
+            return False
+        trails = list(dict.fromkeys(trail for value, trail in values if leaf.test(value)))
+        if not trails:
+            return False
+        choices.append(trails)
+    stack: list[tuple[int, tuple]] = [(0, ())]
+    while stack:
+        i, chosen = stack.pop()
+        if i == len(choices):
+            return True
+        for trail in choices[i]:
+            combined = combine_trails(chosen, trail)
+            if combined is not None:
+                stack.append((i + 1, combined))
+    return False
 
 
 def _finish(root: Trie) -> None:
@@ -124,10 +167,8 @@ def match_trie(node: Trie, v: Any, empty_key_ok: bool = True) -> bool:
     if t is list or t is tuple:
         return _match_array(node, v, empty_key_ok)
     if t is Merged:
-        if not v.all_objects:
-            return any(match_trie(node, p, empty_key_ok) for p in v.parts)
-        t = dict  # a merged object: look fields up through Merged.get
-    elif t is Nested:
+        raise _MergedValue
+    if t is Nested:
         t = dict
     leaf = node.leaf
     if leaf is not None:
@@ -139,7 +180,7 @@ def match_trie(node: Trie, v: Any, empty_key_ok: bool = True) -> bool:
     children = node.children
     if children:
         if t is dict:
-            if type(v) is not Merged and has_dotted_keys(v):
+            if has_dotted_keys(v):
                 v = expand(v, empty_key_ok)
             get = v.get
             for seg, child in children:

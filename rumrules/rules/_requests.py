@@ -3,7 +3,6 @@ destination, limits per call and per destination, duplicates."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 
 from ..catalog.metrics import EXTENDED_METRICS
 from ._destination import canonical

@@ -94,6 +94,8 @@ events = st.dictionaries(names, event_values, max_size=4)
 @settings(max_examples=200)
 @given(st.lists(_patterns(rum_items), min_size=1, max_size=8), st.lists(events, max_size=6))
 @example([{"a": ["x"]}], [{"a": ["x"], "a.b": []}])  # regression: a dotted key merged into a list
+@example([{"a": ["x"], "b": ["x"], "a.b": ["x"]}], [{"a": "x", "b": "x", "a.b": "x"}])  # regression:
+# the single-pattern walk treated a merged value as "any one part"; the reference sees all parts
 def test_patternset_equals_the_loop_rum(pattern_dicts, evs):
     _check(pattern_dicts, evs, "rum")
 

@@ -134,6 +134,18 @@ def test_dotted_keys_are_nesting():
     assert compile_pattern('{"a.b":["x"]}').fields == compile_pattern('{"a":{"b":["x"]}}').fields
 
 
+def test_dotted_keys_that_merge_with_an_object_give_every_value():
+    p = compile_pattern('{"a": ["x"], "a.b": [1]}')
+    assert p.matches({"a": "x", "a.b": 1})                 # "a" holds "x"; "a.b" holds 1
+    assert p.matches({"a": {"b": 1}, "a.c": 2, "a.d": "x"}) is False
+    q = compile_pattern('{"a": {"b": [1], "c": [2]}}')
+    assert q.matches({"a": {"b": 1}, "a.c": 2})
+    assert not q.matches({"a": [{"b": 1}, {"z": 0}], "a.c": 3})
+    # fields below a merged value still keep array consistency
+    assert not q.matches({"a": [{"b": 1}, {"c": 2}], "a.x": 0})
+    assert q.matches({"a": [{"b": 1, "c": 2}], "a.x": 0})
+
+
 def test_ip_addresses_compare_as_addresses():
     assert m('{"ip":["10.0.0.1"]}', {"ip": "010.0.0.1"})
     assert m('{"ip":["2001:db8::1"]}', {"ip": "2001:DB8:0:0:0:0:0:1"})
