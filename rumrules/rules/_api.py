@@ -41,17 +41,26 @@ def _require_mapping(request: Any, operation: str) -> None:
 
 
 def _state(request: Mapping, state: MetricDestination | None) -> MetricDestination:
-    """The destination to act on: ``state``, checked against the request, or a new one."""
+    """The destination to act on: ``state``, checked against the request, or a new one.
+
+    A request for another app monitor or destination than the one ``state`` holds is what
+    the service answers with ``ResourceNotFoundException`` (that app monitor has no such
+    destination): a :class:`~rumrules.RequestError` naming the member that differs."""
     dest, arn = request.get("Destination"), request.get("DestinationArn") or None
-    if state is None:
-        return MetricDestination(dest, arn, app_monitor_name=request.get("AppMonitorName"))
-    if state.destination != dest or (state.destination_arn or None) != arn:
-        raise ValueError(f"destination_state is {state!r}, but the request is for "
-                         f"{dest!r}{f' {arn!r}' if arn else ''}")
     name = request.get("AppMonitorName")
+    if state is None:
+        return MetricDestination(dest, arn, app_monitor_name=name)
     if state.app_monitor_name is not None and state.app_monitor_name != name:
-        raise ValueError(f"destination_state belongs to app monitor {state.app_monitor_name!r}, "
-                         f"not {name!r}")
+        raise RequestError(f"app monitor {name!r} is not the one this destination belongs to "
+                           f"({state.app_monitor_name!r})", field="AppMonitorName",
+                           code="ResourceNotFoundException")
+    if state.destination != dest:
+        raise RequestError(f"destination {dest!r} not found: destination_state is "
+                           f"{state!r}", field="Destination", code="ResourceNotFoundException")
+    if (state.destination_arn or None) != arn:
+        raise RequestError(f"destination {dest!r} with DestinationArn {arn!r} not found: "
+                           f"destination_state is {state!r}", field="DestinationArn",
+                           code="ResourceNotFoundException")
     return state
 
 
@@ -73,8 +82,9 @@ def batch_create(request: Mapping, destination_state: MetricDestination | None =
     per destination with ``ServiceQuotaExceededException``.  A definition with warnings only
     is created.  A request that is invalid as a whole (AppMonitorName, Destination,
     DestinationArn, MetricDefinitions missing or over 200, unknown members) raises
-    :class:`~rumrules.RequestError` and changes nothing.  ``ValueError`` when
-    ``destination_state`` is another destination's.
+    :class:`~rumrules.RequestError` and changes nothing, as does a request for another app
+    monitor or destination than ``destination_state``'s (``ResourceNotFoundException``,
+    ``field`` naming the member).
     """
     _require_mapping(request, "BatchCreateRumMetricDefinitions")
     state = destination_state
@@ -121,7 +131,8 @@ def update_definition(request: Mapping,
     Raise :class:`~rumrules.RequestError`: ``ValidationException`` for an invalid request or
     definition (``field`` names the member, e.g. ``MetricDefinition.EventPattern``),
     ``ResourceNotFoundException`` for an id the destination does not hold (always, when
-    ``destination_state`` is ``None``), ``ConflictException`` when another definition of the
+    ``destination_state`` is ``None``) or an app monitor or destination other than
+    ``destination_state``'s, ``ConflictException`` when another definition of the
     destination is identical to the new one.
     """
     _require_mapping(request, "UpdateRumMetricDefinition")
@@ -156,7 +167,8 @@ def batch_delete(request: Mapping, destination_state: MetricDestination | None =
 
     Partial success: an id that is not 1-255 characters fails with ``ValidationException``,
     one the destination does not hold (or already deleted earlier in the list) with
-    ``ResourceNotFoundException``; the others are deleted.  An invalid request raises
+    ``ResourceNotFoundException``; the others are deleted.  An invalid request, or one for
+    another app monitor or destination than ``destination_state``'s, raises
     :class:`~rumrules.RequestError`.
     """
     _require_mapping(request, "BatchDeleteRumMetricDefinitions")

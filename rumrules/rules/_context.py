@@ -16,7 +16,8 @@ from ..catalog.metrics import EXTENDED_METRICS, EXTENDED_NAMESPACE, ExtendedMetr
 from ..errors import PatternError
 from ..pattern import compile_pattern
 from ._model import (DEFINITION_MEMBERS, LENGTHS, dimension_key_problem,
-                     dimension_name_problem, guess_member, length_problem, member_type_problem)
+                     dimension_name_problem, guess_member, length_problem, member_type_problem,
+                     NAMESPACE_CHARS, namespace_charset_problem)
 
 __all__ = ["DefinitionContext", "RequestContext", "BatchContext"]
 
@@ -99,14 +100,58 @@ class DefinitionContext:
 
     # -- kind ------------------------------------------------------------------------
     @cached_property
-    def is_extended(self) -> bool:
-        """Extended when Namespace is absent (or null) or exactly ``AWS/RUM``."""
+    def kind(self) -> str | None:
+        """``"extended"`` when Namespace is absent (or null) or exactly ``AWS/RUM``, else
+        ``"custom"`` -- with two exceptions when Name is one of the 14 extended metrics, so
+        that one Namespace mistake makes one error:
+
+        - Namespace only a casing, whitespace or stray character away from ``AWS/RUM``
+          (:attr:`near_extended_namespace`) that no custom metric may have either (it starts
+          with ``AWS/`` or has a character no namespace may have): ``"extended"``, the kind it
+          means to be; one that a custom metric may have (``aws/rum``) stays ``"custom"``;
+        - Namespace broken (wrong type, out of its length, characters no namespace may
+          have, only spaces): ``None``, unknown -- the Namespace rules report it, and
+          neither the extended-only nor the custom-only rules run.
+        """
         ns = self.raw("Namespace")
-        return ns is None or ns == EXTENDED_NAMESPACE
+        if ns is None or ns == EXTENDED_NAMESPACE:
+            return "extended"
+        if self.value("Name") not in EXTENDED_METRICS:
+            return "custom"
+        broken = self.broken("Namespace") or namespace_charset_problem(ns) is not None
+        if self.near_extended_namespace and (broken or ns.startswith("AWS/")):
+            return "extended"
+        if broken:
+            return None
+        # a usable custom namespace, even one that reads like AWS/RUM (``aws/rum``): the
+        # service publishes it as a custom metric, so the custom rules apply (RUM302 warns)
+        return "custom"
+
+    @property
+    def is_extended(self) -> bool:
+        return self.kind == "extended"
 
     @property
     def is_custom(self) -> bool:
-        return not self.is_extended
+        return self.kind == "custom"
+
+    @cached_property
+    def near_extended_namespace(self) -> bool:
+        """True when Namespace is not ``AWS/RUM`` but would be without its casing, its
+        whitespace, characters no namespace may have and slashes around it (``aws/rum``,
+        ``"AWS/RUM "``, ``AWS/RUM/``)."""
+        ns = self.raw("Namespace")
+        if not isinstance(ns, str) or ns == EXTENDED_NAMESPACE or len(ns) > 300:
+            return False
+        kept = "".join(ch for ch in ns if ch != " " and NAMESPACE_CHARS.fullmatch(ch))
+        return kept.strip("/").casefold() == EXTENDED_NAMESPACE.casefold()
+
+    @cached_property
+    def custom_namespace(self) -> str | None:
+        """Namespace when it is a usable string other than ``AWS/RUM`` (what the Namespace
+        rules check, whatever the kind), else ``None``."""
+        ns = self.value("Namespace")
+        return ns if ns is not None and ns != EXTENDED_NAMESPACE else None
 
     @cached_property
     def extended_metric(self) -> ExtendedMetric | None:

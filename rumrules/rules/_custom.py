@@ -12,10 +12,11 @@ from ..catalog.keys import FIRST_LEVEL_KEYS, STORED_SPELLING, closest_first_leve
 from ..catalog.metadata import METADATA_FIELDS
 from ..catalog.metrics import CUSTOM_NAMESPACE_PREFIX, EXTENDED_METRICS, EXTENDED_NAMESPACE
 from ..pattern import ObjectNode
-from ._examples import CUSTOM, edit, pattern
+from ._examples import CUSTOM, JS_ERRORS, TOLERATED, edit, pattern
+from ._model import NAMESPACE_CHARS, namespace_charset_problem
 from ._rule import Example, Finding, rule
 
-__all__ = ["custom_flagged_paths", "first_level_members"]
+__all__ = ["custom_flagged_paths", "first_level_members", "suggest_event_type"]
 
 _SOURCE = "API reference MetricDefinitionRequest (custom metrics); SPEC §2.3"
 _EP = ("EventPattern",)
@@ -39,6 +40,18 @@ _BUILTIN_METRIC = {"Name": "SlowNavigations", "Namespace": "MyApp",
 # Namespace
 
 
+def _meant_extended(ctx) -> bool:
+    """True when Namespace is ``AWS/RUM`` a casing, whitespace or stray character away and
+    Name is an extended metric: the Namespace rules then say to write ``AWS/RUM``."""
+    return ctx.near_extended_namespace and ctx.value("Name") in EXTENDED_METRICS
+
+
+def _write_aws_rum(ctx, ns: str, why: str = "") -> Finding:
+    return Finding(f"Namespace {ns!r} is not exactly {EXTENDED_NAMESPACE!r}{why}; for the "
+                   f"extended metric {ctx.value('Name')} write {EXTENDED_NAMESPACE!r} "
+                   f"or omit Namespace", ctx.at("Namespace"), hint=f"write {EXTENDED_NAMESPACE!r}")
+
+
 @rule(
     "RUM301", "namespace-aws-prefix", "error",
     "A custom metric's Namespace starts with AWS/.",
@@ -46,77 +59,100 @@ _BUILTIN_METRIC = {"Name": "SlowNavigations", "Namespace": "MyApp",
            "AWS/\")",
     details=f"""
 RUM publishes a custom metric to `{CUSTOM_NAMESPACE_PREFIX}<Namespace>`; `AWS/` is reserved.
-`AWS/RUM` itself makes the definition an extended metric (see RUM201).
+`AWS/RUM` itself makes the definition an extended metric (see RUM201).  For an extended
+metric's Name with `AWS/RUM` written with other casing or spaces around it (`"AWS/RUM "`), the
+message says to write `AWS/RUM`, and the custom-metric rules are not applied to the rest of
+the definition (one mistake, one error).
 """,
     good=[CUSTOM, edit(CUSTOM, Namespace="MyApp/AWS")],
     bad=[
         Example(edit(CUSTOM, Namespace="AWS/PageVisit"), "AWS/ prefix", _NS),
         Example(edit(CUSTOM, Namespace="AWS/"), "only the prefix", _NS),
         Example(edit(CUSTOM, Namespace="AWS/RUM/Custom"), "under AWS/RUM", _NS),
+        Example(edit(TOLERATED, Namespace="AWS/RUM "), "AWS/RUM with a trailing space", _NS),
     ],
 )
 def _namespace_aws_prefix(ctx):
-    ns = ctx.is_custom and ctx.value("Namespace")
-    if ns and ns.startswith("AWS/"):
-        rest = ns[4:] or "MyApp"
-        yield Finding(f"Namespace {ns!r} starts with \"AWS/\", which is reserved; custom "
-                      f"metrics go to {CUSTOM_NAMESPACE_PREFIX}<Namespace>: use {rest!r}",
-                      ctx.at("Namespace"), hint=f"write {rest!r}")
+    ns = ctx.custom_namespace
+    if not ns or not ns.startswith("AWS/"):
+        return
+    if _meant_extended(ctx):
+        if namespace_charset_problem(ns) is None:  # else RUM303 reports it
+            yield _write_aws_rum(ctx, ns)
+        return
+    rest = ns[4:] or "MyApp"
+    yield Finding(f"Namespace {ns!r} starts with \"AWS/\", which is reserved; custom "
+                  f"metrics go to {CUSTOM_NAMESPACE_PREFIX}<Namespace>: use {rest!r}",
+                  ctx.at("Namespace"), hint=f"write {rest!r}")
 
 
 @rule(
     "RUM302", "namespace-aws-casing", "warning",
-    "A custom metric's Namespace starts with aws/ in another casing.",
+    "A custom metric's Namespace starts with aws/ in another casing (or after spaces).",
     source="SPEC §2.3",
-    details="`aws/`, `Aws/`... are not the reserved `AWS/`, but they read as if they were and "
-            "the service's check is undocumented.",
+    details="`aws/`, `Aws/`, ` AWS/`... are not the reserved `AWS/`, but they read as if they "
+            "were and the service's check is undocumented.  With an extended metric's Name, "
+            "`aws/rum` (or ` AWS/RUM`) is still a namespace a custom metric may have, so the "
+            "definition is a custom metric published under `RUM/CustomMetrics/aws/rum`: the "
+            "message says to write `AWS/RUM`, and the custom-metric rules apply to the rest "
+            "(an extended metric's multi-value arrays are then RUM310 errors).",
     good=[CUSTOM, edit(CUSTOM, Namespace="awsome/metrics")],
     bad=[
         Example(edit(CUSTOM, Namespace="aws/PageVisit"), "aws/", _NS),
         Example(edit(CUSTOM, Namespace="Aws/PageVisit"), "Aws/", _NS),
-        Example(edit(CUSTOM, Namespace="aws/rum", Name="JsErrorCount"),
-                "aws/rum for an extended metric", _NS),
+        Example(edit(JS_ERRORS, Namespace="aws/rum"), "aws/rum for an extended metric", _NS),
+        Example(edit(JS_ERRORS, Namespace=" AWS/RUM"), "a space before AWS/RUM", _NS),
     ],
 )
 def _namespace_aws_casing(ctx):
-    ns = ctx.is_custom and ctx.value("Namespace")
-    if not ns or ns.startswith("AWS/") or ns[:4].upper() != "AWS/":
+    ns = ctx.custom_namespace
+    if not ns or ns.startswith("AWS/") or ns.lstrip()[:4].upper() != "AWS/":
         return
-    if ns.upper() == EXTENDED_NAMESPACE and ctx.value("Name") in EXTENDED_METRICS:
-        yield Finding(f"Namespace {ns!r} is not {EXTENDED_NAMESPACE!r}, so this is a custom "
-                      f"metric; for the extended metric write {EXTENDED_NAMESPACE!r} or omit "
-                      f"Namespace", ctx.at("Namespace"), hint=f"write {EXTENDED_NAMESPACE!r}")
+    if _meant_extended(ctx):
+        if namespace_charset_problem(ns) is None:  # else RUM303 reports it
+            yield _write_aws_rum(ctx, ns, ", so this would be a custom metric")
         return
+    mine = ns.lstrip()[4:] or "MyApp"
     yield Finding(f"Namespace {ns!r} looks like the reserved \"AWS/\" prefix; choose a "
-                  f"namespace of your own, e.g. {ns[4:] or 'MyApp'!r}", ctx.at("Namespace"),
-                  hint=f"write {ns[4:] or 'MyApp'!r}")
-
-
-_NAMESPACE_RE = re.compile(r"[A-Za-z0-9.\-_/#: ]+")
+                  f"namespace of your own, e.g. {mine!r}", ctx.at("Namespace"),
+                  hint=f"write {mine!r}")
 
 
 @rule(
     "RUM303", "namespace-charset", "error",
     "A custom metric's Namespace has characters other than ASCII letters, digits, "
-    ". - _ / # : and spaces.",
+    ". - _ / # : and spaces, or only spaces.",
     source="SPEC §2.3; botocore `.*[a-zA-Z0-9-._/#:]+` (reference D13: the published pattern "
-           "checks almost nothing)",
+           "checks almost nothing, but it needs one character that is not a space)",
     good=[CUSTOM, edit(CUSTOM, Namespace="My App/web-01#prod:v2")],
     bad=[
         Example(edit(CUSTOM, Namespace="page visits!"), "an exclamation mark", _NS),
         Example(edit(CUSTOM, Namespace="Páginas"), "a non-ASCII letter", _NS),
         Example(edit(CUSTOM, Namespace="team+web"), "a plus sign", _NS),
+        Example(edit(CUSTOM, Namespace="   "), "only spaces", _NS),
+        Example(edit(TOLERATED, Namespace="aws/rum!"), "an extended metric's namespace", _NS),
     ],
 )
 def _namespace_charset(ctx):
-    ns = ctx.is_custom and ctx.value("Namespace")
-    if not ns or _NAMESPACE_RE.fullmatch(ns):
+    ns = ctx.custom_namespace
+    if not ns or namespace_charset_problem(ns) is None:
         return
-    bad = "".join(dict.fromkeys(ch for ch in ns if not _NAMESPACE_RE.fullmatch(ch)))
-    fixed = re.sub(r"[^A-Za-z0-9.\-_/#: ]+", "-", ns)
-    yield Finding(f"Namespace {ns!r} may only have ASCII letters, digits, '.', '-', '_', '/', "
-                  f"'#', ':' and spaces; remove {bad!r} (e.g. {fixed!r})", ctx.at("Namespace"),
-                  hint=f"write {fixed!r}")
+    if not ns.strip(" "):
+        fixed = "MyApp"
+        message = (f"Namespace {ns!r} has only spaces; it needs at least one ASCII letter, "
+                   f"digit, '.', '-', '_', '/', '#' or ':'")
+    else:
+        bad = "".join(dict.fromkeys(ch for ch in ns if not NAMESPACE_CHARS.fullmatch(ch)))
+        fixed = re.sub(r"[^A-Za-z0-9.\-_/#: ]+", "-", ns)
+        message = (f"Namespace {ns!r} may only have ASCII letters, digits, '.', '-', '_', '/', "
+                   f"'#', ':' and spaces; remove {bad!r}")
+    if _meant_extended(ctx):
+        fixed = EXTENDED_NAMESPACE
+        message += (f"; for the extended metric {ctx.extended_metric.name} write "
+                    f"{EXTENDED_NAMESPACE!r} or omit Namespace")
+    else:
+        message += f" (e.g. {fixed!r})"
+    yield Finding(message, ctx.at("Namespace"), hint=f"write {fixed!r}")
 
 
 # ----------------------------------------------------------------------------------------
@@ -162,7 +198,9 @@ The first segment must be one of `account_id`, `application_Id`, `application_ve
 `application_name`, `batch_id`, `event_details`, `event_id`, `event_interaction`,
 `event_timestamp`, `event_type`, `event_version`, `log_stream`, `metadata`, `sessionId`,
 `user_details`, `userId` -- and, D7, `application_id`, the spelling stored documents use.
-Each unknown key is reported once per field, with the closest real key.
+Each unknown key is reported once, with the closest real key, where it first appears
+(ValueKey, then DimensionKeys, then EventPattern); the message names the other places that
+use it (a DimensionKeys key must repeat a pattern path, so one misplaced key is one mistake).
 """,
     good=[CUSTOM, edit(CUSTOM, ValueKey="event_timestamp"),
           _custom_pattern({"event_type": ["my_custom_event"], "application_id": ["abc"]})],
@@ -181,7 +219,7 @@ Each unknown key is reported once per field, with the closest real key.
 def _first_level_key(ctx):
     if not ctx.is_custom:
         return
-    for seg, where, line, column in _key_sources(ctx):
+    for seg, (where, line, column), also in _segments(ctx):
         if seg in FIRST_LEVEL_KEYS:
             continue
         guess = closest_first_level_key(seg)
@@ -189,8 +227,26 @@ def _first_level_key(ctx):
             guess = f"metadata.{seg}"
         tail = f"; did you mean {guess!r}?" if guess else (
             "; the first-level keys are " + ", ".join(sorted(FIRST_LEVEL_KEYS)))
-        yield Finding(f"{seg!r} is not a first-level key of RUM events{tail}", where, line,
-                      column, hint=f"write {guess!r}" if guess else None)
+        yield Finding(f"{seg!r} is not a first-level key of RUM events{tail}{also}", where,
+                      line, column, hint=f"write {guess!r}" if guess else None)
+
+
+def _segments(ctx):
+    """``(first segment, (where, line, column) of its first use, " (also in ...)" or "")``
+    for each first segment a custom metric uses: a key used in several places (a
+    DimensionKeys key repeating a pattern path) is one finding, not one per place."""
+    places: dict[str, list] = {}
+    for seg, where, line, column in _key_sources(ctx):
+        places.setdefault(seg, []).append((where, line, column))
+    for seg, found in places.items():
+        others = ", ".join(_place(w) for w, *_ in found[1:])
+        yield seg, found[0], f" (also in {others})" if others else ""
+
+
+def _place(where: tuple) -> str:
+    """``EventPattern``, ``ValueKey``, ``DimensionKeys 'a.b'`` for a path below the
+    definition."""
+    return where[0] if len(where) == 1 else f"{where[0]} {where[1]!r}"
 
 
 @rule(
@@ -219,11 +275,11 @@ unverified, so this is a note, not a warning.
 def _application_id(ctx):
     if not ctx.is_custom:
         return
-    for seg, where, line, column in _key_sources(ctx):
+    for seg, (where, line, column), also in _segments(ctx):
         if seg in STORED_SPELLING:
             stored = STORED_SPELLING[seg]
             yield Finding(f"stored RUM documents spell {seg!r} as {stored!r}; rumrules accepts "
-                          f"both (D7)", where, line, column, hint=f"write {stored!r}")
+                          f"both (D7){also}", where, line, column, hint=f"write {stored!r}")
 
 
 # ----------------------------------------------------------------------------------------
@@ -278,13 +334,34 @@ def _event_details_needs_type(ctx):
             return
 
 
-def _plausible(value: str, guess: str | None) -> str | None:
-    """``guess`` when it is close enough to ``value`` to suggest."""
-    if guess is None:
+def _core(event_type: str) -> str:
+    """An event type reduced to what tells types apart: no casing, no ``com.amazon.rum.``
+    prefix, no ``_event`` suffix, letters and digits only (``com.amazon.rum.js_error_event``
+    and ``JSError`` are both ``jserror``)."""
+    t = event_type.casefold()
+    t = t.removeprefix(RUM_EVENT_PREFIX).removesuffix("event")
+    return "".join(ch for ch in t if ch.isascii() and ch.isalnum())
+
+
+_BY_CORE = {_core(n): n for n in BUILTIN_EVENT_TYPES}
+
+
+def suggest_event_type(value: str) -> str | None:
+    """The built-in event type ``value`` most likely means, or ``None`` when none is close:
+    the one with the same :func:`_core`; else the only one whose core contains ``value``'s
+    or is contained in it (``xray`` -> ``xray_trace_event``); else the catalog's closest
+    when the cores are 80% alike."""
+    a = _core(value)
+    if len(a) < 3:
         return None
-    a = value.lower().removeprefix(RUM_EVENT_PREFIX)
-    b = guess.removeprefix(RUM_EVENT_PREFIX)
-    if a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8:
+    if a in _BY_CORE:
+        return _BY_CORE[a]
+    near = [n for core, n in _BY_CORE.items()
+            if min(len(a), len(core)) >= 4 and (a in core or core in a)]
+    if len(near) == 1:
+        return near[0]
+    guess = closest_event_type(value)
+    if guess is not None and difflib.SequenceMatcher(None, a, _core(guess)).ratio() >= 0.8:
         return guess
     return None
 
@@ -303,6 +380,8 @@ def _plausible(value: str, guess: str | None) -> str | None:
                 "without _event", _EP),
         Example(_custom_pattern({"event_type": ["com.amazon.rum.custom_event"]}),
                 "a made-up built-in", _EP),
+        Example(_custom_pattern({"event_type": ["com.amazon.rum.jserror"]}),
+                "without underscores and _event", _EP),
     ],
 )
 def _unknown_rum_event_type(ctx):
@@ -311,7 +390,7 @@ def _unknown_rum_event_type(ctx):
     strings, _ = _event_types(ctx)
     for m in strings:
         if m.value.startswith(RUM_EVENT_PREFIX) and m.value not in BUILTIN_EVENT_TYPES:
-            guess = _plausible(m.value, closest_event_type(m.value))
+            guess = suggest_event_type(m.value)
             tail = (f"; did you mean {guess!r}?" if guess else
                     f"; custom event types must not start with {RUM_EVENT_PREFIX!r}")
             yield Finding(f"{m.value!r} is not a built-in RUM event type{tail}", _EP, m.line,
@@ -320,8 +399,14 @@ def _unknown_rum_event_type(ctx):
 
 @rule(
     "RUM308", "custom-event-type", "error",
-    "A custom event type is not 1-256 characters of letters, digits, _ . and -.",
+    "A custom metric's event_type is not a string, or a custom event type is not 1-256 "
+    "characters of letters, digits, _ . and -.",
     source="aws-rum-web docs/reference/api.md recordEvent; User Guide custom events; SPEC §2.3",
+    details="""
+Event types are strings: a number, `true`, `null` or a `numeric` condition on `event_type` never
+matches an event (and, with `event_details`, names no event type whose details could be
+checked).  Operators of the EventBridge language (`prefix`...) are RUM002's.
+""",
     good=[CUSTOM, _custom_pattern({"event_type": ["checkout.completed-v2"]})],
     bad=[
         Example(_custom_pattern({"event_type": ["checkout completed"]}), "a space", _EP),
@@ -329,6 +414,9 @@ def _unknown_rum_event_type(ctx):
         Example(_custom_pattern({"event_type": [42]}), "not a string", _EP),
         Example(_custom_pattern({"event_type": ["x" * 257]}), "257 characters", _EP,
                 doc="a 257-character event type"),
+        Example(_custom_pattern({"event_type": [{"numeric": [">", 1]}],
+                                 "event_details": {"current_url": ["amazonaws.com"]}}),
+                "a numeric condition", _EP),
     ],
 )
 def _custom_event_type(ctx):
@@ -336,9 +424,14 @@ def _custom_event_type(ctx):
         return
     for c in ctx.conditions.get("event_type", ()):
         for m in c.matchers:
-            if m.kind != "exact":
+            if m.kind == "numeric":
+                yield Finding(f"event_type has a numeric condition ({m.describe()}), but event "
+                              f"types are strings: write the event type itself, such as "
+                              f"[\"my_custom_event\"]", _EP, m.line, m.column,
+                              hint='write ["my_custom_event"]')
+            elif m.kind != "exact":
                 continue
-            if m.type != "string":
+            elif m.type != "string":
                 yield Finding(f"event_type {m.text} is not a string: event types are names "
                               f"such as \"my_custom_event\"", _EP, m.line, m.column)
             elif not m.value.startswith(RUM_EVENT_PREFIX) and not CUSTOM_EVENT_TYPE_RE.fullmatch(
@@ -347,6 +440,58 @@ def _custom_event_type(ctx):
                 yield Finding(f"{m.value[:60]!r} is not a valid custom event type: use 1-256 "
                               f"letters, digits, '_', '.' and '-' (e.g. {fixed[:60]!r})", _EP,
                               m.line, m.column, hint=f"write {fixed[:60]!r}")
+
+
+@rule(
+    "RUM312", "builtin-event-type-spelling", "warning",
+    "A custom metric's event_type is a built-in event type spelt another way (other casing, "
+    "or without com.amazon.rum.), so it names a custom event type instead.",
+    source="reference rum-domain.md §1.1 (event types are exact, case-sensitive strings); "
+           "SPEC §2.3",
+    details=f"""
+Event types compare as exact strings.  `Com.Amazon.Rum.http_event` or `http_event` is a valid
+custom event type, but not the built-in `com.amazon.rum.http_event` it reads as, so the
+metric would only count custom events of that name.  The message gives the built-in
+spelling; a name that only starts with `{RUM_EVENT_PREFIX}` in other casing is reported too
+(the prefix reads as RUM's own).
+""",
+    good=[CUSTOM, _BUILTIN_METRIC, _custom_pattern({"event_type": ["http_events_custom"]})],
+    bad=[
+        Example(_custom_pattern({"event_type": ["Com.Amazon.Rum.http_event"]}), "capitals",
+                _EP),
+        Example(_custom_pattern({"event_type": ["COM.AMAZON.RUM.JS_ERROR_EVENT"]}),
+                "upper case", _EP),
+        Example(_custom_pattern({"event_type": ["http_event"]}), "without the prefix", _EP),
+        Example(_custom_pattern({"event_type": ["Com.Amazon.Rum.checkout"]}),
+                "the prefix in other casing", _EP),
+    ],
+)
+def _builtin_event_type_spelling(ctx):
+    if not ctx.is_custom:
+        return
+    strings, _ = _event_types(ctx)
+    n = len(RUM_EVENT_PREFIX)
+    for m in strings:
+        v = m.value
+        if v.startswith(RUM_EVENT_PREFIX) or not CUSTOM_EVENT_TYPE_RE.fullmatch(v):
+            continue  # RUM307 / RUM308 report these
+        if v[:n].casefold() == RUM_EVENT_PREFIX:
+            guess = suggest_event_type(v)
+            what = "reads as a built-in RUM event type"
+        elif RUM_EVENT_PREFIX + v.casefold() in BUILTIN_EVENT_TYPES:
+            guess = RUM_EVENT_PREFIX + v.casefold()
+            what = "is a built-in RUM event type without its prefix"
+        else:
+            continue
+        if guess:
+            yield Finding(f"{v!r} {what}, but event types are exact strings: as written it is "
+                          f"a custom event type; write {guess!r}", _EP, m.line, m.column,
+                          hint=f"write {guess!r}")
+        else:
+            yield Finding(f"{v!r} {what}, but it is none of them (event types are exact "
+                          f"strings); name your custom event type without "
+                          f"{RUM_EVENT_PREFIX!r}", _EP, m.line, m.column,
+                          hint=f"drop the {v[:n]!r} prefix")
 
 
 def _unknown_fields(ctx) -> list:

@@ -63,7 +63,7 @@ def _dimension_not_in_pattern(ctx):
         return
     if ctx.is_extended:
         keys = [k for k in keys if k in EXTENDED_DIMENSIONS]
-    else:
+    elif ctx.is_custom:
         keys = [k for k in keys if k.split(".", 1)[0] in FIRST_LEVEL_KEYS]
     if ctx.pattern is None:
         if keys and not (ctx.is_extended and ctx.extended_metric is not None):

@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..catalog.keys import FIRST_LEVEL_KEYS, closest_first_level_key
 from ..catalog.metrics import (EXTENDED_DIMENSIONS, EXTENDED_METRICS, EXTENDED_NAMESPACE,
                                NumericRange, RequiredField)
 from ._examples import CUSTOM, HTTP_4XX, JS_ERRORS, TOLERATED, edit, pattern
@@ -78,9 +79,15 @@ def _analyse(ctx) -> ExtendedAnalysis | None:
     named = _dimension_paths(ctx)
     if ctx.broken("DimensionKeys"):
         return out  # RUM101 reports it; which filters it names is unknown
+    # A DimensionKeys key that the pattern does not name and that is not one of the six
+    # allowed paths is itself the typo (RUM206 reports it): a pattern path close to it
+    # counts as named, so the one mistake is not reported again here.
+    typos = [k for k in ctx.dimension_keys if k not in conds and k not in EXTENDED_DIMENSIONS]
     candidates = []
     for path, cs in conds.items():
         if path in required or path in named:
+            continue
+        if typos and any(similar_paths(path, k) for k in typos):
             continue
         if path in metric.numeric_filters and all(
                 m.kind == "numeric" for c in cs for m in c.matchers):
@@ -320,7 +327,9 @@ def _extended_fragment(ctx):
 Besides its required fields, an extended metric's pattern may only contain fields that
 DimensionKeys names (to pick dimension values), and, for HttpErrorCount, numeric conditions on
 `event_details.response.status`.  To filter on anything else, define a custom metric (with its
-own Namespace).
+own Namespace).  Fields under a first segment that is not a first-level key of RUM events
+(`metdata`) are one mistake, reported once for the segment; a pattern field close to a
+DimensionKeys key that is not allowed (`metadata.pageID`) is RUM206's, not reported here.
 """,
     good=[TOLERATED, JS_ERRORS,
           edit(_row("HttpErrorCount"), EventPattern=pattern({
@@ -337,6 +346,8 @@ own Namespace).
             "event_type": ["com.amazon.rum.http_event"],
             "event_details": {"response": {"status": [404]}}})),
             "HttpErrorCount's status must be numeric conditions", _EP),
+        Example(edit(TOLERATED, EventPattern=TOLERATED["EventPattern"].replace(
+            '"metadata"', '"metdata"')), "a misspelt first segment over two fields", _EP),
     ],
 )
 def _extended_extra_filter(ctx):
@@ -345,7 +356,27 @@ def _extended_extra_filter(ctx):
         return
     metric = ctx.extended_metric
     named = sorted(_dimension_paths(ctx))
+    # Filters under a first segment that is no first-level key (a typo such as "metdata"):
+    # one finding per segment, not one per field below it.
+    renamed = {c.segments[0] for _, c in a.renamed}
+    strays: dict[str, list] = {}
     for c in a.extras:
+        if c.segments[0] not in FIRST_LEVEL_KEYS:
+            strays.setdefault(c.segments[0], []).append(c)
+    for seg, cs in strays.items():
+        if seg in renamed:
+            continue  # RUM204 reports the misspelt segment with the required field under it
+        guess = closest_first_level_key(seg)
+        fields = ", ".join(repr(c.path) for c in cs)
+        tail = (f"; did you mean {guess!r}?" if guess else
+                "; an extended metric's EventPattern may only add fields that DimensionKeys "
+                "names")
+        yield Finding(f"{seg!r} is not a first-level key of RUM events (EventPattern filters "
+                      f"on {fields}){tail}", _EP, cs[0].line, cs[0].column,
+                      f"write {guess!r}" if guess else "remove it")
+    for c in a.extras:
+        if c.segments[0] in strays:
+            continue
         if c.path in metric.numeric_filters:
             msg = (f"{metric.name} allows only numeric conditions on {c.path!r}; found "
                    f"{render_condition(c)}")
@@ -375,7 +406,10 @@ def _extended_extra_filter(ctx):
     "An extended metric's DimensionKeys entry is not one of the six it may have.",
     source=_SOURCE + "; the BatchCreate page (dimension names)",
     details="The allowed entries:\n\n" + "\n".join(
-        f"- `\"{k}\": \"{v}\"`" for k, v in EXTENDED_DIMENSIONS.items()),
+        f"- `\"{k}\": \"{v}\"`" for k, v in EXTENDED_DIMENSIONS.items()) + """
+
+A misspelt key (`metadata.pageID`) is reported here once; the pattern field it was meant to
+name (`metadata.pageId`) is not reported again as an extra filter (RUM205).""",
     good=[TOLERATED, JS_ERRORS, edit(_row("PerformanceResourceDuration"),
                                      DimensionKeys={"event_details.fileType": "FileType"},
                                      EventPattern=pattern({
@@ -391,6 +425,9 @@ def _extended_extra_filter(ctx):
         Example(edit(JS_ERRORS, DimensionKeys={"metadata.pageId": "PageId",
                                                "metadata.osVersion": "OSVersion"}),
                 "a dimension that is not allowed", ("DimensionKeys", "metadata.osVersion")),
+        Example(edit(JS_ERRORS, DimensionKeys={"metadata.pageID": "PageId"}),
+                "a misspelt key (the pattern has metadata.pageId)",
+                ("DimensionKeys", "metadata.pageID")),
     ],
 )
 def _extended_dimension(ctx):

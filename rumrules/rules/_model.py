@@ -14,7 +14,8 @@ __all__ = ["DEFINITION_MEMBERS", "LENGTHS", "MAX_DIMENSIONS", "DIMENSION_KEY_LEN
            "DIMENSION_NAME_LENGTH", "type_name", "member_type_problem", "length_problem",
            "dimension_key_problem", "dimension_name_problem", "closest", "DESTINATIONS",
            "APP_MONITOR_NAME_RE", "ARN_RE", "MAX_BATCH", "MAX_PER_DESTINATION",
-           "REQUEST_MEMBERS", "ID_LENGTH", "guess_member"]
+           "REQUEST_MEMBERS", "ID_LENGTH", "guess_member", "NAMESPACE_CHARS",
+           "namespace_charset_problem"]
 
 #: MetricDefinitionRequest members, in the API's order.
 DEFINITION_MEMBERS: tuple[str, ...] = (
@@ -97,6 +98,23 @@ def length_problem(member: str, value: str, bounds: tuple[int, int] | None = Non
         return f"{member} must not be empty" if lo == 1 else (
             f"{member} must have at least {lo} characters")
     return f"{member} has {n} characters; at most {hi} are allowed"
+
+
+#: The characters a custom Namespace may have (SPEC §2.3): botocore's
+#: ``.*[a-zA-Z0-9-._/#:]+`` plus spaces, which the service accepts.
+NAMESPACE_CHARS = re.compile(r"[A-Za-z0-9.\-_/#: ]+")
+
+
+def namespace_charset_problem(namespace: str) -> str | None:
+    """Why a Namespace string breaks the custom-namespace character rules, or ``None``:
+    only ASCII letters, digits, ``. - _ / # :`` and spaces, and (botocore's
+    ``[a-zA-Z0-9-._/#:]+``) at least one character that is not a space."""
+    if not NAMESPACE_CHARS.fullmatch(namespace):
+        bad = "".join(dict.fromkeys(ch for ch in namespace if not NAMESPACE_CHARS.fullmatch(ch)))
+        return f"has {bad!r}"
+    if not namespace.strip(" "):
+        return "has only spaces"
+    return None
 
 
 def dimension_key_problem(key: str) -> str | None:

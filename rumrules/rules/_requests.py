@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..catalog.metrics import EXTENDED_METRICS
 from ._destination import canonical
-from ._examples import CREATE, CUSTOM, DELETE, EVIDENTLY_ARN, TOLERATED, UPDATE, edit
+from ._examples import CREATE, CUSTOM, DELETE, EVIDENTLY_ARN, TOLERATED, UPDATE, edit, pattern
 from ._model import (APP_MONITOR_NAME_LENGTH, APP_MONITOR_NAME_RE, ARN_MAX, ARN_RE, DESTINATIONS,
                      ID_LENGTH, MAX_BATCH, MAX_PER_DESTINATION, REQUEST_MEMBERS, closest,
                      type_name)
@@ -229,7 +229,7 @@ def admission(batch) -> dict[int, tuple[str, str]]:
     for i, (path, ctx, has_errors) in enumerate(batch.items):
         if has_errors:
             continue
-        key = canonical(ctx.definition)
+        key = canonical(ctx.definition, ctx.pattern)
         if key in batch.known:
             out[i] = ("conflict", f"this definition is identical to metric definition "
                                   f"{batch.known[key]} already in the destination "
@@ -271,11 +271,11 @@ already holds: the ones that fit are created, the rest fail with `ServiceQuotaEx
         Example(_customs(2001), "2001 definitions in one destination", ("MetricDefinitions", 2000),
                 doc="[... 2001 valid, distinct definitions ...]"),
         Example(_customs(2003), "2003 definitions", ("MetricDefinitions", 2002),
-                doc="[... 2003 valid, distinct definitions ...]"),
+                doc="[... 2003 valid, distinct definitions ...]", findings=3),
         Example(_customs(1999) + [TOLERATED, CUSTOM, edit(TOLERATED, UnitLabel=...)],
                 "the 2001st is the last one", ("MetricDefinitions", 2001),
                 doc="[... 1999 custom definitions ..., TOLERATED, CUSTOM, TOLERATED without "
-                    "UnitLabel]"),
+                    "UnitLabel]", findings=2),
     ],
 )
 def _destination_full(batch):
@@ -290,11 +290,19 @@ def _destination_full(batch):
     scope="batch",
     details="""
 Identical means every member equal, where null members and an empty EventPattern are absent,
-Namespace `AWS/RUM` equals no Namespace, and EventPattern texts are compared as JSON (whitespace
-and member order do not matter).  The first copy is created; each later one fails with
-`ConflictException`.
+Namespace `AWS/RUM` equals no Namespace, and EventPattern texts are compared by the fields they
+compile to: whitespace, member order, a dotted key or nested objects (`{"a.b": ...}` is
+`{"a": {"b": ...}}`), duplicate keys (merged path by path, as the pattern compiler merges them)
+and the spelling of numbers (`2e3` is `2000`) do not matter; the order of values in a list
+does.  The first copy is created; each later one fails with `ConflictException`.
 """,
-    good=[CREATE, [TOLERATED, edit(TOLERATED, UnitLabel=...)]],
+    good=[CREATE, [TOLERATED, edit(TOLERATED, UnitLabel=...)],
+          Example([edit(CUSTOM, DimensionKeys=..., EventPattern=(
+              '{"event_type": ["my_custom_event"], "metadata": {"browserName": ["Chrome"]}, '
+              '"metadata": {"osName": ["Linux"]}}')),
+              edit(CUSTOM, DimensionKeys=..., EventPattern=(
+                  '{"event_type": ["my_custom_event"], "metadata": {"osName": ["Linux"]}}'))],
+              "duplicate keys merge: the first pattern has both metadata fields")],
     bad=[
         Example(edit(CREATE, MetricDefinitions=[TOLERATED, CUSTOM, TOLERATED]), "the same twice",
                 ("MetricDefinitions", 2)),
@@ -304,6 +312,11 @@ and member order do not matter).  The first copy is created; each later one fail
                                                 {**EXTENDED_METRICS["SessionCount"].definition(),
                                                  "Namespace": "AWS/RUM"}]),
                 "AWS/RUM is the same as no Namespace", ("MetricDefinitions", 1)),
+        Example([edit(CUSTOM, DimensionKeys=..., EventPattern=pattern({
+            "event_type": ["my_custom_event"], "metadata.browserName": ["Chrome"]})),
+            edit(CUSTOM, DimensionKeys=..., EventPattern=pattern({
+                "event_type": ["my_custom_event"], "metadata": {"browserName": ["Chrome"]}}))],
+            "a dotted key and nested objects name the same field", ("MetricDefinitions", 1)),
     ],
 )
 def _duplicate_definition(batch):
@@ -389,12 +402,12 @@ def _metric_definition_id(ctx):
                                   | {"UnitLabel": None}]), CREATE],
     bad=[
         Example(edit(CREATE, Destination="Evidently", DestinationArn=EVIDENTLY_ARN),
-                "DimensionKeys", ("MetricDefinitions", 0, "DimensionKeys")),
+                "DimensionKeys", ("MetricDefinitions", 0, "DimensionKeys"), findings=4),
         Example(edit(CREATE, Destination="Evidently", DestinationArn=EVIDENTLY_ARN,
                      MetricDefinitions=[CUSTOM]), "UnitLabel",
-                ("MetricDefinitions", 0, "UnitLabel")),
+                ("MetricDefinitions", 0, "UnitLabel"), findings=2),
         Example(edit(UPDATE, Destination="Evidently", DestinationArn=EVIDENTLY_ARN),
-                "in an update", ("MetricDefinition", "DimensionKeys")),
+                "in an update", ("MetricDefinition", "DimensionKeys"), findings=2),
     ],
 )
 def _evidently_ignored(batch):

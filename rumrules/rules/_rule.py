@@ -40,7 +40,9 @@ class Example:
     request body or a list of definitions (``batch``).  ``doc`` replaces the JSON on the docs
     page when the input is too big to print; ``note`` says what the example shows.  For a
     bad example, ``where`` is the path (below the definition or request) the finding must
-    have.
+    have.  ``findings`` is how many findings of this rule a bad example makes: one per
+    mistake, and a bad example is one mistake unless it says otherwise (a batch with three
+    definitions past the destination's limit makes three).
     """
 
     input: Any
@@ -48,6 +50,7 @@ class Example:
     where: tuple | None = None
     doc: str | None = None
     destination: str | None = None
+    findings: int = 1
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ import rumrules
 from rumrules import RequestError
 from rumrules.catalog.metrics import EXTENDED_METRICS
 from rumrules.rules import MetricDestination, batch_create, batch_delete, update_definition
+from rumrules.rules import _destination
+from rumrules.rules._destination import canonical
 
 ARN = "arn:aws:evidently:us-east-1:123456789012:project/shop/experiment/checkout"
 
@@ -149,6 +151,79 @@ def test_duplicates_in_batch_and_destination():
     assert len(state) == 3
 
 
+# (a, b): two EventPattern texts naming the same fields with the same values, so two
+# definitions that differ only there are identical (ConflictException).
+SAME_PATTERNS = [
+    # duplicate keys: for the same field the last value list wins
+    ('{"event_type":["x"],"metadata":{"b":["1"]},"metadata":{"b":["2"]}}',
+     '{"event_type":["x"],"metadata":{"b":["2"]}}'),
+    # a dotted key names the same path as nested objects
+    ('{"metadata.pageId":["x"],"event_type":["x"]}',
+     '{"metadata":{"pageId":["x"]},"event_type":["x"]}'),
+    ('{"event_type":["x"],"event_details":{"a.b":["y"]}}',
+     '{"event_type":["x"],"event_details.a":{"b":["y"]}}'),
+    # numbers compare as doubles, strings by value
+    ('{"event_type":["x"],"metadata":{"n":[{"numeric":[">=",2e3]}]}}',
+     '{"event_type":["x"],"metadata":{"n":[{"numeric":[">=",2000]}]}}'),
+    ('{"event_type":["x"],"metadata":{"n":[5]}}', '{"event_type":["x"],"metadata":{"n":[5.0]}}'),
+    ('{"event_type":["x"],"metadata":{"s":["\\u0041"]}}',
+     '{"event_type":["x"],"metadata":{"s":["A"]}}'),
+]
+# (a, b): patterns that differ in their fields or values.
+DIFFERENT_PATTERNS = [
+    # duplicate keys merge path by path: the first pattern needs both fields
+    ('{"event_type":["x"],"metadata":{"a":["1"]},"metadata":{"b":["2"]}}',
+     '{"event_type":["x"],"metadata":{"b":["2"]}}'),
+    ('{"event_type":["x"],"metadata":{"n":["5"]}}', '{"event_type":["x"],"metadata":{"n":[5]}}'),
+    ('{"event_type":["x"],"metadata":{"n":[{"numeric":["<=",499]}]}}',
+     '{"event_type":["x"],"metadata":{"n":[{"numeric":["<",500]}]}}'),
+    ('{"event_type":["x"],"metadata":{"a.b":["x"]}}',
+     '{"event_type":["x"],"metadata":{"a":["x"]}}'),
+]
+
+
+def _ns(text: str) -> dict:
+    return {"Name": "M", "Namespace": "Shop", "EventPattern": text}
+
+
+@pytest.mark.parametrize("a,b", SAME_PATTERNS)
+def test_identical_after_the_patterns_own_semantics_conflict(a, b):
+    assert canonical(_ns(a)) == canonical(_ns(b))
+    resp = batch_create(request([_ns(a), _ns(b)]))
+    assert [e["ErrorCode"] for e in resp["Errors"]] == ["ConflictException"]
+    state = MetricDestination()
+    batch_create(request([_ns(a)]), state)
+    assert [e["ErrorCode"] for e in batch_create(request([_ns(b)]), state)["Errors"]] == [
+        "ConflictException"]
+
+
+@pytest.mark.parametrize("a,b", DIFFERENT_PATTERNS)
+def test_different_fields_do_not_conflict(a, b):
+    assert canonical(_ns(a)) != canonical(_ns(b))
+    resp = batch_create(request([_ns(a), _ns(b)]))
+    assert "ConflictException" not in [e["ErrorCode"] for e in resp["Errors"]]
+
+
+def test_canonical_of_an_invalid_pattern_is_its_text():
+    assert canonical(_ns("{")) == canonical(_ns("{"))
+    assert canonical(_ns("{")) != canonical(_ns("{ "))
+    valid = '{"event_type":["x"]}'
+    assert canonical(_ns(valid + " ")) == canonical(_ns(valid))
+    assert canonical(_ns(valid[:-1])) != canonical(_ns(valid))
+
+
+def test_canonical_takes_the_compiled_pattern():
+    text = '{"event_type":["x"],"metadata.a":["1"]}'
+    compiled = rumrules.compile_pattern(text, dialect="eventbridge")
+    other = rumrules.compile_pattern('{"event_type":["y"]}', dialect="eventbridge")
+    _destination._KEYS.clear()
+    assert canonical(_ns(text), compiled) == canonical(_ns(text))
+    _destination._KEYS.clear()
+    wrong = canonical(_ns(text), other)  # not this text's pattern: ignored
+    _destination._KEYS.clear()
+    assert wrong == canonical(_ns(text))
+
+
 def test_invalid_duplicate_is_validation_error():
     resp = batch_create(request([BAD, BAD]))
     assert [e["ErrorCode"] for e in resp["Errors"]] == ["ValidationException"] * 2
@@ -176,11 +251,35 @@ def test_partial_fill():
     assert [e["MetricDefinition"]["Name"] for e in resp["Errors"]] == ["Visits3", "Visits4"]
 
 
-def test_state_must_match_request():
-    with pytest.raises(ValueError):
-        batch_create(request([JS]), MetricDestination("Evidently", ARN))
-    with pytest.raises(ValueError):
-        batch_create(request([JS]), MetricDestination(app_monitor_name="other"))
+MISMATCHED_STATES = [
+    (MetricDestination("Evidently", ARN), "Destination"),
+    (MetricDestination(app_monitor_name="other"), "AppMonitorName"),
+]
+
+
+def _calls(state):
+    yield lambda: batch_create(request([JS]), state)
+    yield lambda: update_definition(_update("guid2", JS), state)
+    yield lambda: batch_delete(_delete(["guid2"]), state)
+
+
+@pytest.mark.parametrize("state,field", MISMATCHED_STATES, ids=lambda x: getattr(x, "__name__", ""))
+@pytest.mark.parametrize("call", range(3), ids=["create", "update", "delete"])
+def test_state_must_match_request(state, field, call):
+    before = state.definitions()
+    with pytest.raises(RequestError) as e:
+        list(_calls(state))[call]()
+    assert type(e.value) is RequestError  # not a bare ValueError
+    assert (e.value.code, e.value.field) == ("ResourceNotFoundException", field)
+    assert state.definitions() == before
+
+
+def test_state_with_another_evidently_arn():
+    state = MetricDestination("Evidently", ARN + "-2", app_monitor_name="web")
+    with pytest.raises(RequestError) as e:
+        batch_create(request([JS], Destination="Evidently", DestinationArn=ARN), state)
+    assert (e.value.code, e.value.field) == ("ResourceNotFoundException", "DestinationArn")
+    assert len(state) == 0
 
 
 def test_non_object_definition_is_a_per_definition_error():

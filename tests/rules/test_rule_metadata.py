@@ -1,5 +1,6 @@
 """Per-rule tests generated from each rule's own metadata: every good example is clean,
-every bad example makes a finding of that rule, with its severity, at the documented path."""
+every bad example makes a finding of that rule, with its severity, at the documented path --
+and only that: one mistake, one finding, and no error from any other rule."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ STABLE = {
     "RUM305": "application-id-spelling", "RUM306": "event-details-needs-type",
     "RUM307": "unknown-rum-event-type", "RUM308": "custom-event-type",
     "RUM309": "unknown-details-field", "RUM310": "one-value-per-array",
-    "RUM311": "value-key-not-numeric",
+    "RUM311": "value-key-not-numeric", "RUM312": "builtin-event-type-spelling",
     "RUM401": "dimension-not-in-pattern",
     "RUM501": "app-monitor-name", "RUM502": "destination", "RUM503": "destination-arn-required",
     "RUM504": "destination-arn-refused", "RUM505": "destination-arn-format",
@@ -80,3 +81,15 @@ def test_bad_example_is_found(rule: Rule, example):
         assert d.message
         if d.line is not None:
             assert d.path[-1] == "EventPattern" and d.column >= 1
+
+
+@pytest.mark.parametrize("rule,example", BAD)
+def test_bad_example_is_one_mistake(rule: Rule, example):
+    """A bad example makes ``example.findings`` findings of its rule (one unless it says
+    otherwise), and no other rule piles an error on it."""
+    diags = run(rule, example.input)
+    mine = [d for d in diags if d.code == rule.code]
+    assert len(mine) == example.findings, [str(d) for d in mine]
+    errors = [d.code for d in diags if d.severity is Severity.ERROR]
+    expected = [rule.code] * example.findings if rule.severity is Severity.ERROR else []
+    assert errors == expected, [str(d) for d in diags]

@@ -129,6 +129,12 @@ def extended_mistakes(metric):
         {**base, "DimensionKeys": {"metadata.osName": "OSName"}},
         {**pat, "metadata": {"osname": ["Linux"]}}), "RUM205"
     yield "AWS/ namespace", {**base, "Namespace": "AWS/Web"}, "RUM301"
+    yield "dimension key typo", _set_pattern(
+        {**base, "DimensionKeys": {"metadata.pageID": "PageId"}},
+        {**pat, "metadata": {"pageId": ["/"]}}), "RUM206"
+    yield "first segment typo", _set_pattern(
+        {**base, "DimensionKeys": {"metadata.pageId": "PageId", "metadata.osName": "OSName"}},
+        {**pat, "metdata": {"pageId": ["/"], "osName": ["Linux"]}}), "RUM205"
     yield "pattern as object", {**base, "EventPattern": pat}, "RUM101"
     yield "eventbridge operator and typo", _set_pattern(base, {**pat, "event_type": [
         {"prefix": "com.amazon.rum."}]}), "RUM204"
@@ -213,6 +219,47 @@ MISTAKES += [pytest.param(d, code, id=f"custom-{label}") for label, d, code in c
 def test_one_mistake_one_error(definition, code):
     errors = [d for d in check_definition(definition) if d.severity is Severity.ERROR]
     assert [d.code for d in errors] == [code], [str(d) for d in errors]
+
+
+# A broken Namespace, or AWS/RUM a casing or space away that no custom metric may have
+# either, on an otherwise valid extended metric (multi-value arrays included, which only
+# custom metrics refuse): the Namespace rule alone reports it.
+NAMESPACE_MISTAKES = [
+    (5, "RUM101"), ("", "RUM104"), (["AWS/RUM"], "RUM101"), ("N" * 238, "RUM104"),
+    ("AWS/RUM ", "RUM301"), ("AWS/rum", "RUM301"), ("AWS/RUM/", "RUM301"),
+    ("   ", "RUM303"), ("AWS/RUM\t", "RUM303"), ("Web!", "RUM303"),
+]
+# AWS/RUM a casing or space away that a custom metric may have: the definition *is* a custom
+# metric (published under RUM/CustomMetrics/aws/rum), so RUM302 says to write AWS/RUM and the
+# custom rules still apply -- each multi-value array of the extended example is a RUM310.
+USABLE_NEAR_EXTENDED = ["aws/rum", " AWS/RUM", "Aws/Rum"]
+NAMESPACE_BASES = [SEED_TOLERATED, PR119, with_dimensions(EXTENDED_METRICS["JsErrorCount"]),
+                   with_dimensions(EXTENDED_METRICS["PerformanceResourceDuration"])]
+
+
+@pytest.mark.parametrize("namespace,code", NAMESPACE_MISTAKES, ids=repr)
+@pytest.mark.parametrize("base", NAMESPACE_BASES, ids=lambda d: d["Name"])
+def test_namespace_mistake_on_extended_metric(base, namespace, code):
+    diags = check_definition({**base, "Namespace": namespace})
+    assert [d.code for d in diags if d.severity is not Severity.INFO] == [code], \
+        [str(d) for d in diags]
+
+
+def _multi_value_arrays(definition) -> int:
+    def count(node):
+        if isinstance(node, dict):
+            return sum(count(v) for v in node.values())
+        return int(isinstance(node, list) and len(node) > 1)
+    return count(json.loads(definition["EventPattern"]))
+
+
+@pytest.mark.parametrize("namespace", USABLE_NEAR_EXTENDED, ids=repr)
+@pytest.mark.parametrize("base", NAMESPACE_BASES, ids=lambda d: d["Name"])
+def test_near_extended_custom_namespace_is_a_custom_metric(base, namespace):
+    diags = check_definition({**base, "Namespace": namespace})
+    codes = [d.code for d in diags if d.severity is not Severity.INFO]
+    assert codes == ["RUM302"] + ["RUM310"] * _multi_value_arrays(base), [str(d) for d in diags]
+    assert "write 'AWS/RUM'" in diags[0].message
 
 
 def test_two_mistakes_two_errors():
