@@ -84,3 +84,58 @@ def _dimension_not_in_pattern(ctx):
         yield Finding(f"DimensionKeys names {key!r}, but EventPattern does not; add "
                       f"{_fragment(key)} to EventPattern (or remove the dimension)",
                       ctx.at("DimensionKeys", key), hint=f"add {_fragment(key)}")
+
+
+#: The dimension RUM adds to every CloudWatch data point (SPEC §4).
+_APP_DIMENSION = "application_name"
+
+
+@rule(
+    "RUM402", "dimension-name-taken", "warning",
+    "Two DimensionKeys entries give the same dimension name, or one is named "
+    "application_name, the dimension RUM adds itself.",
+    source="SPEC §4 (every CloudWatch data point has the application_name dimension); "
+           "CloudWatch PutMetricData (a data point's dimension names are unique)",
+    details="""
+A data point cannot carry one dimension name twice.  RUM names the app monitor in an
+`application_name` dimension of every CloudWatch data point, so an entry of that name would
+replace it or be lost (rumrules' engine keeps the app monitor's); two entries with one name
+would publish only one of the two values.  The service's own check is undocumented, so this
+is a warning.  Evidently destinations ignore DimensionKeys.
+""",
+    good=[CUSTOM, edit(CUSTOM, DimensionKeys={"event_details.current_url": "URL"})],
+    bad=[
+        Example(edit(CUSTOM, DimensionKeys={"event_details.current_url": "application_name"}),
+                "the app monitor's own dimension", ("DimensionKeys", "event_details.current_url")),
+        Example(edit(CUSTOM, EventPattern=pattern({
+            "event_type": ["my_custom_event"],
+            "event_details": {"current_url": ["https://example.com/cart"]},
+            "metadata": {"pageId": ["/cart"]}}),
+            DimensionKeys={"event_details.current_url": "Page",
+                           "metadata.pageId": "Page"}),
+                "one name for two paths", ("DimensionKeys", "metadata.pageId")),
+        Example(edit(CUSTOM, EventPattern=pattern({
+            "event_type": ["my_custom_event"],
+            "event_details": {"current_url": ["https://example.com/cart"]},
+            "metadata": {"pageId": ["/cart"], "osName": ["Linux"]}}),
+            DimensionKeys={"event_details.current_url": "Where",
+                           "metadata.pageId": "What",
+                           "metadata.osName": "Where"}),
+                "the third entry repeats the first", ("DimensionKeys", "metadata.osName")),
+    ],
+)
+def _dimension_name_taken(ctx):
+    seen: dict[str, str] = {}
+    for key, name in ctx.dimension_keys.items():
+        if name == _APP_DIMENSION:
+            yield Finding(f"dimension name {name!r} (for {key!r}) is the dimension RUM adds "
+                          f"to every data point with the app monitor's name; choose another "
+                          f"name", ctx.at("DimensionKeys", key),
+                          hint="rename the dimension, e.g. 'Application'")
+        elif name in seen:
+            yield Finding(f"dimension name {name!r} is already given to {seen[name]!r}; a "
+                          f"data point carries each dimension name once: give {key!r} a name "
+                          f"of its own", ctx.at("DimensionKeys", key),
+                          hint="rename one of the two dimensions")
+        else:
+            seen[name] = key

@@ -27,7 +27,7 @@ STABLE = {
     "RUM307": "unknown-rum-event-type", "RUM308": "custom-event-type",
     "RUM309": "unknown-details-field", "RUM310": "one-value-per-array",
     "RUM311": "value-key-not-numeric", "RUM312": "builtin-event-type-spelling",
-    "RUM401": "dimension-not-in-pattern",
+    "RUM401": "dimension-not-in-pattern", "RUM402": "dimension-name-taken",
     "RUM501": "app-monitor-name", "RUM502": "destination", "RUM503": "destination-arn-required",
     "RUM504": "destination-arn-refused", "RUM505": "destination-arn-format",
     "RUM506": "request-definitions", "RUM507": "destination-full",

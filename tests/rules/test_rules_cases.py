@@ -275,6 +275,13 @@ CASES = [
     ("RUM401", E, ext("PerformanceResourceDuration", DimensionKeys={"event_details.fileType":
                                                                     "FileType"}),
      ("DimensionKeys", "event_details.fileType"), None, ['"event_details": {"fileType"']),
+    # RUM402
+    ("RUM402", W, cust(p({"event_type": ["a"], "metadata": {"pageId": ["/"]}}),
+                       DimensionKeys={"metadata.pageId": "application_name"}),
+     ("DimensionKeys", "metadata.pageId"), None, ["app monitor's name"]),
+    ("RUM402", W, cust(p({"event_type": ["a"], "metadata": {"pageId": ["/"], "osName": ["L"]}}),
+                       DimensionKeys={"metadata.pageId": "P", "metadata.osName": "P"}),
+     ("DimensionKeys", "metadata.osName"), None, ["already given to 'metadata.pageId'"]),
 ]
 
 
