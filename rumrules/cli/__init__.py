@@ -53,17 +53,20 @@ def _codes(value: str) -> list[str]:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from ._check import CheckOptions, run_check
+    from ._check import CheckOptions, normalize_codes, run_check
     from ._config import load_config
 
     config = load_config(Path(args.config) if args.config else None)
+    select = normalize_codes(args.select or [], "--select")
+    ignore = normalize_codes(args.ignore or [], "--ignore")
     options = CheckOptions(
-        select=args.select or config.get("select") or ["ALL"],
-        ignore=(config.get("ignore") or []) + (args.ignore or []),
+        select=select or config.get("select") or ["ALL"],
+        ignore=(config.get("ignore") or []) + ignore,
         format=args.format or config.get("format") or "text",
         exit_zero=args.exit_zero or bool(config.get("exit-zero")),
         color={"always": True, "never": False}.get(args.color),
         stdin_filename=args.stdin_filename or "<stdin>",
+        skip_unrecognized=args.skip_unrecognized,
     )
     if options.format not in ("text", "json", "sarif", "github"):
         raise RumRulesError(f"unknown format {options.format!r} (text, json, sarif, github)")
@@ -112,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Check BatchCreate/Update request bodies, --cli-input-json files, lists of "
                     "definitions and CloudFormation templates (JSON or YAML). Exit 0 when "
                     "clean, 1 when an error-severity finding exists, 2 for usage errors or "
-                    "unreadable input. Defaults come from [tool.rumrules] in pyproject.toml.")
+                    "unreadable input. Defaults come from [tool.rumrules] in the first "
+                    "pyproject.toml found in the current directory or above it (or --config).")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories; - is stdin")
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default=None)
     check.add_argument("--select", type=_codes, default=None,
@@ -120,7 +124,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_codes, default=None,
                        help="do not report these codes or prefixes (comma-separated)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
-    check.add_argument("--stdin-filename", default=None, help="the name to report for -")
+    check.add_argument("--skip-unrecognized", action="store_true",
+                       help="skip named files that hold no metric definitions, request or "
+                            "template (as files found in directories are) instead of "
+                            "exiting 2; for pre-commit, which names every JSON/YAML file")
+    check.add_argument("--stdin-filename", default=None,
+                       help="the name to report for - (its ending picks JSON or YAML)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument("--config", default=None, help="a pyproject.toml to read settings from")
     check.set_defaults(func=_cmd_check)

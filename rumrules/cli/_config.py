@@ -43,4 +43,10 @@ def load_config(path: Path | None = None, start: Path | None = None) -> dict[str
         elif not isinstance(value, kind) or (kind is list and not all(
                 isinstance(v, str) for v in value)):
             raise RumRulesError(f"{path}: [tool.rumrules] {key} must be a {kind.__name__}")
+    if table.get("select") or table.get("ignore"):
+        from ._check import normalize_codes
+
+        for key in ("select", "ignore"):
+            if key in table:
+                table[key] = normalize_codes(table[key], f"{path}: [tool.rumrules] {key}")
     return table

@@ -1,11 +1,16 @@
 """rumrules as a cfn-lint plugin::
 
-    cfn-lint --append-rules rumrules.contrib.cfnlint template.yaml
+    cfn-lint template.yaml --append-rules rumrules.contrib.cfnlint
+    cat template.yaml | cfn-lint --append-rules rumrules.contrib.cfnlint
 
-Each rumrules rule becomes a cfn-lint rule in the range cfn-lint leaves to plugins:
-``RUM204`` (error) is ``E9204``, ``RUM207`` (warning) ``W9207``, ``RUM305`` (info) ``I9305``.
-Findings keep rumrules' exact line and column, inside EventPattern text too.  The template is
-checked once per run; every rule class reads its own findings from that one result.
+(The template comes first: ``--append-rules`` takes every argument after it that does not
+start with ``-``.)  Each rumrules rule becomes a cfn-lint rule in the range cfn-lint leaves to
+plugins: ``RUM204`` (error) is ``E9204``, ``RUM207`` (warning) ``W9207``, ``RUM305`` (info)
+``I9305``.  Findings in a template file keep rumrules' exact line and column, inside
+EventPattern text too; for a template read from standard input (whose text cfn-lint does not
+keep) cfn-lint places each finding at the node of its path, as it does its own.  Suppression
+in the template's ``Metadata.rumrules`` applies, per app monitor and per definition.  The
+template is checked once per run; every rule class reads its own findings from that one result.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from ..rules import RULES
 __all__ = ["cfnlint_id"]
 
 _LETTER = {"error": "E", "warning": "W", "info": "I"}
-_cache: dict[tuple[str, int], list] = {}
+_cache: dict[tuple[str, int], tuple[list, bool]] = {}
 
 
 def cfnlint_id(code: str, severity: str) -> str:
@@ -32,7 +37,9 @@ def cfnlint_id(code: str, severity: str) -> str:
     return f"{_LETTER[str(severity)]}9{code[3:]}"
 
 
-def _findings(filename: str | None, cfn: Any) -> list:
+def _findings(filename: str | None, cfn: Any) -> tuple[list, bool]:
+    """The findings on the template, and whether their lines and columns are the file's
+    (``False`` when the template was not read from a file)."""
     key = (filename or "", id(cfn))
     hit = _cache.get(key)
     if hit is not None:
@@ -40,21 +47,21 @@ def _findings(filename: str | None, cfn: Any) -> list:
     if len(_cache) > 64:
         _cache.clear()
     resources = (cfn.template or {}).get("Resources") or {}
-    if not any(isinstance(r, dict) and r.get("Type") == "AWS::RUM::AppMonitor"
-               for r in resources.values()):
-        found: list = []
-    else:
+    placed = bool(filename) and filename != "-" and os.path.isfile(filename)
+    found: list = []
+    if any(isinstance(r, dict) and r.get("Type") == "AWS::RUM::AppMonitor"
+           for r in resources.values()):
         try:
-            if filename and os.path.isfile(filename):
+            if placed:
                 found = collect_findings([filename], CheckOptions())
-            else:
+            else:  # standard input: only the decoded template is left; positions are not ours
                 text = json.dumps(cfn.template, default=str)
-                found = collect_findings(["-"], CheckOptions(stdin_filename=filename or "-"),
+                found = collect_findings(["-"], CheckOptions(stdin_filename="template.json"),
                                          stdin=text)
         except SourceError:
             found = []
-    _cache[key] = found
-    return found
+    _cache[key] = (found, placed)
+    return found, placed
 
 
 class _RumRule(CloudFormationLintRule):
@@ -65,8 +72,12 @@ class _RumRule(CloudFormationLintRule):
 
     def match(self, cfn):  # noqa: D102 - cfn-lint's interface
         matches = []
-        for f in _findings(getattr(cfn, "filename", None), cfn):
+        found, placed = _findings(getattr(cfn, "filename", None), cfn)
+        for f in found:
             if f.code != self.code:
+                continue
+            if not placed:  # cfn-lint finds the node of the path in its own template
+                matches.append(RuleMatch(list(f.path), f.message))
                 continue
             line, column = (f.line or 1) - 1, (f.column or 1) - 1
             matches.append(RuleMatch(list(f.path), f.message,

@@ -85,3 +85,31 @@ def check_golden(name: str, text: str) -> None:
     assert path.exists(), f"missing golden {path}; run with RUMRULES_UPDATE_GOLDEN=1"
     expected = path.read_text(encoding="utf-8")
     assert text == expected, f"{name} differs from its golden (RUMRULES_UPDATE_GOLDEN=1 rewrites it)"
+
+
+def shell_env() -> dict[str, str]:
+    """The environment for running documented commands: this interpreter's scripts folder
+    (``rumrules``, ``cfn-lint``) first on PATH, colour off, unbuffered output (so standard
+    output and standard error interleave as on a terminal)."""
+    import sys
+
+    env = dict(os.environ, NO_COLOR="1", PYTHONUNBUFFERED="1")
+    env.pop("FORCE_COLOR", None)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def shell(command: str, cwd: Path = REPO, stdin: str | None = None):
+    """Run ``command`` with bash as a reader of the docs would; standard error goes to
+    standard output.  Returns the CompletedProcess (text)."""
+    import subprocess
+
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=shell_env(), input=stdin,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=120)
+
+
+def has_command(name: str) -> bool:
+    import shutil
+
+    return shutil.which(name, path=shell_env()["PATH"]) is not None

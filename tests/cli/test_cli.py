@@ -1,5 +1,6 @@
 """The command line end to end: golden output of every format, stdin, directories, config,
-suppression, exit codes, unreadable input, eval, explain, rule, and the cfn-lint plugin."""
+suppression, exit codes, unreadable input, eval, explain and rule (the cfn-lint plugin:
+test_cfnlint_plugin.py)."""
 
 from __future__ import annotations
 
@@ -73,8 +74,9 @@ def test_clean_input_exits_zero(monkeypatch, capsys, tmp_path):
     good = tmp_path / "good.json"
     good.write_text(json.dumps([{"Name": "SessionCount", "EventPattern": json.dumps(
         {"event_type": ["com.amazon.rum.session_start_event"]})}]))
-    code, out, _ = run(["check", str(good)], monkeypatch, capsys)
-    assert code == 0 and "No problems" in out or code == 0
+    code, out, err = run(["check", str(good)], monkeypatch, capsys)
+    assert code == 0
+    assert out == "No problems found.\n" and err == ""
 
 
 def test_select_ignore_and_exit_zero(monkeypatch, capsys):
@@ -193,12 +195,3 @@ def test_python_dash_m_and_console_script(monkeypatch):
     assert run_m.returncode == 1 and "RUM105" in run_m.stdout
 
 
-def test_cfn_lint_plugin_reports_our_findings(monkeypatch):
-    launch = "import sys; from cfnlint.runner import main; sys.argv[0] = 'cfn-lint'; main()"
-    pytest.importorskip("cfnlint")
-    monkeypatch.chdir(REPO)
-    out = subprocess.run([sys.executable, "-c", launch, "--append-rules", "rumrules.contrib.cfnlint", "--format",
-                          "parseable", TEMPLATE], capture_output=True, text=True)
-    ours = [line.split(":") for line in out.stdout.splitlines() if ":E9" in line or ":W9" in line]
-    assert ("51", "65", "E9001") in {(p[1], p[2], p[5]) for p in ours}
-    assert {p[5] for p in ours} >= {"E9001", "E9105", "E9202", "E9401", "E9309", "E9301"}

@@ -240,6 +240,23 @@ def test_sarif_fingerprints_do_not_depend_on_lines():
     assert first == fp(a) and second == fingerprint("RUM1", "x/a.yaml", "$.Resources.M", "m", 1)
 
 
+def test_sarif_fingerprints_hash_the_key_when_there_is_one():
+    key = '["Monitor", "CloudWatch", null, "definition", "CartErrors", "Namespace"]'
+    a = Finding("t.yaml", 10, 3, "RUM301", "error", "m", ("MetricDefinitions", 0), key=key)
+    moved = Finding("t.yaml", 20, 3, "RUM301", "error", "reworded",
+                    ("MetricDefinitions", 1), key=key)
+    other = Finding("t.yaml", 10, 3, "RUM301", "error", "m", ("MetricDefinitions", 0),
+                    key=key.replace("CartErrors", "CheckoutErrors"))
+
+    def fp(f):
+        log = sarif_log([f], tool_version="1")
+        return log["runs"][0]["results"][0]["partialFingerprints"][FINGERPRINT_KEY]
+
+    assert fp(a) == fp(moved) == fingerprint("RUM301", "t.yaml", key) != fp(other)
+    assert as_finding({"file": "t.yaml", "code": "RUM301", "key": key}).key == key
+    assert "key" not in a.to_dict()     # --format json keeps its fixed members
+
+
 def test_sarif_uris(tmp_path):
     base = str(tmp_path)
     assert artifact_uri(str(tmp_path / "a b" / "t.yaml"), base) == "a%20b/t.yaml"

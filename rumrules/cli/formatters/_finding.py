@@ -39,7 +39,10 @@ class Finding:
     """One finding placed in a file.
 
     ``path`` is the location in the document as a tuple (rendered ``$.a[0].b``); ``line`` and
-    ``column`` are 1-based, or ``None`` when unknown; ``hint`` is an optional fix.
+    ``column`` are 1-based, or ``None`` when unknown; ``hint`` is an optional fix.  ``key``,
+    when known, names what the finding is about independently of where it sits (the app
+    monitor's logical id and destination, the definition's Name, the field in it): the SARIF
+    fingerprint hashes it, so a finding keeps its alert when definitions are inserted above.
     """
 
     file: str
@@ -50,6 +53,7 @@ class Finding:
     message: str
     path: tuple[Any, ...] = ()
     hint: str | None = None
+    key: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", severity_of(self.severity))
@@ -63,13 +67,14 @@ class Finding:
     @classmethod
     def from_diagnostic(cls, diagnostic: Any, *, file: str, line: int | None = None,
                         column: int | None = None,
-                        path: tuple[Any, ...] | None = None) -> Finding:
+                        path: tuple[Any, ...] | None = None,
+                        key: str | None = None) -> Finding:
         """A finding of a :class:`~rumrules.Diagnostic` placed at ``file:line:column``
         (``path`` defaults to the diagnostic's own)."""
         return cls(file=file, line=line, column=column, code=diagnostic.code,
                    severity=diagnostic.severity, message=diagnostic.message,
                    path=diagnostic.path if path is None else path,
-                   hint=getattr(diagnostic, "hint", None))
+                   hint=getattr(diagnostic, "hint", None), key=key)
 
     @property
     def extra_hint(self) -> str | None:
@@ -101,7 +106,7 @@ def as_finding(item: Any) -> Finding:
                    code=str(get("code", "")), severity=get("severity", "error"),
                    message=str(get("message", "")),
                    path=tuple(path) if isinstance(path, (list, tuple)) else (),
-                   hint=get("hint"))
+                   hint=get("hint"), key=get("key"))
 
 
 def _sort_key(f: Finding) -> tuple[Any, ...]:

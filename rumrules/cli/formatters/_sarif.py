@@ -8,9 +8,13 @@
   relative to the base folder with forward slashes, or a ``file://`` URI outside it;
   ``region.startLine``/``startColumn``, in Unicode code points as ``columnKind`` says), the
   document path as a logical location, and ``partialFingerprints``.
-* The fingerprint hashes the rule code, the file URI, the document path and the message, not
-  the line: a finding keeps its alert when lines above it move.  The n-th identical finding in
-  one file gets ``:n`` added before hashing, so all stay distinct and stable.
+* The fingerprint hashes the rule code, the file URI and the finding's ``key`` -- what it is
+  about, not where: the app monitor's logical id and destination, the definition's ``Name``
+  and the field inside the definition -- so a finding keeps its alert when lines above it move
+  and when definitions are inserted or removed above it, and when a rule's wording changes.
+  A finding without a ``key`` (from another producer) hashes its document path and message
+  instead.  The n-th finding with the same hash in one file gets ``:n`` added before hashing,
+  so all stay distinct and stable.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ __all__ = ["format_sarif", "sarif_log", "artifact_uri", "fingerprint", "SARIF_SC
 
 SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                 "sarif-schema-2.1.0.json")
-FINGERPRINT_KEY = "rumrulesFindingHash/v1"
+FINGERPRINT_KEY = "rumrulesFindingHash/v2"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -46,9 +50,11 @@ def artifact_uri(file: str, base_dir: str | None = None) -> str:
     return quote(rel.replace(os.sep, "/"))
 
 
-def fingerprint(code: str, uri: str, json_path: str, message: str, occurrence: int = 0) -> str:
-    """The stable hash of one finding (see the module's docs)."""
-    text = "\0".join((code, uri, json_path, message))
+def fingerprint(code: str, uri: str, identity: str, message: str = "",
+                occurrence: int = 0) -> str:
+    """The stable hash of one finding: its ``identity`` is the finding's ``key`` (with no
+    ``message``), or else its document path and ``message`` (see the module's docs)."""
+    text = "\0".join((code, uri, identity, message))
     if occurrence:
         text = f"{text}:{occurrence}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -90,7 +96,8 @@ def sarif_log(findings: Iterable[Any], *, rule_lookup: RuleLookup | None = None,
     for f in items:
         uri = artifact_uri(f.file, base_dir)
         path = f.json_path
-        base = fingerprint(f.code, uri, path, f.message)
+        identity, message = (f.key, "") if f.key else (path, f.message)
+        base = fingerprint(f.code, uri, identity, message)
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
         region: dict[str, int] = {"startLine": max(f.line or 1, 1)}
@@ -108,7 +115,7 @@ def sarif_log(findings: Iterable[Any], *, rule_lookup: RuleLookup | None = None,
             "message": {"text": text},
             "locations": [location],
             "partialFingerprints": {
-                FINGERPRINT_KEY: fingerprint(f.code, uri, path, f.message, occurrence)},
+                FINGERPRINT_KEY: fingerprint(f.code, uri, identity, message, occurrence)},
         })
     return {
         "$schema": SARIF_SCHEMA,

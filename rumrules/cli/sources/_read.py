@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from ._errors import SourceError
 from ._json import parse_json
-from ._records import Document
+from ._records import Document, SourceNote
 from ._shapes import build_document
 from ._text import LineMap, decode
 from ._yaml import parse_yaml
@@ -115,36 +115,55 @@ def walk(directory: str | os.PathLike[str]) -> Iterator[str]:
 
 def read_paths(paths: Iterable[str | os.PathLike[str]], *,
                stdin: bytes | str | IO[Any] | None = None,
-               stdin_filename: str = "<stdin>") -> Iterator[Document]:
+               stdin_filename: str = "<stdin>", skip_unrecognized: bool = False,
+               notes: list[SourceNote] | None = None) -> Iterator[Document]:
     """Read every document named by ``paths``: files (an error when unreadable or of no
     supported shape), directories (walked; files of other shapes are skipped), and ``-`` for
     standard input (``stdin``, by default ``sys.stdin``; ``stdin_filename`` is its display
     name and picks its syntax).  A file named twice is read once.
 
+    With ``skip_unrecognized`` a named file (or standard input) of another shape is skipped
+    as a file found by walking is: a pre-commit hook hands over every JSON/YAML file of a
+    repository (``package.json``, CI workflows...).  A directory in which no document is found
+    adds a :class:`SourceNote` (line and column ``None``) to ``notes``.
+
     Raises :class:`SourceError` at the first input that cannot be read.
     """
     seen: set[str] = set()
+    explicit = not skip_unrecognized
     for path in paths:
         path = os.fspath(path)
         if path == STDIN:
-            doc = read_bytes(_read_stdin(stdin), stdin_filename)
+            doc = read_bytes(_read_stdin(stdin), stdin_filename, explicit=explicit)
             if doc is not None:
                 yield doc
             continue
         if os.path.isdir(path):
+            candidates = found_any = 0
             for found in walk(path):
+                candidates += 1
                 key = os.path.realpath(found)
-                if key not in seen:
-                    seen.add(key)
-                    doc = read_file(found, file=os.path.normpath(found), explicit=False)
-                    if doc is not None:
-                        yield doc
+                if key in seen:  # named before: whatever it held was said there
+                    found_any += 1
+                    continue
+                seen.add(key)
+                doc = read_file(found, file=os.path.normpath(found), explicit=False)
+                if doc is not None:
+                    found_any += 1
+                    yield doc
+            if not found_any and notes is not None:
+                kinds = "/".join("*" + e for e in EXTENSIONS)
+                what = (f"none of its {candidates} {kinds} file{'s' if candidates > 1 else ''}"
+                        f" holds any" if candidates else f"it has no {kinds} files")
+                notes.append(SourceNote(os.path.normpath(path), None, None,
+                                        f"no metric definitions found in this directory "
+                                        f"({what})"))
             continue
         key = os.path.realpath(path)
         if key in seen:
             continue
         seen.add(key)
-        doc = read_file(path, file=os.path.normpath(path))
+        doc = read_file(path, file=os.path.normpath(path), explicit=explicit)
         if doc is not None:
             yield doc
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -14,22 +15,31 @@ __all__ = ["Document", "RequestSource", "DefinitionSource", "SourceNote", "code_
 Path = tuple[Any, ...]
 
 
-def code_matches(code: str, patterns: set[str] | frozenset[str]) -> bool:
-    """True when rule ``code`` is named by one of ``patterns`` (rule codes or code prefixes:
-    ``RUM2`` names every ``RUM2xx`` rule; ``ALL`` names every rule)."""
+def code_matches(code: str, patterns: Iterable[str]) -> bool:
+    """True when rule ``code`` is named by one of ``patterns`` (rule codes or code prefixes,
+    in any case: ``RUM2`` and ``rum2`` name every ``RUM2xx`` rule; ``ALL`` names every rule)."""
     code = code.upper()
-    return any(p == "ALL" or code.startswith(p) for p in patterns)
+    for p in patterns:
+        p = p.strip().upper()
+        if p == "ALL" or (p and code.startswith(p)):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
 class SourceNote:
     """Something the reader noticed but that no rule reports (a part of a template that it
-    cannot follow, an ignore list it cannot read), with its position."""
+    cannot follow, an ignore list it cannot read), with its position (``None`` for a note
+    about a whole file or directory, such as a directory without definitions)."""
 
     file: str
-    line: int
-    column: int
+    line: int | None
+    column: int | None
     message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: note: {self.message}"
 
 
 @dataclass(eq=False)
@@ -238,9 +248,28 @@ class RequestSource:
         assert self.document is not None
         return self.document.locate(self.full_path(subpath), line, column)
 
-    def is_suppressed(self, code: str) -> bool:
-        """True when ``code`` is turned off for this whole request/destination."""
-        return code_matches(code, self.suppressed)
+    def is_suppressed(self, code: str, subpath: Path = ()) -> bool:
+        """True when ``code`` is turned off for this whole request/destination, or, for a
+        finding at ``subpath`` (a path in ``request``) inside one definition, for that
+        definition (a template's ``Metadata.rumrules.definitions``, by the definition's
+        Name)."""
+        if code_matches(code, self.suppressed):
+            return True
+        definition = self.definition_at(subpath)
+        return definition is not None and definition.is_suppressed(code)
+
+    def definition_at(self, subpath: Path) -> DefinitionSource | None:
+        """The definition that member ``subpath`` of ``request`` lies in
+        (``("MetricDefinitions", i, ...)``, or ``("MetricDefinition", ...)`` of an update
+        body), or ``None`` for a request-level member."""
+        subpath = tuple(subpath)
+        if (len(subpath) > 1 and subpath[0] == "MetricDefinitions"
+                and isinstance(subpath[1], int) and not isinstance(subpath[1], bool)
+                and 0 <= subpath[1] < len(self.definitions)):
+            return self.definitions[subpath[1]]
+        if subpath[:1] == ("MetricDefinition",) and self.kind == "update" and self.definitions:
+            return self.definitions[0]
+        return None
 
     def is_unresolved(self, subpath: Path = ()) -> bool:
         """True when ``subpath`` of ``request`` is (or lies inside) a CloudFormation
