@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
 from ..errors import DefinitionError, RumRulesError, Severity
@@ -15,7 +15,7 @@ from ..ingestion import ingest_batch
 from ..pattern import compile_pattern
 from ..pattern._events import load_event
 from ..pattern._numbers import NumberText
-from ..rules import check_definition
+from ..rules import check_definitions
 from ._datum import MetricDatum
 
 __all__ = ["MetricEngine", "ProcessResult"]
@@ -23,6 +23,17 @@ __all__ = ["MetricEngine", "ProcessResult"]
 _EXTENDED_NAMESPACE = "AWS/RUM"
 _CUSTOM_PREFIX = "RUM/CustomMetrics/"
 _MISSING = object()
+_APP_DIMENSION = "application_name"
+#: PutMetricData rejects a request whose values have a magnitude above 2^360 or, other than
+#: 0, below 2^-360 (the API reference: "CloudWatch rejects values that are either too small
+#: or too large").  Such a value is skipped like a non-number.
+_MAX_VALUE = 2.0 ** 360
+_MIN_VALUE = 2.0 ** -360
+_MAX_INT = 2 ** 360
+_MAX_DECIMAL = Decimal(_MAX_VALUE)
+_MIN_DECIMAL = Decimal(_MIN_VALUE)
+#: Request members that a list of definitions checked for the engine does not have.
+_REQUEST_MEMBERS = ("Destination", "DestinationArn")
 
 
 @dataclass
@@ -51,10 +62,12 @@ class MetricEngine:
     """Match stored documents against a destination's metric definitions, as RUM does.
 
     ``definitions`` are MetricDefinitionRequest dicts (a ``MetricDefinitionId`` member is
-    allowed); each is checked first and any error-severity finding raises
-    :class:`DefinitionError` with the diagnostics.  All patterns go into one
-    :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or ``Evidently`` (which ignores
-    DimensionKeys).  Engines are immutable after construction, thread-safe and picklable.
+    allowed and ignored).  They are checked together first, as one destination holds them
+    (``check_definitions``: each definition, then duplicates and the 2000 limit), and any
+    error-severity finding raises :class:`DefinitionError` with the diagnostics.  All
+    patterns go into one :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or
+    ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction,
+    thread-safe and picklable.
     """
 
     def __init__(self, definitions: Iterable[Mapping[str, Any]], *, app_monitor_name: str,
@@ -67,28 +80,25 @@ class MetricEngine:
         self.destination = destination
         self.account_id = account_id
         self.definitions = [dict(d) if isinstance(d, Mapping) else d for d in definitions]
-        problems = []
-        for i, d in enumerate(self.definitions):
-            request = {k: v for k, v in d.items() if k != "MetricDefinitionId"} if isinstance(
-                d, dict) else d
-            for diag in check_definition(request):
-                if diag.severity == Severity.ERROR:
-                    problems.append((i, diag))
-        if problems:
-            lines = "; ".join(f"[{i}] {d.code} {d.message}" for i, d in problems[:5])
-            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-            raise DefinitionError(f"{len(problems)} error(s) in the definitions: {lines}{more}",
-                                  problems)
+        _check(self.definitions, destination)
+        # check_definitions compiled every EventPattern (eventbridge dialect, as here)
+        # into the bounded pattern cache, which keeps the most recent ones: walking back
+        # from the last definition takes those still cached before new compiles evict
+        # them, so only distinct patterns beyond the cache's size are compiled twice.
+        compiled = {}
+        for i in range(len(self.definitions) - 1, -1, -1):
+            pattern = self.definitions[i].get("EventPattern")
+            if pattern not in (None, ""):
+                compiled[i] = compile_pattern(pattern, dialect="eventbridge")
         self._index = PatternSet("eventbridge")
         self._always: list[int] = []
         self._defs: list[_Definition] = []
         for i, d in enumerate(self.definitions):
             self._defs.append(self._prepare(i, d))
-            pattern = d.get("EventPattern")
-            if pattern in (None, ""):
-                self._always.append(i)
+            if i in compiled:
+                self._index.add(str(i), compiled[i])
             else:
-                self._index.add(str(i), compile_pattern(pattern, dialect="eventbridge"))
+                self._always.append(i)
 
     def _prepare(self, i: int, d: Mapping) -> _Definition:
         ns = d.get("Namespace")
@@ -96,8 +106,11 @@ class MetricEngine:
         vk = d.get("ValueKey")
         dims: tuple = ()
         if self.destination == "CloudWatch":
+            # application_name is the app monitor's own dimension: a DimensionKeys entry
+            # of that name never replaces it (the checker is to reject such an entry).
             dims = tuple((tuple(path.split(".")), name)
-                         for path, name in (d.get("DimensionKeys") or {}).items())
+                         for path, name in (d.get("DimensionKeys") or {}).items()
+                         if name != _APP_DIMENSION)
         return _Definition(i, d["Name"], namespace, tuple(vk.split(".")) if vk else None,
                            d.get("UnitLabel") or None, dims)
 
@@ -137,7 +150,7 @@ class MetricEngine:
                     if value is None:
                         result.skipped += 1
                         continue
-                dims = {"application_name": self.app_monitor_name}
+                dims = {_APP_DIMENSION: self.app_monitor_name}
                 for path, dim_name in d.dimensions:
                     rendered = _dimension_value(_lookup(doc, path))
                     if rendered is not None:
@@ -152,6 +165,30 @@ class MetricEngine:
     def __repr__(self) -> str:
         return (f"MetricEngine({len(self._defs)} definitions, "
                 f"app_monitor_name={self.app_monitor_name!r}, destination={self.destination!r})")
+
+
+def _check(definitions: list, destination: str) -> None:
+    """Raise :class:`DefinitionError` unless the checker accepts the definitions together,
+    as one destination holds them (each one, then duplicates and the 2000 limit)."""
+    requests = [{k: v for k, v in d.items() if k != "MetricDefinitionId"}
+                if isinstance(d, dict) else d for d in definitions]
+    problems = []
+    for diag in check_definitions(requests, destination=destination):
+        if diag.severity != Severity.ERROR:
+            continue
+        path = diag.path
+        if len(path) >= 2 and path[0] == "MetricDefinitions" and isinstance(path[1], int):
+            problems.append((path[1], diag))
+        elif not (path and path[0] in _REQUEST_MEMBERS):
+            # Destination and DestinationArn are the request's business: the engine takes
+            # its destination itself and publishes nothing to Evidently.
+            problems.append((None, diag))
+    if problems:
+        problems.sort(key=lambda p: -1 if p[0] is None else p[0])
+        lines = "; ".join(f"[{i}] {d.code} {d.message}" for i, d in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise DefinitionError(f"{len(problems)} error(s) in the definitions: {lines}{more}",
+                              problems)
 
 
 def _rebuild(definitions, app_monitor_name, destination, account_id) -> MetricEngine:
@@ -176,11 +213,36 @@ def _lookup(doc: Any, segments: tuple[str, ...]) -> Any:
 
 
 def _number(value: Any) -> float | None:
+    """The ValueKey field as a data point value, or ``None`` (skipped) when it is not a
+    number (booleans are not) or not one CloudWatch takes: NaN, infinities, and magnitudes
+    above 2^360 or, other than 0, below 2^-360 (judged on the exact value, not on its
+    rounding to a double)."""
     t = type(value)
-    if t is int or t is float or t is Decimal:
+    if t is float:
+        if not math.isfinite(value):
+            return None
+        f = value
+    elif t is int:
+        if not -_MAX_INT <= value <= _MAX_INT:
+            return None
         f = float(value)
-        return f if math.isfinite(f) else None
-    return None
+    elif t is Decimal or t is NumberText:
+        try:
+            exact = Decimal(value.text) if t is NumberText else value
+        except InvalidOperation:
+            return None
+        if not exact.is_finite():
+            return None
+        magnitude = abs(exact)
+        if magnitude > _MAX_DECIMAL or (magnitude and magnitude < _MIN_DECIMAL):
+            return None
+        return float(exact)
+    else:
+        return None
+    magnitude = abs(f)
+    if magnitude > _MAX_VALUE or (magnitude and magnitude < _MIN_VALUE):
+        return None
+    return f
 
 
 def _dimension_value(value: Any) -> str | None:

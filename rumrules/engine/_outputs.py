@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
 
+from ..errors import RumRulesError
 from ._datum import MetricDatum, StatisticSet
 
 __all__ = ["put_metric_data_requests", "emf_lines", "aggregate", "MAX_DATA_POINTS",
@@ -55,11 +56,43 @@ def put_metric_data_requests(data: Iterable[MetricDatum | StatisticSet], *,
     return requests
 
 
+#: The root key of an EMF record that holds its metadata.
+_EMF_METADATA = "_aws"
+
+
+def _emf_clash(d: MetricDatum) -> str | None:
+    """Why ``d`` cannot be one EMF record, or ``None``.  A record keeps the metric's value
+    and each dimension's value under root keys named after them, beside ``_aws``."""
+    if d.name == _EMF_METADATA:
+        return f"EMF keeps its metadata under the root key {_EMF_METADATA!r}"
+    if _EMF_METADATA in d.dimensions:
+        return (f"its dimension {_EMF_METADATA!r} would replace the metadata EMF keeps "
+                "under that root key")
+    if d.name in d.dimensions:
+        return (f"its dimension {d.name!r} has the metric's own name, and EMF would keep "
+                "the metric value and the dimension value under the same root key")
+    return None
+
+
 def emf_lines(data: Iterable[MetricDatum]) -> Iterator[str]:
-    """CloudWatch Embedded Metric Format: one JSON line per data point."""
+    """CloudWatch Embedded Metric Format: one JSON line (one record) per data point, so
+    different data points never share root keys.
+
+    Raise :class:`RumRulesError` naming the metric when a data point cannot be an EMF
+    record at all: a metric named ``_aws``, a dimension named ``_aws``, or a metric with
+    a dimension of its own name.  Lines are produced as ``data`` is read, so the lines
+    before such a data point have been yielded already.
+    """
     for d in data:
+        clash = _emf_clash(d)
+        if clash is not None:
+            raise RumRulesError(
+                f"metric {d.name!r} ({d.namespace}) cannot be written as an EMF record: "
+                f"{clash}",
+                hint="rename the metric or the dimension (DimensionKeys), or publish it "
+                     "with put_metric_data_requests, which has no such limit")
         record: dict[str, Any] = {
-            "_aws": {
+            _EMF_METADATA: {
                 "Timestamp": int(d.timestamp.timestamp() * 1000),
                 "CloudWatchMetrics": [{
                     "Namespace": d.namespace,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import pickle
-from datetime import datetime, timezone
+from collections import OrderedDict
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 
-from rumrules import (DefinitionError, MetricEngine, aggregate, emf_lines,
+from rumrules import (DefinitionError, MetricEngine, RumRulesError, aggregate, emf_lines,
                       put_metric_data_requests)
 from tests.ingest.payloads import P, T0, event, request
 
@@ -52,6 +54,57 @@ def test_missing_or_non_numeric_value_is_skipped_and_counted(value):
     assert result.data == [] and result.skipped == 1
 
 
+VALUE_DEFINITION = {"Name": "Dur", "Namespace": "App", "ValueKey": "event_details.extra",
+                    "EventPattern": json.dumps({"event_type": ["my.event"]})}
+
+
+def doc(details, **members):
+    out = {"event_type": "my.event", "event_timestamp": T0 * 1000, "event_details": details}
+    out.update(members)
+    return out
+
+
+def test_huge_integer_value_in_a_request_is_skipped():
+    result = engine(VALUE_DEFINITION).process_batch(
+        request(event("my.event", {"extra": 10 ** 400})))
+    assert result.data == [] and result.skipped == 1
+
+
+@pytest.mark.parametrize("value", [
+    10 ** 400, -(10 ** 400), 2 ** 360 + 1, 2.0 ** 361, -(2.0 ** 361), 2.0 ** -361, -1e-300,
+    Decimal("1e400"), Decimal("2e-400"), Decimal("NaN"), float("inf"), float("nan")],
+    ids=["10**400", "-10**400", "2**360+1", "2.0**361", "-2.0**361", "2.0**-361", "-1e-300",
+         "Decimal-1e400", "Decimal-2e-400", "Decimal-NaN", "inf", "nan"])
+def test_values_cloudwatch_rejects_are_skipped(value):
+    result = engine(VALUE_DEFINITION).process_documents([doc({"extra": value})])
+    assert result.data == [] and result.skipped == 1
+
+
+@pytest.mark.parametrize("value,expected", [
+    (2 ** 360, 2.0 ** 360), (-(2 ** 360), -(2.0 ** 360)), (2.0 ** 360, 2.0 ** 360),
+    (2.0 ** -360, 2.0 ** -360), (-(2.0 ** -360), -(2.0 ** -360)), (0, 0.0), (0.0, 0.0),
+    (Decimal("2.5"), 2.5), (12345678901234567890123, 1.2345678901234568e22)])
+def test_values_within_cloudwatch_range_are_kept(value, expected):
+    (d,) = engine(VALUE_DEFINITION).process_documents([doc({"extra": value})]).data
+    assert d.value == expected and type(d.value) is float
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1e400", None), ("-1e309", None), ("1e-400", None), ("1e-200", None),
+    ("0.30000000000000001", 0.3), ("1" + "0" * 400, None), ("0", 0.0)],
+    ids=["1e400", "-1e309", "1e-400", "1e-200", "0.30000000000000001", "10**400", "0"])
+def test_values_in_document_text(text, expected):
+    """Document text keeps numbers a double cannot hold exactly as text: they count by
+    their exact value."""
+    body = ('{"event_type": "my.event", "event_timestamp": %d, "event_details": {"extra": %s}}'
+            % (T0 * 1000, text))
+    result = engine(VALUE_DEFINITION).process_documents([body])
+    if expected is None:
+        assert result.data == [] and result.skipped == 1
+    else:
+        assert [d.value for d in result.data] == [expected] and result.skipped == 0
+
+
 def test_namespaces():
     e = engine({"Name": "PageViewCount", "EventPattern": json.dumps(
         {"event_type": [P + "page_view_event"]})},
@@ -92,6 +145,27 @@ def test_dimension_values(pattern_value, value, rendered):
     (d,) = e.process(request(event("my.event", {"tag": value})))
     assert d.dimensions.get("Tag") == rendered
     assert d.dimensions["application_name"] == "MyWebApp"
+
+
+@pytest.mark.parametrize("details", [{"version": "1.0.0"}, {"tag": {"a": 1}}, {"tag": {}}],
+                         ids=["absent", "object", "empty-object"])
+def test_absent_or_object_dimension_is_left_out(details):
+    e = engine({"Name": "Custom", "Namespace": "App",
+                "DimensionKeys": {"event_details.tag": "Tag"},
+                "EventPattern": json.dumps({"event_type": ["my.event"],
+                                            "event_details": {"tag": [{"exists": False}]}})})
+    (d,) = e.process(request(event("my.event", details)))
+    assert d.dimensions == {"application_name": "MyWebApp"}
+
+
+def test_dimension_named_application_name_keeps_the_app_monitors():
+    e = engine({"Name": "Custom", "Namespace": "App",
+                "DimensionKeys": {"event_type": "application_name",
+                                  "event_details.tag": "Tag"},
+                "EventPattern": json.dumps({"event_type": ["my.event"],
+                                            "event_details": {"tag": ["t"]}})})
+    (d,) = e.process(request(event("my.event", {"tag": "t"})))
+    assert d.dimensions == {"application_name": "MyWebApp", "Tag": "t"}
 
 
 @pytest.mark.parametrize("value,rendered", [
@@ -141,6 +215,29 @@ def test_rejected_definitions_raise_with_diagnostics():
     assert info.value.diagnostics and info.value.diagnostics[0][0] == 1
 
 
+def test_identical_definitions_are_rejected():
+    session = {"Name": "SessionCount", "EventPattern": json.dumps(
+        {"event_type": [P + "session_start_event"]})}
+    copy = dict(session, Namespace="AWS/RUM", MetricDefinitionId="other-id")
+    with pytest.raises(DefinitionError) as info:
+        engine(session, {"Name": "Ok", "Namespace": "App"}, copy)
+    assert [(i, d.code) for i, d in info.value.diagnostics] == [(2, "RUM508")]
+    assert "RUM508" in str(info.value)
+
+
+def test_more_than_2000_definitions_are_rejected():
+    defs = [{"Name": f"M{i}", "Namespace": "App"} for i in range(2001)]
+    assert len(engine(*defs[:2000]).process(request(event()))) == 2000
+    with pytest.raises(DefinitionError) as info:
+        engine(*defs)
+    assert [(i, d.code) for i, d in info.value.diagnostics] == [(2000, "RUM507")]
+
+
+def test_evidently_engine_needs_no_destination_arn():
+    e = engine({"Name": "Ok", "Namespace": "App"}, destination="Evidently")
+    assert len(e.process(request(event()))) == 1
+
+
 def test_dropped_events_are_reported():
     e = engine({"Name": "Everything", "Namespace": "App"})
     r = e.process_batch(request(event(P + "performance_navigation_event", {"bad": 1})))
@@ -173,16 +270,46 @@ def test_emf_lines_are_valid_emf():
     assert record["_aws"]["Timestamp"] == T0 * 1000
 
 
+def test_emf_records_of_different_data_points_never_share_keys():
+    """A metric named like another metric's dimension: each data point is its own valid
+    record, so neither value is lost."""
+    e = engine({"Name": "Tag", "Namespace": "App", "ValueKey": "event_details.n",
+                "EventPattern": json.dumps({"event_type": ["my.event"]})},
+               {"Name": "Other", "Namespace": "App", "DimensionKeys": {"event_details.tag": "Tag"},
+                "EventPattern": json.dumps({"event_type": ["my.event"],
+                                            "event_details": {"tag": ["t"]}})})
+    first, second = (json.loads(line) for line in
+                     emf_lines(e.process(request(event("my.event", {"tag": "t", "n": 7})))))
+    assert first["Tag"] == 7 and first["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [
+        ["application_name"]]
+    assert second["Tag"] == "t" and second["Other"] == 1
+    assert second["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["application_name", "Tag"]]
+
+
+@pytest.mark.parametrize("name,dimension", [("_aws", "Tag"), ("Custom", "_aws"), ("Tag", "Tag"),
+                                            ("application_name", "Tag")])
+def test_emf_refuses_a_data_point_that_cannot_be_a_record(name, dimension):
+    e = engine({"Name": name, "Namespace": "App",
+                "DimensionKeys": {"event_details.tag": dimension},
+                "EventPattern": json.dumps({"event_type": ["my.event"],
+                                            "event_details": {"tag": ["t"]}})})
+    data = e.process(request(event("my.event", {"tag": "t"})))
+    assert len(data) == 1   # PutMetricData takes it
+    with pytest.raises(RumRulesError) as info:
+        list(emf_lines(data))
+    assert repr(name) in str(info.value)
+
+
 def test_aggregation_into_minutes():
     e = engine({"Name": "Dur", "Namespace": "App", "ValueKey": "event_details.duration",
                 "EventPattern": NAV_PATTERN})
     evs = [dict(nav(v, n=i), timestamp=T0 + off) for i, (v, off) in
            enumerate([(1, 0), (5, 10), (3, 59), (10, 61)], start=1)]
     sets = aggregate(e.process(request(*evs)))
-    assert len(sets) <= 2
-    total = {(s.sample_count, s.sum, s.minimum, s.maximum) for s in sets}
-    assert sum(s.sample_count for s in sets) == 4 and sum(s.sum for s in sets) == 19
-    assert all(s.timestamp.second == 0 for s in sets) and total
+    # T0 is 22 s into its minute: offsets 0 and 10 fall in it, 59 and 61 in the next one.
+    minute = datetime.fromtimestamp(T0 - T0 % 60, tz=timezone.utc)
+    assert [(s.timestamp, s.sample_count, s.sum, s.minimum, s.maximum) for s in sets] == [
+        (minute, 2, 6, 1, 5), (minute + timedelta(minutes=1), 2, 13, 3, 10)]
 
 
 def test_engine_pickles():
@@ -190,3 +317,17 @@ def test_engine_pickles():
         {"event_type": [P + "session_start_event"]})})
     f = pickle.loads(pickle.dumps(e))
     assert f.process(request(event())) == e.process(request(event()))
+
+
+def test_dict_subclass_documents_match():
+    """Documents that are dict subclasses (OrderedDict, at the root and nested) match as
+    plain dicts do."""
+    e = engine({"Name": "Dur", "Namespace": "App", "ValueKey": "event_details.duration",
+                "DimensionKeys": {"event_details.kind": "Kind"},
+                "EventPattern": json.dumps({"event_type": ["my.event"],
+                                            "event_details": {"kind": ["a"]}})})
+    document = OrderedDict(event_type="my.event", event_timestamp=T0 * 1000,
+                           event_details=OrderedDict(kind="a", duration=5))
+    result = e.process_documents([document])
+    assert [(d.value, d.dimensions) for d in result.data] == [
+        (5.0, {"application_name": "MyWebApp", "Kind": "a"})]

@@ -56,7 +56,8 @@ def _stats(client, namespace, name, dimensions, start, end):
         EndTime=end, Period=60, Statistics=["SampleCount", "Sum", "Minimum", "Maximum"])
     points = out["Datapoints"]
     return (sum(p["SampleCount"] for p in points), sum(p["Sum"] for p in points),
-            min(p["Minimum"] for p in points), max(p["Maximum"] for p in points))
+            min(p["Minimum"] for p in points), max(p["Maximum"] for p in points),
+            {p.get("Unit") or "None" for p in points})
 
 
 @pytest.mark.parametrize("aggregated", [False, True])
@@ -70,13 +71,16 @@ def test_put_metric_data_round_trip(cloudwatch, aggregated):
     end = max(d.timestamp for d in data) + timedelta(minutes=5)
     groups: dict = {}
     for d in data:
-        key = (d.namespace, d.name, tuple(sorted(d.dimensions.items())))
+        key = (d.namespace, d.name, d.unit, tuple(sorted(d.dimensions.items())))
         groups.setdefault(key, []).append(d.value)
     assert len(groups) >= 4
-    for (namespace, name, dims), values in groups.items():
+    assert {unit for _, _, unit, _ in groups} == {"Milliseconds", None}
+    for (namespace, name, unit, dims), values in groups.items():
         dimensions = [{"Name": k, "Value": v} for k, v in dims]
         got = _stats(cloudwatch, namespace, name, dimensions, start, end)
-        assert got == (len(values), pytest.approx(sum(values)), min(values), max(values))
+        # CloudWatch reports a data point sent without a Unit as "None" (moto: no Unit).
+        assert got == (len(values), pytest.approx(sum(values)), min(values), max(values),
+                       {unit or "None"})
 
 
 def _work(args):

@@ -6,11 +6,12 @@ import json
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rumrules import (EventPattern, MetricEngine, PatternSet, Severity, check_definition,
-                      compile_pattern, ingest, ingest_batch)
+from rumrules import (DefinitionError, EventPattern, MetricEngine, PatternSet, Severity,
+                      check_definition, check_definitions, compile_pattern, ingest, ingest_batch)
 from rumrules import strategies as rst
 
 
@@ -62,7 +63,10 @@ def test_requests_are_accepted_whole(request):
 @given(st.lists(rst.metric_definitions(), min_size=1, max_size=6), rst.put_rum_events_requests())
 def test_ingest_then_engine_invariants(definitions, request):
     names = [d["Name"] for d in definitions]
-    if len(set(json.dumps(d, sort_keys=True) for d in definitions)) < len(definitions):
+    if any(x.severity is Severity.ERROR for x in check_definitions(definitions)):
+        # valid one by one, not together (copies of one definition): the engine refuses them
+        with pytest.raises(DefinitionError):
+            MetricEngine(definitions, app_monitor_name="MyWebApp")
         return
     engine = MetricEngine(definitions, app_monitor_name="MyWebApp")
     docs = ingest(request, app_monitor_name="MyWebApp")
