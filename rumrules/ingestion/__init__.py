@@ -28,10 +28,11 @@ def ingest_batch(request: Any, *, app_monitor_name: str | None = None,
 
     Raises :class:`rumrules.RequestError` (``code`` ``"ValidationException"``, ``field`` a
     path such as ``"RumEvents[2].id"``) when the API would refuse the request; nothing of a
-    refused request is produced.  Otherwise returns an :class:`IngestResult`: the documents of
-    the accepted events, the events dropped (``(index, reason)``: a built-in type whose
-    ``details`` fail its JSON Schema, details or metadata that are not a JSON object, an
-    unknown ``com.amazon.rum.`` type, a bad custom type name) and the metadata attributes
+    refused request is produced (a gzip body that decompresses to more than 16 MiB is
+    refused too).  Otherwise returns an :class:`IngestResult`: the documents of the accepted
+    events, the events dropped (``(index, reason)``: a built-in type whose ``details`` fail its
+    JSON Schema, details or metadata that are not valid JSON (``NaN``, ``1e400``) or not a JSON
+    object, an unknown ``com.amazon.rum.`` type, a bad custom type name) and the metadata attributes
     removed (``(index, key, reason)``: custom attribute rules, the 10-attribute limit,
     built-in keys of the wrong type).
 

@@ -97,12 +97,27 @@ class SessionMetadata:
     first in every event), valid for every event whose metadata does not override them.
     """
 
-    __slots__ = ("values", "verdicts", "removed", "customs")
+    __slots__ = ("values", "verdicts", "removed", "customs", "mutable")
 
     def __init__(self, values: dict[str, Any] | None) -> None:
         self.values = values or {}
         self.verdicts = {k: verdict(k, v) for k, v in self.values.items()}
         self.removed, self.customs = _judge(self.values.items(), self.verdicts, 0, None)
+        #: keys whose value is a list or an object (``pageTags``): each event gets a copy
+        self.mutable = tuple(k for k, v in self.values.items() if type(v) in _MUTABLE)
+
+
+_MUTABLE = (list, dict)
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of a parsed JSON value (lists and objects copied, scalars shared)."""
+    kind = type(value)
+    if kind is list:
+        return [_copy(v) for v in value]
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    return value
 
 
 def _judge(items, verdicts, customs: int, removed: list[tuple[str, str]] | None):
@@ -137,7 +152,8 @@ def apply_rules(session: SessionMetadata, own: dict[str, Any]
     """Merge ``session`` under the event's ``own`` metadata and apply the attribute rules.
 
     Returns the metadata to store and the removed ``(key, reason)`` pairs, in key order.
-    ``own`` may be returned (it is a fresh dict parsed from the event's JSON text).
+    ``own`` may be returned (it is a fresh dict parsed from the event's JSON text); list and
+    object values taken from ``session`` are copied, so no two events share them.
     """
     values = session.values
     if not values:
@@ -153,7 +169,10 @@ def apply_rules(session: SessionMetadata, own: dict[str, Any]
         merged = {**values, **own}
         verdicts = {k: v for k, v in session.verdicts.items() if k not in own}
         removed, _ = _judge(merged.items(), verdicts, 0, None)
-    if removed is None:
-        return merged, []
-    gone = {key for key, _ in removed}
-    return {k: v for k, v in merged.items() if k not in gone}, removed
+    if removed is not None:
+        gone = {key for key, _ in removed}
+        merged = {k: v for k, v in merged.items() if k not in gone}
+    for key in session.mutable:  # usually none (pageTags is page-level, in the event's own)
+        if key in merged and key not in own:
+            merged[key] = _copy(merged[key])
+    return merged, removed or []

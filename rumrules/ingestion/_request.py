@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import RequestError
-from ._jsontext import JsonTextError, load_body, loads, normalise
+from ._jsontext import BodyTooLargeError, JsonTextError, load_body, loads, normalise
 from ._timestamps import MAX_SECONDS as _MAX_S
 from ._timestamps import MIN_SECONDS as _MIN_S
 from ._timestamps import to_epoch_ms
@@ -146,6 +146,8 @@ def _load(request: Any) -> Mapping:
     if isinstance(request, (str, bytes, bytearray, memoryview)):
         try:
             body = load_body(request)
+        except BodyTooLargeError as exc:
+            raise RequestError(f"The request body is too large: {exc.reason}") from None
         except JsonTextError as exc:
             raise RequestError(f"The request body is not valid JSON: {exc.reason}",
                                line=exc.line, column=exc.column) from None

@@ -61,6 +61,10 @@ def test_the_document_keys_are_first_level_keys_the_checker_knows():
     (1712492422.123, 1712492422123),
     ("2024-04-07T12:20:22Z", 1712492422000),
     ("2024-04-07T14:20:22.250+02:00", 1712492422250),
+    ("2024-04-07T12:20:22", 1712492422000),  # no offset: UTC, as botocore reads it
+    ("2024-04-07", 1712448000000),
+    ("9999-12-31T23:59:59-00:00", 253402300799000),
+    ("9999-12-31T23:59:59.999+23:59", 253402214459999),
 ])
 def test_event_timestamp_is_epoch_milliseconds(stamp, ms):
     doc = one(request(event(timestamp=stamp)))
@@ -101,11 +105,43 @@ def test_event_interaction(meta, expected):
     assert doc.get("event_interaction") == expected
 
 
-def test_documents_do_not_share_mutable_parts():
-    docs = ingest(request(event(n=1), event(n=2), SessionMetadata='{"domain": "d"}'))
+def _containers(value, found):
+    """ids of every list and dict inside ``value``."""
+    if isinstance(value, (list, dict)):
+        found.add(id(value))
+        for item in value.values() if isinstance(value, dict) else value:
+            _containers(item, found)
+    return found
+
+
+SHARED_SESSION = {"domain": "d", "pageTags": ["a", "b"], "version": "1.0.0"}
+
+
+@pytest.mark.parametrize("session", [
+    json.dumps(SHARED_SESSION),
+    SHARED_SESSION,                                   # given as an object
+    json.dumps({**SHARED_SESSION, "bad key": 1}),     # with an attribute removed
+    json.dumps({**SHARED_SESSION, "pageId": "/s"}),   # with a key the events override
+])
+def test_documents_do_not_share_mutable_parts(session):
+    details = {"version": "1.0.0", "steps": [{"n": 1}], "cart": {"items": [1, 2]}}
+    events = [event("my.custom", details, {"pageId": "/", "interaction": 0}, n=1),
+              event("my.custom", details, n=2),
+              event(P + "session_start_event", n=3)]
+    docs = ingest(request(*events, SessionMetadata=session))
+    assert len(docs) == 3 and all(d["metadata"]["pageTags"] == ["a", "b"] for d in docs)
+    seen: set[int] = set()
+    for doc in docs:
+        mine = _containers(doc, set())
+        assert not mine & seen, "a list or object is shared between documents"
+        seen |= mine
+    docs[0]["metadata"]["pageTags"].append("x")
     docs[0]["metadata"]["x"] = 1
     docs[0]["user_details"]["x"] = 1
+    assert docs[1]["metadata"]["pageTags"] == ["a", "b"]
     assert "x" not in docs[1]["metadata"] and "x" not in docs[1]["user_details"]
+    if isinstance(session, dict):
+        assert session["pageTags"] == ["a", "b"]  # nor with the caller's objects
 
 
 def test_id_absent_in_wire_body_gives_application_id_from_details():

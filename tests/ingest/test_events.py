@@ -7,7 +7,7 @@ import json
 import pytest
 
 from rumrules.catalog.event_types import BUILTIN_EVENT_TYPES
-from rumrules.ingestion import ingest_batch
+from rumrules.ingestion import ingest, ingest_batch
 
 from .payloads import P, event, request
 
@@ -123,6 +123,40 @@ def test_details_not_json_drops_the_event(details, words):
     assert len(result.documents) == 1
     (index, reason), = result.dropped_events
     assert index == 0 and words in reason
+
+
+# Numbers too large for a double: json.loads makes them inf, which no stored document may
+# hold (it is not JSON).  They are treated like NaN/Infinity: the text is not accepted JSON.
+OVERFLOWING = ["1e400", "-1e999", "1E+309", "2e308", "1e0400", "-" + "9" * 400 + ".5",
+               "1" + "0" * 320 + "e-10"]
+
+
+@pytest.mark.parametrize("literal", OVERFLOWING)
+@pytest.mark.parametrize("type_, template", [
+    (P + "time_to_interactive_event", '{"version":"1.0.0","value":%s}'),
+    ("my.custom", '{"a":[{"b":%s}]}'),  # no schema, free-form
+    (P + "xray_trace_event",           # free-form annotations inside a schema
+     '{"name":"n","id":"i","trace_id":"t","start_time":1,"annotations":{"a":%s}}'),
+])
+def test_overflowing_number_in_details_drops_the_event(type_, template, literal):
+    result = ingest_batch(request(event(type_, template % literal), event(n=2)))
+    assert [d["event_id"] for d in result.documents] == [event(n=2)["id"]]
+    (index, reason), = result.dropped_events
+    assert index == 0
+    assert reason.startswith("details is not valid JSON: number ") and "out of range" in reason
+
+
+@pytest.mark.parametrize("literal, value", [
+    ("1e-400", 0.0),                                  # underflow is a finite 0.0
+    ("1.7976931348623157e308", 1.7976931348623157e308),
+    ("-1.7976931348623157E+308", -1.7976931348623157e308),
+    ("1" + "0" * 400, 10 ** 400),                     # an integer: exact, any size
+    ("0." + "0" * 400 + "1e400", 0.1),              # a large exponent, a small number
+])
+def test_numbers_at_the_edges_of_a_double_are_kept(literal, value):
+    doc, = ingest(request(event("my.custom", '{"v":%s}' % literal)))
+    assert doc["event_details"]["v"] == value
+    json.dumps(doc, allow_nan=False)
 
 
 def test_custom_event_type_has_no_schema():

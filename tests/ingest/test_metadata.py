@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from rumrules import RequestError
 from rumrules.catalog.metadata import AWS_BUILTIN_KEYS, RESERVED_KEYWORDS
 from rumrules.ingestion import ingest_batch
 
@@ -150,3 +151,43 @@ def test_session_metadata_as_an_object_is_accepted():
     result = ingest_batch(request(event(metadata={"pageId": "/"}),
                                   SessionMetadata={"domain": "d"}))
     assert result.documents[0]["metadata"] == {"domain": "d", "pageId": "/"}
+
+
+# -- numbers too large for a double (json.loads would make them inf) ------------------------
+# A text holding one is not accepted JSON, as with NaN: the event's metadata drops the event
+# (like '{"custom": NaN}'), SessionMetadata refuses the request; the object form is refused
+# too (a non-finite float cannot be serialised as JSON).
+@pytest.mark.parametrize("literal", ["1e400", "-1e999", "1E+309"])
+@pytest.mark.parametrize("key", ["custom", "interaction"])
+def test_overflowing_number_in_metadata_drops_the_event(key, literal):
+    text = '{"pageId": "/", "%s": %s}' % (key, literal)
+    result = ingest_batch(request(event(metadata=text), event(metadata={key: 1}, n=2)))
+    assert len(result.documents) == 1 and result.dropped_attributes == []
+    (index, reason), = result.dropped_events
+    assert index == 0
+    assert reason == f"metadata is not valid JSON: number {literal} is out of range " \
+                     "(larger than a double)"
+    nan = ingest_batch(request(event(metadata='{"pageId": "/", "%s": NaN}' % key)))
+    assert nan.dropped_events[0][1].startswith("metadata is not valid JSON")  # the same way
+
+
+def test_overflowing_number_in_session_metadata_refuses_the_request():
+    with pytest.raises(RequestError) as info:
+        ingest_batch(request(SessionMetadata='{"domain": "d", "custom": 1e400}'))
+    assert info.value.field == "SessionMetadata"
+    assert "number 1e400 is out of range" in info.value.message
+
+
+@pytest.mark.parametrize("member", ["metadata", "details", "SessionMetadata"])
+@pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_number_in_object_form_is_refused(member, number):
+    value = {"version": "1.0.0", "custom": number}
+    if member == "SessionMetadata":
+        req, field = request(SessionMetadata=value), "SessionMetadata"
+    else:
+        ev = event()
+        ev[member] = value  # the object itself, not a JSON text of it
+        req, field = request(ev), f"RumEvents[0].{member}"
+    with pytest.raises(RequestError) as info:
+        ingest_batch(req)
+    assert info.value.field == field and "Member must be JSON" in info.value.message

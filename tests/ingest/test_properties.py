@@ -25,6 +25,30 @@ json_values = st.recursive(
     max_leaves=30,
 )
 
+# Raw JSON texts that json.dumps cannot make: numbers too large for a double, which json.loads
+# reads as inf.  A value drawn from ``raw_values`` may hold markers; ``raw_text`` writes each
+# marker as one of these literals.
+_OVERFLOWING = ("1e400", "-1e999", "1E+309", "2e308", "-" + "9" * 320 + ".5")
+_MARKERS = tuple(f"\x00overflow{i}\x00" for i in range(len(_OVERFLOWING)))
+raw_scalars = json_scalars | st.sampled_from(_MARKERS)
+raw_values = st.recursive(
+    raw_scalars,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=12), inner,
+                                                                max_size=5),
+    max_leaves=30,
+)
+
+
+def raw_text(value) -> str:
+    text = json.dumps(value)
+    for marker, literal in zip(_MARKERS, _OVERFLOWING):
+        text = text.replace(json.dumps(marker), literal)
+    return text
+
+
+json_texts = raw_values.map(raw_text)
+object_texts = st.dictionaries(st.text(max_size=12), raw_values, max_size=5).map(raw_text)
+
 
 def _check_outcome(request) -> None:
     try:
@@ -46,9 +70,9 @@ def test_any_json_value_as_request(value):
     _check_outcome(value)
 
 
-@given(json_values)
-def test_any_json_value_as_request_text(value):
-    _check_outcome(json.dumps(value))
+@given(json_texts)
+def test_any_json_text_as_request(text):
+    _check_outcome(text)
 
 
 @given(st.binary(max_size=200))
@@ -78,7 +102,7 @@ def _replace(req, path, value) -> None:
         node[path[-1]] = value
 
 
-@given(st.lists(st.tuples(st.sampled_from(_PATHS), json_values), max_size=3))
+@given(st.lists(st.tuples(st.sampled_from(_PATHS), json_values | json_texts), max_size=3))
 def test_valid_request_with_members_replaced_by_any_json(changes):
     req = json.loads(json.dumps(_TEMPLATE))
     for path, value in changes:
@@ -86,11 +110,30 @@ def test_valid_request_with_members_replaced_by_any_json(changes):
     _check_outcome(req)
 
 
-@given(st.sampled_from(sorted(BUILTIN_EVENT_TYPES)), json_values)
-def test_any_details_for_any_builtin_type(type_, details):
+@given(st.sampled_from(sorted(BUILTIN_EVENT_TYPES)) | st.just("my.custom"),
+       object_texts | json_texts, object_texts | json_texts)
+def test_any_details_and_metadata_texts_for_any_type(type_, details, metadata):
     req = json.loads(json.dumps(_TEMPLATE))
     req["RumEvents"][0]["type"] = type_
-    req["RumEvents"][0]["details"] = json.dumps(details)
+    req["RumEvents"][0]["details"] = details
+    req["RumEvents"][0]["metadata"] = metadata
+    _check_outcome(req)
+
+
+@given(st.sampled_from([(i, m) for i in range(3) for m in ("details", "metadata")]
+                       + [(None, "SessionMetadata")]),
+       st.data())
+def test_valid_request_with_a_value_in_a_json_text_replaced(where, data):
+    """One member of a valid details/metadata/SessionMetadata text set to any value, often
+    an overflowing number where the schema wants a number (the text stays schema-valid)."""
+    req = json.loads(json.dumps(_TEMPLATE))
+    index, member = where
+    holder = req if index is None else req["RumEvents"][index]
+    parsed = json.loads(holder[member])
+    key = data.draw(st.sampled_from(sorted(parsed)) | st.from_regex(r"[a-z]{1,8}",
+                                                                   fullmatch=True))
+    parsed[key] = data.draw(st.sampled_from(_MARKERS) | raw_values)
+    holder[member] = raw_text(parsed)
     _check_outcome(req)
 
 

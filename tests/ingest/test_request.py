@@ -5,12 +5,16 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+import struct
+import tracemalloc
+import zlib
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 import rumrules
 from rumrules import RequestError
-from rumrules.ingestion import ingest_batch
+from rumrules.ingestion import _jsontext, ingest_batch
 
 from .payloads import ABSENT, APP_ID, event, request, uid
 
@@ -87,6 +91,18 @@ EVENT_CASES = [
     ({"timestamp": "2024-04-07T12:20:22Z"}, {"timestamp": "yesterday"}, f"{E}.timestamp"),
     ({"timestamp": "1712492422"}, {"timestamp": 1e300}, f"{E}.timestamp"),
     ({"timestamp": 0}, {"timestamp": [1]}, f"{E}.timestamp"),
+    # the year range (1-9999) holds in UTC for every form: an offset can move a date-time
+    # that is in range locally out of it (10000-01-01T23:58:59Z, 0000-12-31T23:59:00Z)
+    ({"timestamp": "9999-12-31T23:59:59Z"}, {"timestamp": "9999-12-31T23:59:59-23:59"},
+     f"{E}.timestamp"),
+    ({"timestamp": "9999-12-31T23:59:59+23:59"}, {"timestamp": "9999-12-31T23:59:59-00:01"},
+     f"{E}.timestamp"),
+    ({"timestamp": "0001-01-01T00:00:00Z"}, {"timestamp": "0001-01-01T00:00:00+00:01"},
+     f"{E}.timestamp"),
+    ({"timestamp": datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(minutes=1)))},
+     {"timestamp": datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(minutes=-1)))},
+     f"{E}.timestamp"),
+    ({"timestamp": 253402300799}, {"timestamp": 253402300800}, f"{E}.timestamp"),
     ({"type": "my.custom"}, {"type": ABSENT}, f"{E}.type"),
     ({"type": "my.custom"}, {"type": 1}, f"{E}.type"),
     ({"details": "{}"}, {"details": ABSENT}, f"{E}.details"),
@@ -158,16 +174,70 @@ def test_unknown_member_hint():
     ("[]", "must be a JSON object"),
     ("null", "must be a JSON object"),
     ('{"BatchId": NaN}', "not valid JSON"),
+    ('{"BatchId": 1e400}', "number 1e400 is out of range"),
     ("{} x", "not valid JSON"),
     (b"\xff\xfe\x00", "not valid"),
     (gzip.compress(b"{")[:-4], "gzip"),
     (b"\x1f\x8bgarbage", "gzip"),
+    (gzip.compress(b"{}") + b"garbage", "gzip"),
     ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
 ])
 def test_bad_bodies(body, words):
     err = refused(body)
     assert words in err.message
     assert err.field is None
+
+
+def test_year_range_message_for_an_offset_date_time():
+    err = refused(request(event(timestamp="9999-12-31T23:59:59-23:59")))
+    assert err.field == "RumEvents[0].timestamp"
+    assert "out of range (years 1 to 9999, UTC)" in err.message
+
+
+# -- gzip bodies: decompressed to at most MAX_BODY_BYTES -----------------------------------
+def _zeros_bomb(mib: int) -> bytes:
+    """A valid gzip stream of ``mib`` MiB of zero bytes, about 1 KB per MiB, made without
+    holding the output: one fully flushed deflate block, repeated."""
+    chunk = bytes(1 << 20)
+    comp = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    comp.compress(chunk)
+    comp.flush(zlib.Z_FULL_FLUSH)
+    block = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)  # the same after a reset
+    crc = 0
+    for _ in range(mib):
+        crc = zlib.crc32(chunk, crc)
+    return (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + block * mib + comp.flush()
+            + struct.pack("<II", crc, (mib << 20) & 0xFFFFFFFF))
+
+
+def test_gzip_bomb_is_refused_and_never_fully_decompressed():
+    bomb = _zeros_bomb(64)
+    assert len(bomb) < 100_000
+    assert gzip.decompress(_zeros_bomb(2)) == bytes(2 << 20)  # a valid stream
+    tracemalloc.start()
+    try:
+        err = refused(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert err.message == ("The request body is too large: the gzip-compressed request body "
+                           "decompresses to more than 16777216 bytes (16 MiB), the limit")
+    assert err.field is None
+    # the output is cut at the limit: 64 MiB would take at least 64 MiB
+    assert peak < 3 * _jsontext.MAX_BODY_BYTES
+
+
+def test_gzip_body_limit_boundary_and_members(monkeypatch):
+    body = json.dumps(request()).encode()
+    monkeypatch.setattr(_jsontext, "MAX_BODY_BYTES", len(body))
+    assert len(accepted(gzip.compress(body))) == 1
+    assert "more than" in refused(gzip.compress(b" " + body)).message
+    # gzip members one after another are one body (as gzip.decompress reads them), and the
+    # limit is on their sum; NUL padding after the last member is ignored
+    half = len(body) // 2
+    two = gzip.compress(body[:half]) + gzip.compress(body[half:])
+    assert len(accepted(two + b"\x00\x00")) == 1
+    assert "more than" in refused(gzip.compress(b" ") + two).message
 
 
 def test_body_error_has_line_and_column():
