@@ -59,10 +59,16 @@ def _rebuild(cls, state):
 class PatternError(RumRulesError, ValueError):
     """An EventPattern text that is not valid.
 
-    ``message`` is exactly the reason AWS returns for the same pattern (the text after
-    ``Event pattern is not valid. Reason:``) for every semantic error; for JSON syntax errors
-    it is our own plain-words reason.  ``line``/``column`` locate the mistake in the text and
-    ``hint`` is a plain-words fix, or ``None``.
+    ``message`` is the reason AWS returns for the same pattern (the text after
+    ``Event pattern is not valid. Reason:``): for semantic errors the reference's text, and
+    for JSON syntax errors the parser's (Jackson's) text, such as ``Unexpected character
+    (',' (code 44)): ...``.  Our plain-words reason for a syntax error ("missing comma
+    between array items", "trailing comma before ]") is in ``hint``, with the fix.  Where
+    AWS has no message, ``message`` is in our words: text after the closing brace (which
+    AWS ignores; SPEC §5), the 4000-character API limit, rumrules' bound on ``$or``
+    expansion, and input that is not text.
+    ``line``/``column`` locate the mistake in the text and ``hint`` is a plain-words fix,
+    or ``None``.
     """
 
 

@@ -4,7 +4,9 @@ The walk mirrors event-ruler's ``JsonRuleCompiler``: members in text order, nest
 extend the path (``a`` then ``b`` is ``a.b``, the same path as a key ``"a.b"``), value lists
 compile item by item, and the *first* problem met is the one reported, with AWS's text.
 Duplicate keys are all validated; for the same path the last value list wins.
-``$or`` (eventbridge dialect) expands into alternatives: the cross product of its branches.
+``$or`` (eventbridge dialect) expands into alternatives: the cross product of its branches,
+at most :data:`MAX_ALTERNATIVES` of them holding at most :data:`MAX_EXPANDED_FIELDS` fields
+in all (our bounds: the reference has none).
 """
 
 from __future__ import annotations
@@ -15,11 +17,22 @@ from dataclasses import dataclass
 from ..errors import PatternError
 from ._ast import ArrayNode, LiteralNode, Node, NumberNode, ObjectNode, StringNode, token_text
 from ._ip import IpError, parse_cidr, parse_exact_ip
-from ._matchers import (AnythingBut, Cidr, EqualsIgnoreCase, Exact, Exactly, Exists, Numeric,
-                        Prefix, Suffix, Wildcard, case_regex)
+from ._matchers import (AnythingBut, Cidr, EqualsIgnoreCase, Exact, Exactly, Exists, Glob,
+                        Numeric, Prefix, Suffix, Wildcard, case_regex)
 from ._numbers import comparable
 
-__all__ = ["Condition", "compile_ast", "DIALECTS", "EVENTBRIDGE_OPERATORS"]
+__all__ = ["Condition", "compile_ast", "DIALECTS", "EVENTBRIDGE_OPERATORS", "MAX_ALTERNATIVES",
+           "MAX_EXPANDED_FIELDS"]
+
+#: The most alternatives the ``$or`` of one pattern may expand into, and the most fields
+#: (conditions) those alternatives may hold in all.  Sibling ``$or`` objects multiply (twelve
+#: of two branches each make 4096 alternatives), every alternative is compiled and matched on
+#: its own, and the fields outside the ``$or`` are repeated in each; without a bound a
+#: 600-character pattern takes minutes to compile.  The reference library and AWS's
+#: documentation state no limit; these are rumrules' own.  Compiling a pattern at the bounds
+#: takes a fraction of a second.
+MAX_ALTERNATIVES = 1024
+MAX_EXPANDED_FIELDS = 16384
 
 DIALECTS = ("rum", "eventbridge")
 
@@ -84,12 +97,23 @@ class _Compiler:
         self.eventbridge = dialect == "eventbridge"
         # alternatives: each maps path -> Condition; insertion order = text order
         self.alts: list[dict[str, Condition]] = [{}]
+        # the first $or whose expansion went past MAX_ALTERNATIVES (reported after the
+        # whole text is validated, so that AWS's own errors come first, as AWS reports them)
+        self.too_many = None
+        self.first_or = None
 
     def run(self, root: Node):
         if not isinstance(root, ObjectNode):
             _fail("Filter is not an object", root,
                   'a pattern is a JSON object such as {"event_type": ["..."]}')
         self.parse_object(root, (), inside_or=False)
+        if self.too_many is None and self.first_or is not None and _over_bounds(self.alts):
+            self.too_many = self.first_or  # the fields after the $or made it too big
+        if self.too_many is not None:
+            _fail(_TOO_MANY_ALTERNATIVES, self.too_many,
+                  "move the fields that every branch shares out of the $or, merge branches "
+                  "that differ in one field into one value list, or split the pattern into "
+                  "several patterns (several metric definitions)")
         return tuple(tuple(alt.values()) for alt in self.alts)
 
     # ------------------------------------------------------------------ structure
@@ -121,6 +145,8 @@ class _Compiler:
         if not isinstance(value, ArrayNode):
             _fail("It must be an Array followed with $or.", value,
                   'write "$or": [{...}, {...}]')
+        if self.first_or is None:
+            self.first_or = member
         base = self.alts
         result: list[dict[str, Condition]] = []
         for item in value.items:
@@ -129,6 +155,13 @@ class _Compiler:
             self.alts = [dict(alt) for alt in base]
             self.parse_object(item, prefix, inside_or=True)
             result.extend(self.alts)
+            if _over_bounds(result):
+                # past the bound: note where, and go on validating with one alternative
+                # only, so the work stays bounded whatever follows
+                if self.too_many is None:
+                    self.too_many = member
+                del result[1:]
+                base = base[:1]
         if len(value.items) < 2:
             _fail("There must have at least 2 Objects in $or relationship.", value,
                   "give $or two or more objects, or drop it")
@@ -270,9 +303,9 @@ class _Compiler:
         if name == "wildcard":
             if not isinstance(value, StringNode):
                 _fail("wildcard match pattern must be a string", value)
-            rx = _wildcard_regex(value)
+            glob = _wildcard_glob(value)
             _only_one(obj)
-            return Wildcard(value.value, *pos, regex=rx)
+            return Wildcard(value.value, *pos, regex=glob)
         if name == "exists":
             if not isinstance(value, LiteralNode) or value.value is None:
                 _fail("exists match pattern must be either true or false.", value)
@@ -311,8 +344,19 @@ class _Compiler:
 
 # ---------------------------------------------------------------------- helpers
 
+def _over_bounds(alts: list) -> bool:
+    """Is the expansion past :data:`MAX_ALTERNATIVES` or :data:`MAX_EXPANDED_FIELDS`?"""
+    if len(alts) > MAX_ALTERNATIVES:
+        return True
+    total = 0
+    for alt in alts:
+        total += len(alt)
+    return total > MAX_EXPANDED_FIELDS
+
+
 def _fail_dialect(name: str, at) -> None:
-    _fail(f"{name} is not part of the rum dialect of EventPattern", at,
+    _fail(f"{name} is not part of the rum dialect of EventPattern; "
+          f"the eventbridge dialect accepts it", at,
           f'"{name}" is an EventBridge operator that RUM does not document; '
           f'compile with dialect="eventbridge" to accept it')
 
@@ -361,9 +405,13 @@ def _exact_string(node: StringNode) -> Exact:
     return Exact(s, node.raw, "string", node.line, node.column, ip=parse_exact_ip(s))
 
 
-def _wildcard_regex(node: StringNode):
+def _wildcard_glob(node: StringNode) -> Glob:
+    """The wildcard value as a :class:`Glob`: split on the unescaped ``*``; ``\\*`` is a
+    literal ``*`` and ``\\\\`` a literal backslash; any other escape, ``**`` and more than
+    :data:`MAX_WILDCARDS` stars are refused with AWS's messages."""
     text = node.value
-    out = []
+    pieces: list[str] = []
+    piece: list[str] = []
     escaped = False
     last_star = False
     for i, ch in enumerate(text):
@@ -371,7 +419,7 @@ def _wildcard_regex(node: StringNode):
             if ch not in "*\\":
                 _fail(f"Invalid escape character at pos {i}", node,
                       "in a wildcard only \\* and \\\\ are escapes")
-            out.append(re.escape(ch))
+            piece.append(ch)
             escaped = False
             last_star = False
         elif ch == "\\":
@@ -380,22 +428,28 @@ def _wildcard_regex(node: StringNode):
             if last_star:
                 _fail(f"Consecutive wildcard characters at pos {i}", node,
                       "one * already matches any run of characters")
-            out.append(".*")
+            pieces.append("".join(piece))
+            piece = []
             last_star = True
         else:
-            out.append(re.escape(ch))
+            piece.append(ch)
             last_star = False
     if escaped:
         _fail(f"Invalid escape character at pos {len(text)}", node,
               "a wildcard cannot end with a lone backslash; write \\\\ for one")
-    if out.count(".*") > MAX_WILDCARDS:
+    pieces.append("".join(piece))
+    if len(pieces) - 1 > MAX_WILDCARDS:
         _fail(_TOO_COMPLEX, node, f"use at most {MAX_WILDCARDS} * in one wildcard")
-    return re.compile("".join(out), re.DOTALL)
+    return Glob(tuple(pieces))
 
 
 # AWS refuses wildcard patterns that its complexity evaluator rates too costly; the
 # reference library does not.  We apply the observable rule: more than five * in one value.
 MAX_WILDCARDS = 5
+_TOO_MANY_ALTERNATIVES = (
+    f"$or expands into too many alternatives: rumrules accepts at most {MAX_ALTERNATIVES} "
+    f"combinations of $or branches, holding at most {MAX_EXPANDED_FIELDS} fields in all "
+    "(a bound of rumrules, not of AWS, which documents none)")
 _TOO_COMPLEX = ("Rule is too complex - try using fewer wildcard characters or fewer "
                 "repeating character sequences after a wildcard character")
 
@@ -453,7 +507,7 @@ def _anything_but_special(obj: ObjectNode) -> AnythingBut:
     if op == "equals-ignore-case":
         regexes = tuple(re.compile(case_regex(t), re.DOTALL) for t in texts)
     elif op == "wildcard":
-        regexes = tuple(_wildcard_regex(v) for v in values)
+        regexes = tuple(_wildcard_glob(v) for v in values)
     _only_one(obj, "Too many elements in numeric expression")
     return AnythingBut(op, strings=frozenset(texts), line=value.line, column=value.column,
                        regexes=regexes)

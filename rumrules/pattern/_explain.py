@@ -1,28 +1,56 @@
 """Why a pattern matches an event or not, condition by condition.
 
-:func:`explain` looks each condition up on its own (every value the event holds at the
-path, arrays flattened) and says which values satisfy it, or why none does: the field is
-missing, holds an object, has the wrong type, is not in the list, or is outside the range.
-When every condition holds on its own but the pattern still fails, the values came from
-different elements of one array (array consistency), and the explanation says so.
+:func:`explain_condition` looks each condition up on its own (every value the event holds at
+the path, arrays flattened) and says which values satisfy it, or why none does, in words
+(``reason``) and as a machine-readable ``kind`` (see :data:`FAILURE_KINDS`).  When every
+condition holds on its own but the pattern still fails, the values came from different
+elements of one array (array consistency), and the explanation says so.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from ._events import values_at as _values_at
+from ._events import shape_at
+from ._matchers import _event_ip
 from ._numbers import NumberText, event_number, format_number
 
-__all__ = ["Explanation", "ConditionResult", "explain_alternatives"]
+__all__ = ["Explanation", "ConditionResult", "explain_alternatives", "FAILURE_KINDS",
+           "EXPLANATION_KINDS"]
+
+#: ``ConditionResult.kind`` of a condition that does not hold (``None`` when it holds).
+FAILURE_KINDS = {
+    "missing": "the event has no value at the path",
+    "object": "the path holds an object, and objects are not values",
+    "empty_array": "the path holds an empty array, which has no value",
+    "wrong_type": "the value's JSON type is one that no matcher of the field accepts "
+                  "(a string for numeric, a number for an exact string, a boolean for "
+                  "a number, ...)",
+    "not_comparable": "a number that a double does not hold exactly (1e309, a 25-digit id; "
+                      "NaN or an infinity in a dict): it never satisfies numeric",
+    "not_in_list": "a value of an accepted type that is none of the values, prefixes, "
+                   "suffixes or wildcards listed",
+    "out_of_range": "a number outside the numeric range, or an address outside the CIDR block",
+    "excluded": "a value that anything-but excludes",
+    "present": "exists: false, but the field holds a value",
+}
+
+#: ``Explanation.kind``: why the pattern does not match (``None`` when it matches).
+EXPLANATION_KINDS = {
+    "conditions": "at least one condition does not hold (see each condition's kind)",
+    "inconsistent_array": "every condition holds on its own, but not within one element of "
+                          "an array",
+}
 
 
 @dataclass(frozen=True)
 class ConditionResult:
     """The verdict on one condition: ``path``, ``matched``, ``expected`` (the condition in
-    words), ``found`` (the values at the path, JSON-ready) and ``reason`` in words."""
+    words), ``found`` (the values at the path, JSON-ready), ``reason`` in words and ``kind``,
+    the reason as a key of :data:`FAILURE_KINDS` (``None`` when the condition holds)."""
 
     path: str
     matched: bool
@@ -31,10 +59,11 @@ class ConditionResult:
     reason: str
     line: int | None = None
     column: int | None = None
+    kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "matched": self.matched, "expected": self.expected,
-                "found": list(self.found), "reason": self.reason,
+        return {"path": self.path, "matched": self.matched, "kind": self.kind,
+                "expected": self.expected, "found": list(self.found), "reason": self.reason,
                 "line": self.line, "column": self.column}
 
 
@@ -43,8 +72,10 @@ class Explanation:
     """The answer of :meth:`EventPattern.explain`: truthy when the pattern matches.
 
     ``conditions`` holds one :class:`ConditionResult` per condition of the alternative
-    shown (for ``$or`` patterns: the first that matches, else the closest one);
-    ``note`` adds what the conditions alone do not say (array consistency).
+    shown (for ``$or`` patterns: the first that matches, else the one that got furthest:
+    the most conditions held, then the fewest that fail, then the first);
+    ``note`` adds what the conditions alone do not say (array consistency); ``kind`` is
+    ``None`` when the pattern matches, else a key of :data:`EXPLANATION_KINDS`.
     """
 
     matched: bool
@@ -53,13 +84,14 @@ class Explanation:
     alternatives: int = 1
     note: str | None = None
     failed: tuple[ConditionResult, ...] = field(default=(), repr=False)
+    kind: str | None = None
 
     def __bool__(self) -> bool:
         return self.matched
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the explanation."""
-        return {"matched": self.matched, "alternative": self.alternative,
+        return {"matched": self.matched, "kind": self.kind, "alternative": self.alternative,
                 "alternatives": self.alternatives, "note": self.note,
                 "conditions": [c.to_dict() for c in self.conditions]}
 
@@ -77,11 +109,27 @@ class Explanation:
         return "\n".join(lines)
 
 
+# ---------------------------------------------------------------------- values
+
+def _is_number(v: Any) -> bool:
+    """Is ``v`` a JSON number (comparable or not)?"""
+    t = type(v)
+    return t is int or t is float or t is Decimal or t is NumberText
+
+
 def _show(v: Any) -> str:
     if isinstance(v, NumberText):
         return v.text
     if isinstance(v, bool) or v is None:
         return json.dumps(v)
+    if isinstance(v, float) and v != v:
+        return "NaN (not a JSON number)"
+    if isinstance(v, float) and v in (float("inf"), float("-inf")):
+        # a dict value: the text it came from is gone (JSON text gives a NumberText)
+        return ("a number too large for a double" if v > 0
+                else "a negative number too large for a double")
+    if isinstance(v, Decimal):
+        return str(v)
     if isinstance(v, (int, float)):
         return format_number(v)
     if isinstance(v, str):
@@ -90,7 +138,17 @@ def _show(v: Any) -> str:
 
 
 def _plain(v: Any) -> Any:
-    return v.text if isinstance(v, NumberText) else v
+    """The value as JSON-ready data."""
+    if isinstance(v, NumberText):
+        return v.text
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")
+    if isinstance(v, Decimal):
+        n = event_number(v)
+        if n is None:
+            return str(v)
+        return int(v) if v == v.to_integral_value() and abs(n) < 2 ** 53 else n
+    return v
 
 
 def _expected(matchers) -> str:
@@ -98,25 +156,92 @@ def _expected(matchers) -> str:
     return parts[0] if len(parts) == 1 else "one of " + ", ".join(parts)
 
 
-def _why_not(value: Any, matchers) -> str:
+# ---------------------------------------------------------------------- kinds
+
+_WEAK = ("wrong_type", "not_comparable")
+
+
+def _matcher_kind(m, v: Any) -> str:
+    """Why the matcher ``m`` refuses the present leaf value ``v``."""
+    k = m.kind
+    t = type(v)
+    if k == "exists":
+        return "not_in_list" if m.value else "present"
+    if k == "anything-but":
+        return "excluded"
+    if k == "numeric":
+        if event_number(v) is not None:
+            return "out_of_range"
+        return "not_comparable" if _is_number(v) else "wrong_type"
+    if k == "cidr":
+        return "out_of_range" if _event_ip(v) is not None else "wrong_type"
+    if k == "exact":
+        if m.type == "string":
+            if t is str or (m.ip is not None and _event_ip(v) is not None):
+                return "not_in_list"
+            return "wrong_type"
+        if m.type == "number":
+            if event_number(v) is not None or t is NumberText or (
+                    t is int and m.value is None):
+                return "not_in_list"
+            return "not_comparable" if _is_number(v) else "wrong_type"
+        if m.type == "boolean":
+            return "not_in_list" if t is bool else "wrong_type"
+        return "wrong_type"  # null
+    # prefix, suffix, equals-ignore-case, wildcard, exactly: strings only
+    return "not_in_list" if t is str else "wrong_type"
+
+
+def _combine(kinds) -> str:
+    """One kind for several: the first that is about the value's content, else the most
+    specific type problem."""
+    kinds = list(kinds)
+    for k in kinds:
+        if k not in _WEAK:
+            return k
+    return "not_comparable" if "not_comparable" in kinds else "wrong_type"
+
+
+def _value_kind(v: Any, matchers) -> str:
+    tested = [m for m in matchers if not (m.kind == "exists" and not m.value)]
+    if not tested:  # only exists: false, and the field holds a value
+        return "present"
+    return _combine(_matcher_kind(m, v) for m in tested)
+
+
+# ---------------------------------------------------------------------- reasons
+
+def _why_not(value: Any, matchers, kind: str) -> str:
     kinds = {m.kind for m in matchers}
-    n = event_number(value)
-    if type(value) is str and kinds & {"numeric"} and not kinds - {"numeric"}:
+    numeric_only = bool(kinds) and not kinds - {"numeric"}
+    t = type(value)
+    if kind == "present":
+        return f"{_show(value)} is present, but the pattern wants the field absent"
+    if t is str and numeric_only:
         return f"{_show(value)} is a string; numeric matchers only accept JSON numbers"
-    if type(value) is str and all(m.kind == "exact" and m.type == "number" for m in matchers):
+    if t is str and all(m.kind == "exact" and m.type == "number" for m in matchers):
         return f"{_show(value)} is a string; the pattern wants a number (strings never equal numbers)"
-    if n is not None and all(m.kind == "exact" and m.type == "string" for m in matchers):
+    if event_number(value) is not None and all(
+            m.kind == "exact" and m.type == "string" for m in matchers):
         return f"{_show(value)} is a number; the pattern wants a string (numbers never equal strings)"
-    if isinstance(value, NumberText) and kinds & {"numeric"}:
-        return (f"{value.text} is not exactly representable as a double, "
-                "so it never satisfies a numeric matcher")
-    if type(value) is bool and any(m.kind == "exact" and m.type == "number" for m in matchers):
+    if numeric_only and t is bool:
+        return f"{_show(value)} is a boolean; numeric matchers only accept JSON numbers"
+    if numeric_only and value is None:
+        return "null is not a number; numeric matchers only accept JSON numbers"
+    if kind == "not_comparable" and "numeric" in kinds:
+        if t is NumberText:
+            return (f"{value.text} is not exactly representable as a double, "
+                    "so it never satisfies a numeric matcher")
+        return f"{_show(value)}: it never satisfies a numeric matcher"
+    if t is bool and any(m.kind == "exact" and m.type == "number" for m in matchers):
         return f"{_show(value)} is a boolean; booleans never equal numbers"
+    if kind == "excluded" and kinds == {"anything-but"}:
+        return f"{_show(value)} is excluded by {_expected(matchers)}"
     return f"{_show(value)} is not {_expected(matchers)}"
 
 
-def explain_condition(doc: dict, cond) -> ConditionResult:
-    leaves, saw_object = _values_at(doc, cond.segments)
+def explain_condition(doc, cond) -> ConditionResult:
+    leaves, saw_object, saw_empty = shape_at(doc, cond.segments)
     matchers = cond.matchers
     expected = _expected(matchers)
     absent_ok = any(m.kind == "exists" and not m.value for m in matchers)
@@ -125,37 +250,53 @@ def explain_condition(doc: dict, cond) -> ConditionResult:
     if not leaves:
         if absent_ok:
             return ConditionResult(cond.path, True, expected, found, "absent, as required", **pos)
-        why = ("holds an object, not a value" if saw_object
-               else "missing: the event has no such field")
+        if saw_object:
+            kind, why = "object", "holds an object, not a value"
+        elif saw_empty:
+            kind, why = "empty_array", "holds an empty array, which has no value"
+        else:
+            kind, why = "missing", "missing: the event has no such field"
         return ConditionResult(cond.path, False, expected, found, f"{why} (wants {expected})",
-                               **pos)
+                               kind=kind, **pos)
     good = [v for v in leaves if any(m.test(v) for m in matchers if not (
         m.kind == "exists" and not m.value))]
     if good:
         return ConditionResult(cond.path, True, expected, found,
                                f"{_show(good[0])} is {expected}", **pos)
+    kinds = [_value_kind(v, matchers) for v in leaves]
+    kind = _combine(kinds)
     if len(leaves) == 1:
-        reason = _why_not(leaves[0], matchers)
+        reason = _why_not(leaves[0], matchers, kind)
+    elif kind == "present":
+        shown = ", ".join(_show(v) for v in leaves[:5])
+        reason = (f"present: {len(leaves)} values ({shown}{', ...' if len(leaves) > 5 else ''}),"
+                  " but the pattern wants the field absent")
     else:
         reason = (f"none of {len(leaves)} values ({', '.join(_show(v) for v in leaves[:5])}"
                   f"{', ...' if len(leaves) > 5 else ''}) is {expected}")
-    return ConditionResult(cond.path, False, expected, found, reason, **pos)
+    return ConditionResult(cond.path, False, expected, found, reason, kind=kind, **pos)
 
 
-def explain_alternatives(doc: dict, alternatives, verdicts: list[bool]) -> Explanation:
-    """Explain each alternative and keep the one that matches, else the closest."""
+def explain_alternatives(doc, alternatives, verdicts: list[bool]) -> Explanation:
+    """Explain each alternative and keep the one that matches, else the one that got
+    furthest: the most conditions held, then the fewest that fail, then the first."""
     best = None
     for i, conds in enumerate(alternatives):
         results = tuple(explain_condition(doc, c) for c in conds)
-        score = (verdicts[i], sum(r.matched for r in results))
+        held = sum(r.matched for r in results)
+        score = (verdicts[i], held, held - len(results))
         if best is None or score > best[0]:
             best = (score, i, results)
         if verdicts[i]:
             break
-    (matched, held), index, results = best
+    (matched, held, _), index, results = best
     note = None
-    if not matched and held == len(results):
-        note = ("every condition holds on its own, but not within one element of an array: "
-                "fields matched inside an array must come from the same element")
+    kind = None
+    if not matched:
+        kind = "conditions"
+        if held == len(results):
+            kind = "inconsistent_array"
+            note = ("every condition holds on its own, but not within one element of an "
+                    "array: fields matched inside an array must come from the same element")
     return Explanation(matched, results, index, len(alternatives), note,
-                       tuple(r for r in results if not r.matched))
+                       tuple(r for r in results if not r.matched), kind)

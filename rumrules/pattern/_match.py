@@ -10,15 +10,23 @@ arrays flatten.
 holds a value anywhere (in any array element) is not absent.  :func:`match_alternative`
 applies that before the walk.
 
-Dotted event keys can merge several values into one path (``{"a": "x", "a.b": 1}``).  The
-trie walk does not split such a merged value; when it meets one, the alternative is decided
-by :func:`match_by_trails`, the general search over each condition's values and their array
-trails (the same semantics the index uses).
+Dotted event keys can merge several values into one path (``{"a": "x", "a.b": 1}``): the
+parts of a :class:`Merged` value sit at one path with no array between them, so each
+condition below may be satisfied by any part, independently of the others, while the
+conditions satisfied inside one array of one part still need one element.  At a merged value
+the walk switches to :func:`_family`: for the sub-trie it computes the sets of conditions
+(bit masks; each condition with a value test has one bit) that can hold *together* inside a
+value.  Parts and the members of an object combine freely (every union of one set from
+each); the object elements of an array do not (one element's sets, whichever element), and
+the sub-trie holds when its full mask is among the sets.  A value has at most ``2**k``
+distinct masks for the ``k`` conditions below the merged value (and no more than it has
+elements), so the cost is linear in the size of the event times a factor that depends on the
+pattern only, not a product over the sizes of its arrays.
 
 Like the reference, an event key that is exactly ``""`` is only walked into when some path
 of the pattern has an empty step that Java's ``String.split`` keeps (not a trailing one):
-``{"a": {"": "y"}}`` is not at path ``a.``, while ``{"a.": "y"}`` is.  The cost is linear in the part of the event that the
-pattern names, whatever the size of the rest.
+``{"a": {"": "y"}}`` is not at path ``a.``, while ``{"a.": "y"}`` is.  The cost is linear
+in the part of the event that the pattern names, whatever the size of the rest.
 """
 
 from __future__ import annotations
@@ -26,8 +34,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ._events import (MISSING, Merged, Nested, combine_trails, expand, has_dotted_keys,
-                      path_values, values_at)
+from ._events import (LEAF_TYPES, MISSING, Merged, Nested, container_type, expand, flatten,
+                      has_dotted_keys, values_at)
 from ._matchers import Leaf
 
 __all__ = ["Trie", "build_trie", "match_trie", "match_alternative", "ensure_recursion"]
@@ -37,7 +45,7 @@ class Trie:
     """One node of a pattern's path trie."""
 
     __slots__ = ("children", "leaf", "missing_ok", "depth", "empty_key_ok", "absence",
-                 "conditions", "variants")
+                 "conditions", "variants", "bit", "mask")
 
     def __init__(self) -> None:
         self.children: dict[str, Trie] | tuple = {}
@@ -48,6 +56,8 @@ class Trie:
         self.absence: tuple = ()      # (path, segments) of exists:false conditions (root only)
         self.conditions: tuple = ()   # the alternative's conditions (root only)
         self.variants: dict = {}      # present absence paths -> trie without those absences
+        self.bit = 0                  # this node's condition, when it tests values (see _family)
+        self.mask = 0                 # the bits of this node and every node below it
 
 
 def java_split(path: str) -> list[str]:
@@ -60,9 +70,11 @@ def java_split(path: str) -> list[str]:
     return parts
 
 
-def build_trie(conditions, present: frozenset = frozenset()) -> Trie:
+def build_trie(conditions, present: frozenset = frozenset(),
+               leaves: dict | None = None) -> Trie:
     """The trie of one alternative's conditions (``present``: paths whose ``exists: false``
-    is known not to hold)."""
+    is known not to hold).  ``leaves`` caches the :class:`Leaf` of each condition across
+    the alternatives of one pattern (``$or`` repeats the fields outside it in each)."""
     root = Trie()
     root.empty_key_ok = any("" in java_split(c.path) for c in conditions)
     root.conditions = tuple(conditions)
@@ -78,7 +90,14 @@ def build_trie(conditions, present: frozenset = frozenset()) -> Trie:
         matchers = cond.matchers
         if cond.path in present:
             matchers = tuple(m for m in matchers if not (m.kind == "exists" and not m.value))
-        node.leaf = Leaf(matchers)
+            node.leaf = Leaf(matchers)
+        elif leaves is None:
+            node.leaf = Leaf(matchers)
+        else:
+            leaf = leaves.get(id(cond))
+            if leaf is None:
+                leaf = leaves[id(cond)] = Leaf(matchers)
+            node.leaf = leaf
     _finish(root)
     return root
 
@@ -94,56 +113,28 @@ def match_alternative(root: Trie, doc: dict) -> bool:
                 if len(root.variants) < 64:
                     root.variants[present] = variant
             root = variant
-    try:
-        return match_trie(root, doc, root.empty_key_ok)
-    except _MergedValue:
-        return match_by_trails(root.conditions, doc)
-
-
-class _MergedValue(Exception):
-    """The trie walk met a value merged from dotted keys."""
-
-
-def match_by_trails(conditions, doc: dict) -> bool:
-    """Is there one value per condition, satisfying it, with consistent array trails?
-
-    A condition with no value at its path holds only when it accepts absence
-    (``exists: false``, decided over the whole event).
-    """
-    choices: list[list[tuple]] = []
-    for cond in conditions:
-        leaf = Leaf(cond.matchers)
-        values = path_values(doc, cond.segments)
-        if not values:
-            if leaf.absent_ok:
-                continue
-            return False
-        trails = list(dict.fromkeys(trail for value, trail in values if leaf.test(value)))
-        if not trails:
-            return False
-        choices.append(trails)
-    stack: list[tuple[int, tuple]] = [(0, ())]
-    while stack:
-        i, chosen = stack.pop()
-        if i == len(choices):
-            return True
-        for trail in choices[i]:
-            combined = combine_trails(chosen, trail)
-            if combined is not None:
-                stack.append((i + 1, combined))
-    return False
+    return match_trie(root, doc, root.empty_key_ok)
 
 
 def _finish(root: Trie) -> None:
-    """Freeze children into tuples and compute missing_ok/depth bottom-up (no recursion)."""
+    """Freeze children into tuples, give each condition that tests values its bit, and
+    compute mask/missing_ok/depth bottom-up (no recursion)."""
     order: list[Trie] = []
     stack = [root]
     while stack:
         node = stack.pop()
         order.append(node)
         stack.extend(node.children.values())
+    bits = 0
+    for node in order:
+        if node.leaf is not None and not node.leaf.absent_ok:
+            bits += 1
+            node.bit = 1 << bits
     for node in reversed(order):
         kids = node.children
+        node.mask = node.bit
+        for k in kids.values():
+            node.mask |= k.mask
         node.missing_ok = (node.leaf is None or node.leaf.absent_ok) and all(
             k.missing_ok for k in kids.values())
         node.depth = 1 + max((k.depth for k in kids.values()), default=0)
@@ -167,9 +158,15 @@ def match_trie(node: Trie, v: Any, empty_key_ok: bool = True) -> bool:
     if t is list or t is tuple:
         return _match_array(node, v, empty_key_ok)
     if t is Merged:
-        raise _MergedValue
+        return node.mask in _family(node, v, empty_key_ok)
     if t is Nested:
         t = dict
+    elif t is not dict and t not in LEAF_TYPES and v is not MISSING:
+        kind = container_type(v)
+        if kind is list:
+            return _match_array(node, v, empty_key_ok)
+        if kind is dict:
+            v, t = dict(v), dict
     leaf = node.leaf
     if leaf is not None:
         if v is MISSING or t is dict:
@@ -197,21 +194,37 @@ def match_trie(node: Trie, v: Any, empty_key_ok: bool = True) -> bool:
     return True
 
 
+def _split(array) -> tuple[list, list]:
+    """The scalars and the objects of an array, nested arrays flattened."""
+    scalars = []
+    objects = []
+    for e in array:
+        te = type(e)
+        if te is dict or te is Nested or te is Merged:
+            objects.append(e)
+        elif te in LEAF_TYPES:
+            scalars.append(e)
+        else:
+            break
+    else:
+        return scalars, objects
+    # a nested array (or a type off the fast path): the general walk, which refuses cycles
+    scalars = []
+    objects = []
+    for e in flatten(array):
+        te = type(e)
+        if te is dict or te is Nested or te is Merged or (
+                te not in LEAF_TYPES and container_type(e) is dict):
+            objects.append(e)
+        else:
+            scalars.append(e)
+    return scalars, objects
+
+
 def _match_array(node: Trie, array, empty_key_ok: bool) -> bool:
     """An array at ``node``'s path: scalars are values of the field; the fields below
     must hold inside one object element."""
-    scalars = []
-    objects = []
-    stack = [array]
-    while stack:
-        for e in stack.pop():
-            te = type(e)
-            if te is list or te is tuple:
-                stack.append(e)
-            elif te is dict or te is Merged or te is Nested:
-                objects.append(e)
-            else:
-                scalars.append(e)
+    scalars, objects = _split(array)
     leaf = node.leaf
     if leaf is not None:
         if scalars:
@@ -234,14 +247,94 @@ def _match_array(node: Trie, array, empty_key_ok: bool) -> bool:
     return True
 
 
+def _family(node, v: Any, empty_key_ok: bool) -> set[int]:
+    """The sets of conditions of the sub-trie ``node`` (as masks of their bits) that can
+    hold together inside the event value ``v``; the sub-trie holds when ``node.mask`` is
+    one of them.  Every set includes the conditions that accept absence (they have no bit:
+    an ``exists: false`` that is left holds on the whole event)."""
+    t = type(v)
+    if t is Merged:
+        fam = {0}
+        for part in v.parts:
+            fam = _product(fam, _family(node, part, empty_key_ok))
+            if node.mask in fam:
+                return {node.mask}
+        return fam
+    if t is list or t is tuple:
+        return _family_array(node, v, empty_key_ok)
+    if t is Nested:
+        t = dict
+    elif t is not dict and t not in LEAF_TYPES and v is not MISSING:
+        kind = container_type(v)
+        if kind is list:
+            return _family_array(node, v, empty_key_ok)
+        if kind is dict:
+            v, t = dict(v), dict
+    if v is MISSING:
+        return {0}
+    bit = node.bit
+    fam = {bit if bit and t is not dict and node.leaf.test(v) else 0}
+    if t is dict and node.mask != bit:
+        if has_dotted_keys(v):
+            v = expand(v, empty_key_ok)
+        get = v.get
+        for seg, child in node.children:
+            if not child.mask:
+                continue
+            if seg == "" and not empty_key_ok and type(v) is dict:
+                continue
+            value = get(seg, MISSING)
+            if value is not MISSING:
+                fam = _product(fam, _family(child, value, empty_key_ok))
+                if node.mask in fam:
+                    return {node.mask}  # all of it holds: the other sets add nothing
+    return fam
+
+
+def _family_array(node, array, empty_key_ok: bool) -> set[int]:
+    scalars, objects = _split(array)
+    bit = node.bit
+    got = 0
+    if bit:
+        test = node.leaf.test
+        for s in scalars:
+            if test(s):
+                got = bit
+                break
+    below: set[int] = set()
+    if objects and node.mask != bit:
+        shape = _ChildrenOnly(node)
+        for o in objects:
+            below |= _family(shape, o, empty_key_ok)
+            if shape.mask in below:
+                below = {shape.mask}
+                break
+    if not below:
+        return {got}
+    return {got | m for m in below}
+
+
+def _product(a: set[int], b: set[int]) -> set[int]:
+    """Every union of one set of ``a`` with one set of ``b``."""
+    if len(b) == 1:
+        (m,) = b
+        return a if m == 0 else {x | m for x in a}
+    if len(a) == 1:
+        (m,) = a
+        return b if m == 0 else {x | m for x in b}
+    return {x | y for x in a for y in b}
+
+
 class _ChildrenOnly:
     """A view of a trie node without its leaf (the leaf was decided on the scalars)."""
 
-    __slots__ = ("children", "leaf", "missing_ok", "depth", "empty_key_ok")
+    __slots__ = ("children", "leaf", "missing_ok", "depth", "empty_key_ok", "bit", "mask")
 
     def __init__(self, node: Trie) -> None:
         self.children = node.children
         self.leaf = None
-        self.missing_ok = node.missing_ok
+        self.missing_ok = all(child.missing_ok for _seg, child in node.children)
         self.depth = node.depth
         self.empty_key_ok = node.empty_key_ok
+        self.bit = 0
+        self.mask = node.mask & ~node.bit

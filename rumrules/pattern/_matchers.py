@@ -17,7 +17,7 @@ from ._ip import parse_ip
 from ._numbers import NumberText, event_number, format_number
 
 __all__ = ["Exact", "Numeric", "Prefix", "Suffix", "EqualsIgnoreCase", "AnythingBut",
-           "Exists", "Cidr", "Wildcard", "Exactly", "Leaf", "RUM_KINDS", "case_regex"]
+           "Exists", "Cidr", "Wildcard", "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob"]
 
 RUM_KINDS = frozenset({"exact", "numeric"})
 
@@ -203,9 +203,53 @@ class Exactly:
         return f"exactly {_json(self.value)}"
 
 
+class Glob:
+    """A wildcard value, matched in linear time: ``pieces`` are the literal texts between
+    the unescaped ``*`` (escapes already resolved), so ``a*b*c`` is ``("a", "b", "c")`` and
+    a value without ``*`` is one piece.
+
+    :meth:`fullmatch` is the classic greedy glob algorithm, which is exact when ``*`` is the
+    only metacharacter: the first piece must be a prefix, the last a suffix (not
+    overlapping the prefix), and each middle piece is found left to right with
+    ``str.find``, taking the earliest place (a later place could only leave less room for
+    the pieces after it).  No backtracking: the cost is linear in the length of the value.
+    It stands in for the regular expression this matcher once held, so it answers like
+    ``re.Pattern.fullmatch`` (something true, or ``None``); ``pattern`` is the equivalent
+    regular expression's source, for reading only.
+    """
+
+    __slots__ = ("pieces", "pattern")
+
+    def __init__(self, pieces: tuple[str, ...]) -> None:
+        self.pieces = pieces
+        self.pattern = "(?s:" + ".*".join(re.escape(p) for p in pieces) + ")"
+
+    def fullmatch(self, v: str) -> bool | None:
+        pieces = self.pieces
+        if len(pieces) == 1:
+            return True if v == pieces[0] else None
+        first = pieces[0]
+        last = pieces[-1]
+        end = len(v) - len(last)
+        if end < len(first) or not v.startswith(first) or not v.endswith(last):
+            return None
+        pos = len(first)
+        for piece in pieces[1:-1]:
+            i = v.find(piece, pos, end)
+            if i < 0:
+                return None
+            pos = i + len(piece)
+        return True
+
+    def __repr__(self) -> str:
+        return f"Glob({self.pieces!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Wildcard:
-    """``{"wildcard": "a*c"}``: ``*`` is any run of characters, ``\\*`` and ``\\\\`` escape."""
+    """``{"wildcard": "a*c"}``: ``*`` is any run of characters, ``\\*`` and ``\\\\`` escape.
+
+    ``regex`` is a :class:`Glob` (linear time, ``fullmatch`` like a compiled regex)."""
 
     value: str
     line: int = 0
@@ -245,6 +289,8 @@ class AnythingBut:
 
     ``mode`` is ``values`` (``strings`` or ``numbers``), ``prefix``, ``suffix``,
     ``equals-ignore-case`` or ``wildcard``.  Values of the other type always pass.
+    ``regexes`` hold one matcher per string: compiled regular expressions for
+    ``equals-ignore-case``, :class:`Glob` objects for ``wildcard``.
     """
 
     mode: str

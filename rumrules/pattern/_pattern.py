@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from ..errors import PatternError, RumRulesError
@@ -16,7 +17,8 @@ from ._parse import MAX_PATTERN_LENGTH, parse_json
 __all__ = ["EventPattern", "compile_pattern", "purge", "MAX_CACHE"]
 
 MAX_CACHE = 1024
-_cache: dict[tuple[Any, str], "EventPattern"] = {}
+# least recently used first; keys are (text as str or bytes, dialect)
+_cache: OrderedDict[tuple[Any, str], "EventPattern"] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -46,7 +48,8 @@ class EventPattern:
             sorted(seen.values(), key=lambda c: (c.line, c.column)))
         self.uses_eventbridge_operators = len(alternatives) > 1 or any(
             m.kind not in ("exact", "numeric") for c in self.conditions for m in c.matchers)
-        self._tries = tuple(build_trie(alt) for alt in alternatives)
+        leaves: dict = {}  # the conditions are alive (in alternatives) while it is used
+        self._tries = tuple(build_trie(alt, leaves=leaves) for alt in alternatives)
         ensure_recursion(max(t.depth for t in self._tries))
 
     @property
@@ -106,16 +109,23 @@ def compile_pattern(text: str | bytes, dialect: str = "rum") -> EventPattern:
     ``dialect`` is ``"rum"`` (what RUM documents: exact values and ``numeric``) or
     ``"eventbridge"`` (the whole EventBridge language).  Raise :class:`PatternError` with
     AWS's reason, a line and a column when the pattern is not valid.  Compiled patterns are
-    cached by (text, dialect): compiling the same text again returns the same object.
+    cached by (text, dialect), like ``re.compile``: compiling the same text again returns
+    the same object; the cache keeps the :data:`MAX_CACHE` most recently used patterns.
     """
     if dialect not in DIALECTS:
         raise RumRulesError(f"unknown dialect {dialect!r}: use 'rum' or 'eventbridge'")
-    key = (text, dialect)
-    try:
-        hit = _cache.get(key)
-    except TypeError:  # unhashable input: refused below
-        hit = None
+    kind = type(text)
+    # the key is immutable: a bytearray is copied; other types (str and bytes subclasses,
+    # which may hash as they like) are compiled without the cache
+    key = (bytes(text) if kind is bytearray else text, dialect)
+    cacheable = kind is str or kind is bytes or kind is bytearray
+    hit = _cache.get(key) if cacheable else None
     if hit is not None:
+        with _cache_lock:
+            try:
+                _cache.move_to_end(key)
+            except KeyError:  # purged or evicted meanwhile
+                pass
         return hit
     source = _as_text(text)
     if len(source) > MAX_PATTERN_LENGTH:
@@ -127,13 +137,12 @@ def compile_pattern(text: str | bytes, dialect: str = "rum") -> EventPattern:
     ensure_recursion(min(_depth(source), 1000))  # an object level takes >= 5 characters
     alternatives = compile_ast(ast, dialect)
     pattern = EventPattern(source, dialect, ast, alternatives)
-    with _cache_lock:
-        if len(_cache) >= MAX_CACHE:
-            try:
-                del _cache[next(iter(_cache))]
-            except (StopIteration, KeyError, RuntimeError):
-                _cache.clear()
-        _cache[key] = pattern
+    if cacheable:
+        with _cache_lock:
+            _cache[key] = pattern
+            _cache.move_to_end(key)
+            while len(_cache) > MAX_CACHE:
+                _cache.popitem(last=False)  # the least recently used
     return pattern
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+
+import pytest
 
 import rumrules
 from rumrules import EventPattern, compile_pattern
@@ -40,6 +43,37 @@ def test_cache_is_bounded():
     for i in range(MAX_CACHE + 50):
         compile_pattern(f'{{"a":[{i}]}}')
     assert len(_cache) <= MAX_CACHE
+
+
+def test_cache_drops_the_least_recently_used():
+    from rumrules.pattern._pattern import MAX_CACHE
+
+    rumrules.purge()
+    first = compile_pattern('{"lru":["first"]}')
+    second = compile_pattern('{"lru":["second"]}')
+    for i in range(MAX_CACHE - 2):
+        compile_pattern(f'{{"fill":[{i}]}}')
+    assert compile_pattern('{"lru":["first"]}') is first  # used again: now the most recent
+    compile_pattern('{"lru":["third"]}')                   # one past the bound
+    assert compile_pattern('{"lru":["first"]}') is first
+    assert compile_pattern('{"lru":["second"]}') is not second  # it was the least recent
+
+
+def test_bytes_and_bytearray_compile_and_cache():
+    text = '{"a":["x"]}'
+    for source in (text.encode(), bytearray(text.encode()), memoryview(text.encode())):
+        if isinstance(source, memoryview):
+            with pytest.raises(rumrules.PatternError):
+                compile_pattern(source)
+            continue
+        p = compile_pattern(source)
+        assert p.text == text and p.matches({"a": "x"})
+        assert compile_pattern(source) is p
+    mutable = bytearray(b'{"a":["x"]}')
+    p = compile_pattern(mutable)
+    mutable[7] = ord("y")  # the cache holds an immutable copy of the key
+    q = compile_pattern(mutable)
+    assert q is not p and q.matches({"a": "y"}) and p.matches({"a": "x"})
 
 
 def test_pickle_round_trip():
@@ -83,6 +117,41 @@ def test_explain_array_consistency_note():
     p = compile_pattern('{"e":{"f":["Anna"],"l":["Jones"]}}')
     e = p.explain({"e": [{"f": "Anna"}, {"l": "Jones"}]})
     assert not e and e.note and "same element" in e.note
+
+
+def test_explain_kinds_are_data():
+    p = compile_pattern('{"s":[404],"b":["Chrome","Safari"],"d":[{"numeric":[">",1]}],'
+                        '"t":[{"numeric":["<",5]}],"e":{"f":[1]}}')
+    e = p.explain({"s": "404", "b": "Firefox", "t": True, "e": {"f": {"g": 1}}})
+    data = json.loads(json.dumps(e.to_dict()))
+    assert data["kind"] == "conditions"
+    assert {c["path"]: c["kind"] for c in data["conditions"]} == {
+        "s": "wrong_type", "b": "not_in_list", "d": "missing", "t": "wrong_type",
+        "e.f": "object"}
+    reasons = {c.path: c.reason for c in e.conditions}
+    assert reasons["t"] == "true is a boolean; numeric matchers only accept JSON numbers"
+    assert "not <" not in reasons["t"]
+
+
+def test_explain_numbers_too_large_for_a_double():
+    p = compile_pattern('{"d":[{"numeric":[">",1]}]}')
+    from_text = p.explain('{"d": 1e309}').conditions[0]
+    assert from_text.kind == "not_comparable" and from_text.reason.startswith("1e309 ")
+    for value, shown in ((float("inf"), "a number too large for a double"),
+                         (float("-inf"), "a negative number too large for a double")):
+        c = p.explain({"d": value}).conditions[0]
+        assert c.kind == "not_comparable" and c.reason.startswith(shown), c.reason
+        assert "inf" not in c.reason
+        json.dumps(c.to_dict(), allow_nan=False)  # JSON-ready
+
+
+def test_explain_exists_on_an_empty_array():
+    p = compile_pattern('{"f":[{"exists":true}]}', dialect="eventbridge")
+    c = p.explain({"f": []}).conditions[0]
+    assert not p.matches({"f": []})  # exists matches leaves only; [] holds none
+    assert c.kind == "empty_array" and "empty array" in c.reason and "missing" not in c.reason
+    assert p.explain({"f": [[]]}).conditions[0].kind == "empty_array"
+    assert p.explain({}).conditions[0].kind == "missing"
 
 
 def test_explain_or_alternatives():

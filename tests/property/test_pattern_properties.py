@@ -129,3 +129,76 @@ def test_events_that_are_not_objects_raise(value):
     except RumRulesError:
         return
     raise AssertionError("a non-object event must raise")
+
+
+# ---------------------------------------------------------------- dotted keys that merge
+
+def _by_trails(conditions, doc) -> bool:
+    """The general search the matcher once used for merged values (the oracle): one value
+    per condition, satisfying it, with array trails that agree on every shared array."""
+    from rumrules.pattern._events import combine_trails, path_values
+    from rumrules.pattern._matchers import Leaf
+
+    choices = []
+    for cond in conditions:
+        leaf = Leaf(cond.matchers)
+        values = path_values(doc, cond.segments)
+        if not values:
+            if leaf.absent_ok:
+                continue
+            return False
+        trails = list(dict.fromkeys(t for v, t in values if leaf.test(v)))
+        if not trails:
+            return False
+        choices.append(trails)
+    stack = [(0, ())]
+    while stack:
+        i, chosen = stack.pop()
+        if i == len(choices):
+            return True
+        for trail in choices[i]:
+            combined = combine_trails(chosen, trail)
+            if combined is not None:
+                stack.append((i + 1, combined))
+    return False
+
+
+_merge_names = st.sampled_from(["a", "a.b", "b", "a.b.c", "b.c", "c"])
+_merge_scalars = st.sampled_from(["x", "y", 1, 2, True, None])
+_merge_leaf = st.lists(_merge_scalars | st.sampled_from(
+    [{"exists": True}, {"exists": False}, {"anything-but": "x"}, {"prefix": "x"}]),
+    min_size=1, max_size=2)
+_merge_patterns = st.recursive(
+    st.dictionaries(_merge_names, _merge_leaf, min_size=1, max_size=3),
+    lambda c: st.dictionaries(_merge_names, c | _merge_leaf, min_size=1, max_size=3),
+    max_leaves=6)
+_merge_values = st.recursive(_merge_scalars, lambda c: st.lists(c, max_size=3)
+                             | st.dictionaries(_merge_names, c, max_size=3), max_leaves=14)
+
+
+@given(_merge_patterns, st.dictionaries(_merge_names, _merge_values, max_size=4))
+def test_merged_values_match_as_the_general_search_says(pattern, event):
+    """Events whose dotted keys merge values at one path: the trie walk (linear) agrees with
+    the search over every combination of values and array trails (exponential)."""
+    try:
+        p = compile_pattern(json.dumps(pattern), dialect="eventbridge")
+    except PatternError:
+        return
+    assert p.matches(event) is any(_by_trails(alt, event) for alt in p.alternatives)
+
+
+@given(st.lists(st.sampled_from(["a", "b", "*", "\\*", "\\\\", "ab", "ba"]), max_size=7),
+       st.text(alphabet="ab*\\", max_size=30))
+def test_wildcard_agrees_with_a_regular_expression(parts, value):
+    import re
+
+    text = "".join(parts)
+    try:
+        p = compile_pattern(json.dumps({"f": [{"wildcard": text}]}), dialect="eventbridge")
+    except PatternError as e:
+        assert e.message.startswith(("Consecutive wildcard", "Rule is too complex"))
+        return
+    regex = re.sub(r"\\(.)|(\*)|(.)",
+                   lambda m: ".*" if m.group(2) else re.escape(m.group(1) or m.group(3)),
+                   text)
+    assert p.matches({"f": value}) is (re.fullmatch(regex, value, re.DOTALL) is not None)
