@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..errors import DefinitionError, RumRulesError, Severity
 from ..index import PatternSet
@@ -68,6 +69,10 @@ class MetricEngine:
     patterns go into one :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or
     ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction,
     thread-safe and picklable.
+
+    Raise :class:`RumRulesError` for a ``destination``, ``app_monitor_name`` (a non-empty
+    string) or ``account_id`` (a string or ``None``) that is not one, and
+    :class:`DefinitionError` when ``definitions`` is not a list (an iterable) of them.
     """
 
     def __init__(self, definitions: Iterable[Mapping[str, Any]], *, app_monitor_name: str,
@@ -76,6 +81,13 @@ class MetricEngine:
             raise RumRulesError(f"destination must be CloudWatch or Evidently, not {destination!r}")
         if not isinstance(app_monitor_name, str) or not app_monitor_name:
             raise RumRulesError("app_monitor_name must be a non-empty string")
+        if account_id is not None and not isinstance(account_id, str):
+            raise RumRulesError(f"account_id must be a string or None, not "
+                                f"{type(account_id).__name__}")
+        if isinstance(definitions, (str, bytes, bytearray, Mapping)) or not isinstance(
+                definitions, Iterable):
+            raise DefinitionError(f"definitions must be a list of metric definitions, not "
+                                  f"{type(definitions).__name__}")
         self.app_monitor_name = app_monitor_name
         self.destination = destination
         self.account_id = account_id
@@ -129,7 +141,16 @@ class MetricEngine:
         return result
 
     def process_documents(self, documents: Iterable[Any]) -> ProcessResult:
-        """Process stored documents (dicts, or JSON text) directly."""
+        """Process stored documents (dicts, or JSON text) directly.
+
+        Raise :class:`RumRulesError` when ``documents`` is not a list (an iterable) of
+        documents — one document alone included — or one of them is not a JSON object.
+        """
+        if isinstance(documents, (str, bytes, bytearray, Mapping)) or not isinstance(
+                documents, Iterable):
+            raise RumRulesError(f"documents must be a list of stored documents, not "
+                                f"{type(documents).__name__}",
+                                hint="wrap a single document in a list")
         result = ProcessResult()
         data = result.data
         for doc in documents:
@@ -268,7 +289,12 @@ def _dimension_value(value: Any) -> str | None:
 
 
 def _timestamp(doc: Mapping) -> datetime:
+    """The document's ``event_timestamp`` (epoch milliseconds); now when it is missing, not
+    a number, or not a time a ``datetime`` holds (NaN, beyond the year 9999)."""
     ms = doc.get("event_timestamp")
     if isinstance(ms, (int, float)) and not isinstance(ms, bool):
-        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            pass
     return datetime.now(tz=timezone.utc)

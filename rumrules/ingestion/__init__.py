@@ -37,7 +37,9 @@ def ingest_batch(request: Any, *, app_monitor_name: str | None = None,
     built-in keys of the wrong type).
 
     ``app_monitor_name`` becomes ``application_name`` (default: ``AppMonitorDetails.name``);
-    ``account_id`` becomes ``account_id`` (default: left out).
+    ``account_id`` becomes ``account_id`` (default: left out).  Both are the caller's own
+    arguments, not request data: a value that is neither a string nor ``None`` raises
+    ``TypeError``.
     """
     return _ingest_batch(request, app_monitor_name=app_monitor_name, account_id=account_id)
 
@@ -46,7 +48,8 @@ def ingest(request: Any, *, app_monitor_name: str | None = None,
            account_id: str | None = None) -> list[dict[str, Any]]:
     """The stored documents of a PutRumEvents request (``ingest_batch(...).documents``).
 
-    Raises :class:`rumrules.RequestError` when the API would refuse the request.
+    Raises :class:`rumrules.RequestError` when the API would refuse the request, and
+    ``TypeError`` when ``app_monitor_name`` or ``account_id`` is neither a string nor ``None``.
     """
     return _ingest_batch(request, app_monitor_name=app_monitor_name,
                          account_id=account_id).documents

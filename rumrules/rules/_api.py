@@ -40,6 +40,12 @@ def _require_mapping(request: Any, operation: str) -> None:
                            f"{type(request).__name__}")
 
 
+def _require_state(state: Any) -> None:
+    if state is not None and not isinstance(state, MetricDestination):
+        raise TypeError(f"destination_state must be a MetricDestination or None, not "
+                        f"{type(state).__name__}")
+
+
 def _state(request: Mapping, state: MetricDestination | None) -> MetricDestination:
     """The destination to act on: ``state``, checked against the request, or a new one.
 
@@ -84,8 +90,10 @@ def batch_create(request: Mapping, destination_state: MetricDestination | None =
     DestinationArn, MetricDefinitions missing or over 200, unknown members) raises
     :class:`~rumrules.RequestError` and changes nothing, as does a request for another app
     monitor or destination than ``destination_state``'s (``ResourceNotFoundException``,
-    ``field`` naming the member).
+    ``field`` naming the member).  ``TypeError`` when ``destination_state`` is neither
+    ``None`` nor a :class:`MetricDestination`.
     """
+    _require_state(destination_state)
     _require_mapping(request, "BatchCreateRumMetricDefinitions")
     state = destination_state
     lock = state.lock if state is not None else None
@@ -133,8 +141,10 @@ def update_definition(request: Mapping,
     ``ResourceNotFoundException`` for an id the destination does not hold (always, when
     ``destination_state`` is ``None``) or an app monitor or destination other than
     ``destination_state``'s, ``ConflictException`` when another definition of the
-    destination is identical to the new one.
+    destination is identical to the new one.  ``TypeError`` when ``destination_state`` is
+    neither ``None`` nor a :class:`MetricDestination`.
     """
+    _require_state(destination_state)
     _require_mapping(request, "UpdateRumMetricDefinition")
     a = analyse(request, kind="update")
     _raise_first(a.request)
@@ -169,8 +179,10 @@ def batch_delete(request: Mapping, destination_state: MetricDestination | None =
     one the destination does not hold (or already deleted earlier in the list) with
     ``ResourceNotFoundException``; the others are deleted.  An invalid request, or one for
     another app monitor or destination than ``destination_state``'s, raises
-    :class:`~rumrules.RequestError`.
+    :class:`~rumrules.RequestError`; ``TypeError`` when ``destination_state`` is neither
+    ``None`` nor a :class:`MetricDestination`.
     """
+    _require_state(destination_state)
     _require_mapping(request, "BatchDeleteRumMetricDefinitions")
     a = analyse(request, kind="delete")
     per_id = {d.path[1]: d for d in a.request

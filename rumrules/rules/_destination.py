@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..catalog.metrics import EXTENDED_NAMESPACE
-from ..errors import RumRulesError
+from ..errors import RequestError, RumRulesError
 from ..pattern import compile_pattern
 from ._model import DEFINITION_MEMBERS, MAX_PER_DESTINATION
 
@@ -44,7 +44,19 @@ def canonical(definition: Mapping, pattern: Any = None) -> str:
         if member == "EventPattern" and isinstance(value, str):
             value = _pattern_key(value, pattern)
         out[member] = value
-    return json.dumps(out, sort_keys=True, separators=(",", ":"), default=repr)
+    try:
+        return json.dumps(out, sort_keys=True, separators=(",", ":"), default=repr)
+    except (TypeError, ValueError):  # keys that do not sort or are not JSON (1, None, ...)
+        return json.dumps(_plain(out), sort_keys=True, separators=(",", ":"), default=repr)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every mapping key a string (``repr`` of the ones that are not)."""
+    if isinstance(value, Mapping):
+        return {k if isinstance(k, str) else repr(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 _KEYS: dict[str, str] = {}      # EventPattern text -> its key (bounded, see _pattern_key)
@@ -102,6 +114,16 @@ def _matcher_key(m: Any) -> list:
     return out
 
 
+class _UnknownDefinition(RequestError, KeyError):
+    """No definition with this id (``ResourceNotFoundException``); a ``KeyError`` too."""
+
+
+def _require_definition(definition: Any) -> None:
+    if not isinstance(definition, Mapping):
+        raise RequestError(f"a metric definition is a JSON object, not "
+                           f"{type(definition).__name__}", field="MetricDefinition")
+
+
 class MetricDestination:
     """The metric definitions of one destination (``CloudWatch``, or ``Evidently`` with an
     experiment ARN) of one app monitor.
@@ -109,7 +131,13 @@ class MetricDestination:
     Holds at most ``capacity`` (2000) definitions, keyed by ``MetricDefinitionId``, in
     creation order.  :func:`~rumrules.batch_create`, :func:`~rumrules.update_definition` and
     :func:`~rumrules.batch_delete` read and change it when passed as ``destination_state``;
-    they validate, this class only stores.
+    they validate, this class only stores.  Its methods refuse what cannot be stored with a
+    :class:`~rumrules.RequestError` (a ``ValueError``): a definition that is not a mapping,
+    a copy of a stored one (``ConflictException``), one beyond ``capacity``
+    (``ServiceQuotaExceededException``), an unknown id for :meth:`replace`
+    (``ResourceNotFoundException``, also a ``KeyError``).  The constructor raises
+    ``TypeError`` when ``capacity`` is not an ``int``, :class:`~rumrules.RumRulesError` when
+    it is negative.
 
     Ids are random UUIDs (``uuid4``), as the service's look; with ``deterministic_ids=True``
     they are UUIDs derived from the destination and a counter, so the same calls give the
@@ -120,6 +148,10 @@ class MetricDestination:
     def __init__(self, destination: str = "CloudWatch", destination_arn: str | None = None, *,
                  app_monitor_name: str | None = None, capacity: int = MAX_PER_DESTINATION,
                  deterministic_ids: bool = False) -> None:
+        if not isinstance(capacity, int) or isinstance(capacity, bool):
+            raise TypeError(f"capacity must be an int, not {type(capacity).__name__}")
+        if capacity < 0:
+            raise RumRulesError(f"capacity must be >= 0, not {capacity}")
         self.destination = destination
         self.destination_arn = destination_arn or None
         self.app_monitor_name = app_monitor_name
@@ -138,7 +170,10 @@ class MetricDestination:
         return iter(list(self._definitions))
 
     def __contains__(self, definition_id: object) -> bool:
-        return definition_id in self._definitions
+        try:
+            return definition_id in self._definitions
+        except TypeError:  # unhashable: not an id
+            return False
 
     @property
     def is_full(self) -> bool:
@@ -146,11 +181,17 @@ class MetricDestination:
 
     def get(self, definition_id: str) -> dict | None:
         """The definition (a copy, as created) with this id, or ``None``."""
-        d = self._definitions.get(definition_id)
+        try:
+            d = self._definitions.get(definition_id)
+        except TypeError:  # unhashable: not an id
+            return None
         return dict(d) if d is not None else None
 
     def find(self, definition: Mapping) -> str | None:
-        """The id of the definition identical to ``definition`` (see :func:`canonical`)."""
+        """The id of the definition identical to ``definition`` (see :func:`canonical`), or
+        ``None`` (always, for something that is not a mapping)."""
+        if not isinstance(definition, Mapping):
+            return None
         return self._keys.get(canonical(definition))
 
     def keys(self) -> dict[str, str]:
@@ -166,28 +207,42 @@ class MetricDestination:
 
     # -- changing (no validation: the API functions validate) ------------------------------
     def add(self, definition: Mapping) -> str:
-        """Store ``definition`` and return its new id.  Raise ``ValueError`` when an
-        identical one is stored or the destination is full."""
+        """Store ``definition`` and return its new id.  Raise :class:`~rumrules.RequestError`
+        (a ``ValueError``) when it is not a mapping, when an identical one is stored
+        (``ConflictException``) or the destination is full
+        (``ServiceQuotaExceededException``)."""
+        _require_definition(definition)
         with self.lock:
             key = canonical(definition)
             if key in self._keys:
-                raise ValueError(f"identical to metric definition {self._keys[key]}")
+                raise RequestError(f"identical to metric definition {self._keys[key]}",
+                                   field="MetricDefinition", code="ConflictException")
             if self.is_full:
-                raise ValueError(f"the destination holds {self.capacity} definitions")
+                raise RequestError(f"the destination holds {self.capacity} definitions",
+                                   field="MetricDefinition",
+                                   code="ServiceQuotaExceededException")
             definition_id = self._new_id()
             self._definitions[definition_id] = _stored(definition)
             self._keys[key] = definition_id
             return definition_id
 
     def replace(self, definition_id: str, definition: Mapping) -> None:
-        """Replace the definition with this id (``KeyError`` when unknown, ``ValueError``
-        when another stored definition is identical to the new one)."""
+        """Replace the definition with this id.  Raise :class:`~rumrules.RequestError`:
+        ``ResourceNotFoundException`` when the id is unknown (also a ``KeyError``),
+        ``ConflictException`` when another stored definition is identical to the new one,
+        ``ValidationException`` when the definition is not a mapping."""
+        _require_definition(definition)
         with self.lock:
+            if definition_id not in self:
+                raise _UnknownDefinition(f"no metric definition {definition_id!r} in this "
+                                         f"destination", field="MetricDefinitionId",
+                                         code="ResourceNotFoundException")
             old = self._definitions[definition_id]
             key = canonical(definition)
             other = self._keys.get(key)
             if other is not None and other != definition_id:
-                raise ValueError(f"identical to metric definition {other}")
+                raise RequestError(f"identical to metric definition {other}",
+                                   field="MetricDefinition", code="ConflictException")
             del self._keys[canonical(old)]
             self._definitions[definition_id] = _stored(definition)
             self._keys[key] = definition_id
@@ -195,9 +250,9 @@ class MetricDestination:
     def remove(self, definition_id: str) -> bool:
         """Remove the definition with this id; ``False`` when there is none."""
         with self.lock:
-            old = self._definitions.pop(definition_id, None)
-            if old is None:
+            if definition_id not in self:
                 return False
+            old = self._definitions.pop(definition_id)
             self._keys.pop(canonical(old), None)
             return True
 
