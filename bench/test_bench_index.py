@@ -1,5 +1,7 @@
 """PatternSet and MetricEngine on a RUM workload at 1, 10, 100, 1000 and 2000 definitions,
-against json.loads of the same texts (same run) and moto's matcher (a loop over patterns)."""
+against json.loads of the same texts (same run) and moto's matcher (a loop over patterns);
+PatternSet on an eventbridge-dialect workload (prefix, suffix, equals-ignore-case, cidr,
+wildcard) at 1, 100 and 2000 definitions."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import json
 import pytest
 
 from rumrules import MetricEngine, PatternSet
-from workload import definitions, documents
+from workload import definitions, documents, eventbridge_definitions, eventbridge_documents
 
 SIZES = [1, 10, 100, 1000, 2000]
 BATCH = 200
@@ -85,3 +87,39 @@ def test_engine_baseline_json_loads(benchmark):
     body = body_bytes(web_client_request(100))
     benchmark.extra_info["events"] = 100
     benchmark(json.loads, body)
+
+
+# --- eventbridge dialect: prefix / suffix / equals-ignore-case / cidr / wildcard -------------
+
+EB_SIZES = [1, 100, 2000]  # each definition ORs the five operators: the same fields at every size
+EB_DOCS = {"none": eventbridge_documents(BATCH),           # matches no definition
+           "one": eventbridge_documents(BATCH, "prefix")}  # matches exactly the first
+EB_GROUPS = {"none": "index: eventbridge workload, event matching none",
+             "one": "index: eventbridge workload, event matching one"}
+
+
+def _eb_set(n: int) -> PatternSet:
+    ps = PatternSet("eventbridge")
+    for d in eventbridge_definitions(n):
+        ps.add(d["Name"], d["EventPattern"])
+    ps.matches(EB_DOCS["none"][0])  # build the index outside the timing
+    return ps
+
+
+@pytest.mark.parametrize("hit", ["none", "one"])
+def test_eventbridge_baseline_json_loads(benchmark, hit):
+    benchmark.group = EB_GROUPS[hit]
+    docs = EB_DOCS[hit]
+    benchmark.extra_info["events"] = BATCH
+    benchmark(lambda: [json.loads(d) for d in docs])
+
+
+@pytest.mark.parametrize("hit", ["none", "one"])
+@pytest.mark.parametrize("n", EB_SIZES)
+def test_eventbridge_patternset(benchmark, n, hit):
+    benchmark.group = EB_GROUPS[hit]
+    ps = _eb_set(n)
+    docs = EB_DOCS[hit]
+    benchmark.extra_info["events"] = BATCH
+    benchmark.extra_info["matches_per_event"] = _run(ps, docs) / BATCH
+    benchmark(_run, ps, docs)

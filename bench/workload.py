@@ -109,3 +109,92 @@ def definitions(n: int, seed: int = 11, overlapping: bool = True) -> list[dict]:
             d["DimensionKeys"] = dims
         out.append(d)
     return out
+
+
+# --- eventbridge-dialect workload: the operators the rum dialect lacks -----------------------
+
+EB_OPERATORS = ("prefix", "suffix", "equals-ignore-case", "cidr", "wildcard")
+SECTIONS = ["shoes", "books", "garden", "toys", "music", "sports", "kitchen"]
+
+
+def eventbridge_condition(op: str, k: int) -> tuple[str, dict]:
+    """(path, value-list item) of the ``k``-th pattern of operator ``op``: distinct values that
+    share long prefixes and suffixes, mixed case and several CIDR lengths, as a real rule set
+    would have them."""
+    if op == "prefix":        # page-id prefixes; every 4th ignoring case
+        text = f"/shop/{SECTIONS[k % 7]}/{k}/"
+        if k % 4 == 3:
+            return "metadata.pageId", {"prefix": {"equals-ignore-case": text.upper()}}
+        return "metadata.pageId", {"prefix": text}
+    if op == "suffix":        # script names; every 4th ignoring case
+        if k % 4 == 3:
+            return "event_details.url", {"suffix": {"equals-ignore-case": f"-{k}.MIN.JS"}}
+        return "event_details.url", {"suffix": f"-{k}.min.js"}
+    if op == "equals-ignore-case":  # browser builds, in upper, lower and mixed case
+        name = f"{BROWSERS[k % 6]} {k}"
+        return "metadata.browserName", {"equals-ignore-case": [name.upper(), name.lower(),
+                                                               name.title()][k % 3]}
+    if op == "cidr":          # client address blocks: /24, /28, /25 and IPv6 /48
+        block = [f"10.{(k // 256) % 256}.{k % 256}.0/24",
+                 f"172.16.{(k // 16) % 256}.{(k % 16) * 16}/28",
+                 f"100.{64 + (k // 256) % 64}.{k % 256}.128/25",
+                 f"2001:db8:{k:x}::/48"][k % 4]
+        return "metadata.clientIp", {"cidr": block}
+    assert op == "wildcard"   # API routes (literal prefix) and checkout steps (literal suffix)
+    if k % 2:
+        return "event_details.url", {"wildcard": f"*/checkout/step-{k}"}
+    return "event_details.url", {"wildcard": f"https://api.example.com/v{k}/*/orders/*"}
+
+
+def _nest(path: str, item: dict) -> dict:
+    first, last = path.split(".")
+    return {first: {last: [item]}}
+
+
+def eventbridge_definitions(n: int, operators=EB_OPERATORS) -> list[dict]:
+    """``n`` eventbridge-dialect definitions on page views.  Definition ``i`` ORs (``$or``)
+    the ``i``-th condition of each operator, so every definition reads the same five fields
+    and 1 vs 2000 definitions differ only in the number of patterns; with one operator it is
+    that condition alone."""
+    out = []
+    for i in range(n):
+        conds = [_nest(*eventbridge_condition(op, i)) for op in operators]
+        pattern = {"event_type": ["com.amazon.rum.page_view_event"]}
+        if len(conds) == 1:
+            pattern.update(conds[0])
+        else:
+            pattern["$or"] = conds
+        out.append({"Name": f"Eb{i}", "Namespace": "Bench", "EventPattern": json.dumps(pattern)})
+    return out
+
+
+_HITS = {"prefix": ("pageId", "/shop/shoes/0/cart"),
+         "suffix": ("url", "https://cdn.example.com/js/vendor-0.min.js"),
+         "equals-ignore-case": ("browserName", "chrome 0"),
+         "cidr": ("clientIp", "10.0.0.77"),
+         "wildcard": ("url", "https://api.example.com/v0/users/orders/17")}
+
+
+def eventbridge_documents(n: int, hit: str | None = None, seed: int = 5) -> list[str]:
+    """``n`` page-view documents (JSON text) with the fields the eventbridge definitions test.
+    With ``hit=None`` no definition matches; with an operator, each event matches exactly the
+    first definition (through that operator's condition, ``k = 0``)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        doc = document(rng, i)
+        doc["event_type"] = "com.amazon.rum.page_view_event"
+        doc["metadata"]["pageId"] = rng.choice(PAGES + ["/shop/shoes/", "/shop/books/99999/"])
+        doc["metadata"]["clientIp"] = rng.choice(
+            [f"192.168.{rng.randint(0, 255)}.{rng.randint(1, 254)}", "2001:db9::1",
+             f"10.200.{rng.randint(0, 255)}.1"])
+        doc["event_details"] = {"version": "1.0.0", "pageId": doc["metadata"]["pageId"],
+                                "url": rng.choice(["https://cdn.example.com/app.js",
+                                                  "https://api.example.com/v99999/users",
+                                                  "https://example.com/checkout/step-x",
+                                                  "https://cdn.example.com/vendor.min.js"])}
+        if hit is not None:
+            field, value = _HITS[hit]
+            (doc["event_details"] if field == "url" else doc["metadata"])[field] = value
+        out.append(json.dumps(doc, separators=(",", ":")))
+    return out

@@ -72,11 +72,38 @@ scalars = st.one_of(st.sampled_from(["x", "y", "10.0.0.1", "", "Chrome"]),
 numeric = st.sampled_from([[">", 0], [">=", 2000, "<", 8000], ["<", 1], ["=", 2], ["<=", -1],
                            [">", -5, "<=", 5]])
 rum_items = st.one_of(scalars, numeric.map(lambda ops: {"numeric": ops}))
-eb_items = st.one_of(rum_items, st.sampled_from([
+# eventbridge: the indexed string operators often, over a few pieces so that patterns share
+# prefixes and suffixes and events hit them: case pairs whose folds are special (ß/SS, İ/i̇,
+# ı/I, Kelvin K, ǅ, ς/σ/Σ, ﬀ/FF), ? and a non-BMP character (the matcher reads it as ??)
+CASED = ["\u00df", "SS", "ss", "sS", "\u0130", "i\u0307", "i", "I", "\u0131", "k", "K", "\u212a",
+         "\U0001f600", "??", "\u01c5", "\u01c6", "\u01c4", "\u03a3", "\u03c3", "\u03c2", "\ufb00",
+         "FF", "ff", "stra\u00dfe", "STRASSE", "Strasse"]
+PIECES = ["a", "A", "b", "s", "S", "\u00df", "I", "\u0131", "?", "\U0001f600", ".", "*", "\\"]
+texts = st.one_of(st.sampled_from(CASED),
+                  st.lists(st.sampled_from(PIECES), max_size=3).map("".join))
+literals = st.lists(st.sampled_from(["a", "s", "S", "ß", "?", "\\*", "\\\\"]),
+                   max_size=3).map("".join)  # wildcard text without a *
+wildcards = st.one_of(literals, st.builds(lambda h, t: f"{h}*{t}", literals, literals),
+                      st.builds(lambda h, m, t: f"{h}*{m}*{t}", literals, literals, literals),
+                      st.lists(st.sampled_from(["a", "*", "\\", "ß"]), max_size=4).map("".join))
+ADDRESSES = ["10.0.0.0", "10.0.0.1", "10.0.0.255", "10.1.2.3", "0.0.0.0", "0.0.0.3",
+             "255.255.255.255", "::", "::1", "2001:db8::", "2001:db8::1", "a00::", "a00:1::",
+             "::ffff:10.0.0.1", "ffff::"]
+cidrs = st.builds(lambda a, m: {"cidr": f"{a}/{m}"}, st.sampled_from(ADDRESSES),
+                  st.one_of(st.integers(0, 31), st.integers(0, 127)))
+string_ops = st.one_of(
+    texts.map(lambda t: {"prefix": t}), texts.map(lambda t: {"suffix": t}),
+    texts.map(lambda t: {"equals-ignore-case": t}),
+    texts.map(lambda t: {"prefix": {"equals-ignore-case": t}}),
+    texts.map(lambda t: {"suffix": {"equals-ignore-case": t}}),
+    wildcards.map(lambda t: {"wildcard": t}), cidrs, texts.map(lambda t: {"exactly": t}),
+    st.sampled_from(ADDRESSES))
+eb_items = st.one_of(rum_items, string_ops, string_ops, st.sampled_from([
     {"prefix": "x"}, {"suffix": "e"}, {"anything-but": ["x"]}, {"anything-but": 2},
     {"exists": True}, {"exists": False}, {"equals-ignore-case": "CHROME"},
     {"cidr": "10.0.0.0/8"}, {"wildcard": "*r*"}, {"exactly": "y"},
-    {"anything-but": {"prefix": "C"}}]))
+    {"anything-but": {"prefix": "C"}}, {"anything-but": {"equals-ignore-case": "ß"}},
+    {"anything-but": {"wildcard": "a*"}}]))
 
 
 def _patterns(items):
@@ -86,9 +113,18 @@ def _patterns(items):
                         max_leaves=6)
 
 
+# many one-field patterns on "a", so that several of them match one event
+eb_patterns = st.one_of(_patterns(eb_items), st.builds(lambda items: {"a": items},
+                                                       st.lists(eb_items, min_size=1, max_size=3)))
 event_values = st.recursive(scalars, lambda c: st.lists(c, max_size=3)
                             | st.dictionaries(names, c, max_size=3), max_leaves=12)
 events = st.dictionaries(names, event_values, max_size=4)
+eb_scalars = st.one_of(scalars, texts, texts, st.sampled_from(ADDRESSES + [
+    "010.000.000.001", "10.0.0.128", "0A00::1", "10", "167772161"]),
+    st.sampled_from([0, 3, 167772161, 167772415, 4294967295, 4294967296]))
+eb_events = st.one_of(st.dictionaries(names, st.recursive(
+    eb_scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(names, c, max_size=3),
+    max_leaves=12), max_size=4), st.builds(lambda v: {"a": v}, eb_scalars | st.lists(eb_scalars)))
 
 
 @settings(max_examples=200)
@@ -100,13 +136,42 @@ def test_patternset_equals_the_loop_rum(pattern_dicts, evs):
     _check(pattern_dicts, evs, "rum")
 
 
-@settings(max_examples=200)
-@given(st.lists(_patterns(eb_items), min_size=1, max_size=8), st.lists(events, max_size=6),
+@settings(max_examples=300)
+@given(st.lists(eb_patterns, min_size=1, max_size=12), st.lists(eb_events, max_size=6),
        st.booleans())
 def test_patternset_equals_the_loop_eventbridge(pattern_dicts, evs, with_or):
     if with_or and len(pattern_dicts) >= 2:
         pattern_dicts = pattern_dicts[2:] + [{"$or": [pattern_dicts[0], pattern_dicts[1]]}]
     _check(pattern_dicts, evs, "eventbridge")
+
+
+def _near(item) -> list:
+    """Event strings close to a value-list item: its text, extended at either end, in other
+    cases, and (for a wildcard) with each * filled in."""
+    if not isinstance(item, dict):
+        return [item]
+    (op, text), = item.items()
+    if isinstance(text, dict):
+        text = text["equals-ignore-case"]
+    if op == "cidr":
+        return [text.split("/")[0]]
+    if op == "wildcard":
+        filled = text.replace("\\\\", "\0").replace("\\*", "\1")
+        text = filled.replace("*", "").replace("\0", "\\").replace("\1", "*")
+        return [text, filled.replace("*", "xß").replace("\0", "\\").replace("\1", "*")]
+    return [text, text + "a", "S" + text, text.upper(), text.lower(), text.swapcase()]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(string_ops, min_size=1, max_size=3), min_size=1, max_size=16),
+       st.data())
+def test_patternset_equals_the_loop_string_operators(item_lists, data):
+    """Dense: many one-field patterns of the indexed operators, events on that field, many of
+    them close to the patterns' texts."""
+    near = sorted({s for items in item_lists for it in items for s in _near(it)}, key=repr)
+    value = st.sampled_from(near) | eb_scalars
+    values = data.draw(st.lists(value | st.lists(value, max_size=3), min_size=1, max_size=8))
+    _check([{"a": items} for items in item_lists], [{"a": v} for v in values], "eventbridge")
 
 
 def _check(pattern_dicts, evs, dialect):
