@@ -8,11 +8,19 @@ from typing import Any, Iterable
 
 from ..errors import RumRulesError
 from ..pattern import DIALECTS, EventPattern, compile_pattern
-from ..pattern._events import load_event
+from ..pattern._events import combine_trails, load_event, path_values
 from ._index import Node, build_index
-from ..pattern._events import combine_trails, path_values
 
 __all__ = ["PatternSet"]
+
+
+class _ArgumentError(RumRulesError, TypeError):
+    """A pattern name that is not a string, or patterns that are not ``(name, pattern)``
+    pairs: a :class:`RumRulesError`, and a ``TypeError`` too."""
+
+
+class _UnknownName(RumRulesError, KeyError):
+    """No pattern under this name: a :class:`RumRulesError`, and a ``KeyError`` too."""
 
 
 class PatternSet:
@@ -28,6 +36,9 @@ class PatternSet:
     """
 
     def __init__(self, dialect: str = "rum", patterns: Iterable[tuple[str, Any]] = ()) -> None:
+        """A set in ``dialect`` (``"rum"`` or ``"eventbridge"``), with ``patterns`` — ``(name,
+        text_or_pattern)`` pairs — added in order (a :class:`RumRulesError` that is also a
+        ``TypeError`` when they are not such pairs)."""
         if dialect not in DIALECTS:
             raise RumRulesError(f"unknown dialect {dialect!r}: use 'rum' or 'eventbridge'")
         self.dialect = dialect
@@ -36,12 +47,22 @@ class PatternSet:
         self._root: Node | None = None
         self._names: list[str] = []
         self._lock = threading.Lock()
-        for name, pattern in patterns:
-            self.add(name, pattern)
+        try:
+            pairs = list(patterns)
+        except TypeError:
+            raise _ArgumentError(f"patterns must be (name, pattern) pairs, not "
+                                 f"{type(patterns).__name__}") from None
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise _ArgumentError(f"patterns must be (name, pattern) pairs, not {pair!r:.80}")
+            self.add(*pair)
 
     def add(self, name: str, text_or_pattern: str | bytes | EventPattern) -> EventPattern:
-        """Add a pattern under ``name``; return it compiled.  Raise :class:`PatternError`
-        for an invalid pattern (the set is left as it was)."""
+        """Add a pattern under ``name`` (a string); return it compiled.  Raise
+        :class:`PatternError` for an invalid pattern (the set is left as it was), and a
+        :class:`RumRulesError` that is also a ``TypeError`` when ``name`` is not a string."""
+        if not isinstance(name, str):
+            raise _ArgumentError(f"a pattern name is a string, not {type(name).__name__}")
         if isinstance(text_or_pattern, EventPattern):
             pattern = text_or_pattern
         else:
@@ -53,10 +74,11 @@ class PatternSet:
         return pattern
 
     def remove(self, name: str) -> None:
-        """Remove every pattern added under ``name`` (KeyError when there is none)."""
+        """Remove every pattern added under ``name``; a :class:`RumRulesError` that is also a
+        ``KeyError`` when there is none."""
         with self._lock:
-            if name not in self._order:
-                raise KeyError(name)
+            if name not in self:
+                raise _UnknownName(f"no pattern is named {name!r:.80}")
             self._patterns = [(n, p) for n, p in self._patterns if n != name]
             del self._order[name]
             self._order = {n: i for i, n in enumerate(self._order)}
@@ -71,7 +93,7 @@ class PatternSet:
         return len(self._patterns)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._order
+        return isinstance(name, str) and name in self._order
 
     def _index(self) -> Node:
         root = self._root

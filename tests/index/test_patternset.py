@@ -233,3 +233,18 @@ def test_array_consistency_in_a_set():
                               ("anna", '{"e":{"f":["Anna"]}}')])
     ev = {"e": [{"f": "Anna", "l": "Smith"}, {"f": "Peter", "l": "Jones"}]}
     assert ps.matches(ev) == ["anna"]
+
+
+def test_bad_arguments_are_rumrules_errors_of_the_python_kind():
+    from rumrules import RumRulesError
+
+    for patterns in (None, 5, [1], [("a",)], [([1], '{"a": ["x"]}')]):
+        with pytest.raises(RumRulesError) as e:
+            PatternSet("rum", patterns)
+        assert isinstance(e.value, TypeError)
+    ps = PatternSet("rum", [("a", '{"a": ["x"]}')])
+    with pytest.raises(KeyError):
+        ps.remove("b")
+    with pytest.raises(RumRulesError, match="no pattern is named 'b'"):
+        ps.remove("b")
+    assert [1] not in ps and "a" in ps
