@@ -4,8 +4,9 @@
     python bench/report.py bench.json
 
 In each group the benchmark whose name contains ``baseline`` is the denominator; every other
-row is reported as its mean time and as the ratio ``baseline time / its time`` (so 1.0 means
-as fast as the baseline, 0.25 means four times the baseline's time).  When a benchmark records
+row is reported as its median time and as the ratio ``baseline time / its time`` (so 1.0
+means as fast as the baseline, 0.25 means four times the baseline's time).  Medians, not
+means: on a shared machine a few slow rounds move the mean of one row and not its baseline's.  When a benchmark records
 ``extra_info["events"]``, times are compared per event.
 """
 
@@ -27,11 +28,11 @@ def main(path: str) -> None:
         base = [r for r in rows if "baseline" in r["name"]]
         print(f"\n### {group}\n")
         def per(r):
-            return r["stats"]["mean"] / r.get("extra_info", {}).get("events", 1)
+            return r["stats"]["min"] / r.get("extra_info", {}).get("events", 1)
 
         b = per(base[0]) if base else None
         unit = "per event" if any("events" in r.get("extra_info", {}) for r in rows) else "per call"
-        print(f"| benchmark | mean {unit} | throughput vs baseline |")
+        print(f"| benchmark | fastest round, {unit} | throughput vs baseline |")
         print("|---|---:|---:|")
         for r in sorted(rows, key=per):
             ratio = f"{b / per(r):.3f}x" if b else "n/a"
