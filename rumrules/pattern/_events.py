@@ -219,6 +219,11 @@ def _leaves(value, trail: tuple, out: list, objects: list | None,
 
 def _step(value, trail: tuple, seg: str, out: list) -> None:
     t = type(value)
+    if t is not dict and t is not Nested and t is not Merged and t is not list \
+            and t is not tuple:
+        if t in LEAF_TYPES:
+            return
+        t = container_type(value)   # another Mapping, or a list/tuple subclass (slow path)
     if t is dict or t is Nested:
         if has_dotted_keys(value):
             value = expand(value)
@@ -229,28 +234,12 @@ def _step(value, trail: tuple, seg: str, out: list) -> None:
         for part in value.parts:
             _step(part, trail, seg, out)
     elif t is list or t is tuple:
-        key = id(value)
+        key = id(value)   # the array's own identity in trails
         for i, item in enumerate(flatten(value)):
             ti = type(item)
             if ti is dict or ti is Nested or ti is Merged or (
                     ti not in LEAF_TYPES and container_type(item) is dict):
                 _step(item, trail + ((key, i),), seg, out)
-    elif t not in LEAF_TYPES:
-        kind = container_type(value)
-        if kind is dict:
-            if has_dotted_keys(value):
-                value = expand(value)
-            got = value.get(seg, MISSING)
-            if got is not MISSING:
-                out.append((got, trail))
-        elif kind is list:
-            # the array keeps its own identity in trails (not a copy's)
-            key = id(value)
-            for i, item in enumerate(flatten(value)):
-                ti = type(item)
-                if ti is dict or ti is Nested or ti is Merged or (
-                        ti not in LEAF_TYPES and container_type(item) is dict):
-                    _step(item, trail + ((key, i),), seg, out)
 
 
 def flatten(array):
