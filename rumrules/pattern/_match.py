@@ -152,6 +152,16 @@ def ensure_recursion(depth: int) -> None:
         sys.setrecursionlimit(need)
 
 
+def _plain(v: Any, t: type) -> tuple[Any, type]:
+    """The slow path of the walk's type tests, for a value of none of the plain JSON types:
+    ``(v, list)`` for a list or tuple subclass, ``(dict(v), dict)`` for another Mapping, else
+    ``(v, t)`` (a leaf)."""
+    kind = container_type(v)
+    if kind is dict:
+        return dict(v), dict
+    return v, kind or t
+
+
 def match_trie(node: Trie, v: Any, empty_key_ok: bool = True) -> bool:
     """Does the event value ``v`` (at ``node``'s path) satisfy the sub-trie ``node``?"""
     t = type(v)
@@ -162,11 +172,9 @@ def match_trie(node: Trie, v: Any, empty_key_ok: bool = True) -> bool:
     if t is Nested:
         t = dict
     elif t is not dict and t not in LEAF_TYPES and v is not MISSING:
-        kind = container_type(v)
-        if kind is list:
+        v, t = _plain(v, t)
+        if t is list:
             return _match_array(node, v, empty_key_ok)
-        if kind is dict:
-            v, t = dict(v), dict
     leaf = node.leaf
     if leaf is not None:
         if v is MISSING or t is dict:
@@ -265,11 +273,9 @@ def _family(node, v: Any, empty_key_ok: bool) -> set[int]:
     if t is Nested:
         t = dict
     elif t is not dict and t not in LEAF_TYPES and v is not MISSING:
-        kind = container_type(v)
-        if kind is list:
+        v, t = _plain(v, t)
+        if t is list:
             return _family_array(node, v, empty_key_ok)
-        if kind is dict:
-            v, t = dict(v), dict
     if v is MISSING:
         return {0}
     bit = node.bit

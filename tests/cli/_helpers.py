@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 from pathlib import Path
 
 from rumrules.cli.formatters import Finding
@@ -113,3 +115,17 @@ def has_command(name: str) -> bool:
     import shutil
 
     return shutil.which(name, path=shell_env()["PATH"]) is not None
+
+
+def run_cli(argv, monkeypatch, capsys, cwd=None, stdin: str | None = None):
+    """``rumrules`` in process, from ``cwd`` (default: the repository), without colour and
+    with ``stdin`` as standard input when given: ``(exit code, stdout, stderr)``."""
+    from rumrules.cli import main
+
+    monkeypatch.chdir(cwd or REPO)
+    monkeypatch.setenv("NO_COLOR", "1")
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -5,19 +5,16 @@ without definitions, and SARIF fingerprints that survive an inserted definition.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import re
 import shlex
-import sys
 
 import pytest
 import yaml
 
-from rumrules.cli import main
 from rumrules.cli.formatters import FINGERPRINT_KEY
 
-from ._helpers import REPO
+from ._helpers import REPO, run_cli
 
 PAGE_VIEWS = {"Name": "PageViewCount", "UnitLabel": "Count",
               "EventPattern": '{"event_type": ["com.amazon.rum.page_view_event"]}'}
@@ -61,14 +58,7 @@ def _write(tmp_path, template: dict, syntax: str):
     return path
 
 
-def _check(argv, monkeypatch, capsys, cwd=None, stdin: str | None = None):
-    monkeypatch.chdir(cwd or REPO)
-    monkeypatch.setenv("NO_COLOR", "1")
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+_check = run_cli
 
 
 def _rows(tmp_path, template, syntax, monkeypatch, capsys):

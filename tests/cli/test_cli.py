@@ -4,7 +4,6 @@ test_cfnlint_plugin.py)."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -15,19 +14,12 @@ import pytest
 
 from rumrules.cli import main
 
-from ._helpers import REPO, check_golden
+from ._helpers import REPO, check_golden, run_cli
 
 TEMPLATE = "examples/cloudformation/app-monitor.yaml"
 
 
-def run(argv, monkeypatch, capsys, stdin: str | None = None):
-    monkeypatch.chdir(REPO)
-    monkeypatch.setenv("NO_COLOR", "1")
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.mark.parametrize("fmt,golden", [("text", "cli-check.txt"), ("json", "cli-check.json"),
