@@ -13,10 +13,9 @@ from typing import Any
 from ..errors import DefinitionError, RumRulesError, Severity
 from ..index import PatternSet
 from ..ingestion import ingest_batch
-from ..pattern import compile_pattern
 from ..pattern._events import load_event
 from ..pattern._numbers import NumberText
-from ..rules import check_definitions
+from ..rules._checker import analyse
 from ._datum import MetricDatum
 
 __all__ = ["MetricEngine", "ProcessResult"]
@@ -64,9 +63,9 @@ class MetricEngine:
 
     ``definitions`` are MetricDefinitionRequest dicts (a ``MetricDefinitionId`` member is
     allowed and ignored).  They are checked together first, as one destination holds them
-    (``check_definitions``: each definition, then duplicates and the 2000 limit), and any
-    error-severity finding raises :class:`DefinitionError` with the diagnostics.  All
-    patterns go into one :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or
+    (as ``check_definitions`` does: each definition, then duplicates and the 2000 limit),
+    and any error-severity finding raises :class:`DefinitionError` with the diagnostics.
+    The patterns the checker compiled go into one :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or
     ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction,
     thread-safe and picklable.
 
@@ -92,22 +91,14 @@ class MetricEngine:
         self.destination = destination
         self.account_id = account_id
         self.definitions = [dict(d) if isinstance(d, Mapping) else d for d in definitions]
-        _check(self.definitions, destination)
-        # check_definitions compiled every EventPattern (eventbridge dialect, as here)
-        # into the bounded pattern cache, which keeps the most recent ones: walking back
-        # from the last definition takes those still cached before new compiles evict
-        # them, so only distinct patterns beyond the cache's size are compiled twice.
-        compiled = {}
-        for i in range(len(self.definitions) - 1, -1, -1):
-            pattern = self.definitions[i].get("EventPattern")
-            if pattern not in (None, ""):
-                compiled[i] = compile_pattern(pattern, dialect="eventbridge")
+        # the patterns as the checker compiled them (eventbridge dialect): each once
+        compiled = _check(self.definitions, destination)
         self._index = PatternSet("eventbridge")
         self._always: list[int] = []
         self._defs: list[_Definition] = []
         for i, d in enumerate(self.definitions):
             self._defs.append(self._prepare(i, d))
-            if i in compiled:
+            if compiled[i] is not None:
                 self._index.add(str(i), compiled[i])
             else:
                 self._always.append(i)
@@ -188,13 +179,15 @@ class MetricEngine:
                 f"app_monitor_name={self.app_monitor_name!r}, destination={self.destination!r})")
 
 
-def _check(definitions: list, destination: str) -> None:
+def _check(definitions: list, destination: str) -> list:
     """Raise :class:`DefinitionError` unless the checker accepts the definitions together,
-    as one destination holds them (each one, then duplicates and the 2000 limit)."""
+    as one destination holds them (each one, then duplicates and the 2000 limit); else
+    return each one's compiled EventPattern (``None`` when it has none)."""
     requests = [{k: v for k, v in d.items() if k != "MetricDefinitionId"}
                 if isinstance(d, dict) else d for d in definitions]
     problems = []
-    for diag in check_definitions(requests, destination=destination):
+    analysis = analyse(requests, destination)
+    for diag in analysis.diagnostics():
         if diag.severity != Severity.ERROR:
             continue
         path = diag.path
@@ -210,6 +203,7 @@ def _check(definitions: list, destination: str) -> None:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise DefinitionError(f"{len(problems)} error(s) in the definitions: {lines}{more}",
                               problems)
+    return analysis.patterns
 
 
 def _rebuild(definitions, app_monitor_name, destination, account_id) -> MetricEngine:

@@ -48,11 +48,14 @@ def check_definition(definition: Any) -> list[Diagnostic]:
 class Analysis:
     """Everything the checker found in one input: ``request`` findings (request members),
     and per definition ``(path, definition, findings)`` including the batch findings
-    (duplicates, capacity, Evidently notes) about it."""
+    (duplicates, capacity, Evidently notes) about it, and its compiled pattern."""
 
     kind: str
     request: list[Diagnostic] = field(default_factory=list)
     items: list[tuple[tuple, Any, list[Diagnostic]]] = field(default_factory=list)
+    #: per definition, its EventPattern as the rules compiled it (``eventbridge`` dialect),
+    #: or ``None`` when absent or not valid -- for callers that go on to match with it
+    patterns: list[Any] = field(default_factory=list)
 
     def diagnostics(self) -> list[Diagnostic]:
         out = list(self.request)
@@ -106,6 +109,7 @@ def analyse(data: Any, destination: str | None = "CloudWatch",
         ctx = DefinitionContext(definition, path, destination)
         diags = _definition_diagnostics(ctx)
         out.items.append((path, definition, diags))
+        out.patterns.append(ctx.pattern)
         batch_items.append((path, ctx, any(d.severity is Severity.ERROR for d in diags)))
     if batch_items:
         batch = BatchContext(batch_items, destination=destination, existing=existing,
