@@ -19,7 +19,7 @@ from decimal import Decimal
 from ..pattern._matchers import _event_ip
 from ..pattern._numbers import NumberText, event_number
 
-__all__ = ["Node", "Group", "build_index", "fold", "case_key", "wildcard_literals"]
+__all__ = ["Node", "Group", "build_index", "fold", "case_key"]
 
 _RANGE_INDEX_MIN = 6
 
@@ -74,24 +74,6 @@ def case_key(text: str) -> str | None:
                 return None
             out.append(low)
     return "".join(out)
-
-
-def wildcard_literals(text: str) -> tuple[str, str, bool]:
-    """(literal text before the first ``*``, literal text after the last ``*``, has a ``*``)
-    of a wildcard pattern, escapes (``\\*``, ``\\\\``) resolved."""
-    parts: list[list[str]] = [[]]
-    escaped = False
-    for ch in text:
-        if escaped:
-            parts[-1].append(ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "*":
-            parts.append([])
-        else:
-            parts[-1].append(ch)
-    return "".join(parts[0]), "".join(parts[-1]), len(parts) > 1
 
 
 class _Affix:
@@ -430,8 +412,9 @@ def _add_edge(group: Group, m, node: Node) -> None:
             group.folded.setdefault(key, []).append((m, node))
             return
     elif kind == "wildcard":
-        head, tail, star = wildcard_literals(m.value)
-        if not star:
+        pieces = m.regex.pieces   # the literal texts between the stars, escapes resolved
+        head, tail = pieces[0], pieces[-1]
+        if len(pieces) == 1:
             group.strings.setdefault(head, []).append(node)
             return
         if len(tail) > len(head):

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from rumrules import PatternSet, compile_pattern
-from rumrules.index._index import case_key, fold, wildcard_literals
+from rumrules.index._index import case_key, fold
 
 FILLER = 300  # patterns of the same operator on the same field that match none of the events
 
@@ -246,5 +246,9 @@ def test_every_bmp_character_has_a_case_key():
     ("a*b", ("a", "b", True)), ("*", ("", "", True)), ("abc", ("abc", "abc", False)),
     ("a\\*b*c\\\\", ("a*b", "c\\", True)), ("\\\\*x", ("\\", "x", True)), ("", ("", "", False)),
     ("a*b*c", ("a", "c", True))])
-def test_wildcard_literals(text, expected):
-    assert wildcard_literals(text) == expected
+def test_wildcard_literal_ends(text, expected):
+    """The index files a wildcard by the literal ends of its compiled pieces."""
+    (m,) = compile_pattern(json.dumps({"a": [{"wildcard": text}]}),
+                           dialect="eventbridge").conditions[0].matchers
+    pieces = m.regex.pieces
+    assert (pieces[0], pieces[-1], len(pieces) > 1) == expected
