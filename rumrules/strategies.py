@@ -331,24 +331,6 @@ def _cond_accepts(c, v: Any) -> bool:
     return any(_accepts(m, v) for m in c.matchers)
 
 
-def _glob_pieces(text: str) -> list[str]:
-    """A wildcard's literal pieces between its unescaped ``*`` (``\\*``, ``\\\\`` resolved)."""
-    pieces, piece, escaped = [], [], False
-    for ch in text:
-        if escaped:
-            piece.append(ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "*":
-            pieces.append("".join(piece))
-            piece = []
-        else:
-            piece.append(ch)
-    pieces.append("".join(piece))
-    return pieces
-
-
 def _cidr_range(m) -> tuple[int, int, int]:
     return len(m.low) * 4, int(m.low, 16), int(m.high, 16)
 
@@ -426,7 +408,7 @@ def _hits(m) -> list:
             out.append(".".join(f"{b:03d}" for b in a))  # 010.000.000.001
         return out
     if k == "wildcard":
-        pieces = _glob_pieces(m.value)
+        pieces = m.regex.pieces   # the compiled glob's literal pieces
         return ["".join(pieces), "x".join(pieces), "*-".join(pieces)]
     return []
 
@@ -475,7 +457,7 @@ def _misses(m) -> list:
         elif m.mode == "equals-ignore-case":
             out += [s.swapcase() for s in m.strings]
         elif m.mode == "wildcard":
-            out += ["x".join(_glob_pieces(s)) for s in m.strings]
+            out += ["x".join(g.pieces) for g in m.regexes]   # the compiled globs
         return out
     if k == "exists":
         return [_ABSENT] if m.value else ["x", None, 0]
@@ -488,7 +470,7 @@ def _misses(m) -> list:
             out.append(_address(bits, high + 1))
         return out
     if k == "wildcard":
-        pieces = _glob_pieces(m.value)
+        pieces = m.regex.pieces   # the compiled glob's literal pieces
         joined = "".join(pieces)
         return [joined + "#", "#" + joined, joined[:-1], 5]
     return []
@@ -543,7 +525,7 @@ def _dynamic_hits(m):
         bits, low, high = _cidr_range(m)
         return st.integers(low, high).map(lambda v: _address(bits, v))
     if k == "wildcard":
-        pieces = _glob_pieces(m.value)
+        pieces = m.regex.pieces   # the compiled glob's literal pieces
         gaps = st.lists(st.text("ab*.", max_size=2), min_size=len(pieces) - 1,
                         max_size=len(pieces) - 1)
         return gaps.map(lambda g: "".join(p + f for p, f in zip(pieces, g + [""])))
