@@ -14,6 +14,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared"
 
+#: Why a test that reads ``../shared`` is skipped in a checkout without it.  Under CI the
+#: guard in ``tests/test_shared.py`` fails instead, so CI never skips them silently.
+SHARED_MISSING = ("needs ../shared beside this checkout (the project's read-only material: "
+                  "seeds, third-party corpus); CI always has it")
+
+
+def shared_path(*parts: str) -> Path:
+    """A file or folder under ``../shared`` (it may not exist: pair with ``requires_shared``)."""
+    return SHARED.joinpath(*parts)
+
+
+def requires_shared(*parts: str) -> pytest.MarkDecorator:
+    """Skip, with the one-line reason, where ``../shared/<parts>`` is absent."""
+    return pytest.mark.skipif(not shared_path(*parts).exists(),
+                              reason=f"{SHARED_MISSING} (reads ../shared/{'/'.join(parts)})")
+
 settings.register_profile("ci", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=150, deadline=None,

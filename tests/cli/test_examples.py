@@ -23,14 +23,7 @@ def _lines(entry):
 
 
 def _checker():
-    try:
-        rules = import_module("rumrules.rules")
-    except ImportError:  # pragma: no cover
-        rules = None
-    check = getattr(rules, "check_definition", None)
-    if check is None:
-        pytest.skip("rumrules.rules.check_definition does not exist yet")
-    return check
+    return import_module("rumrules.rules").check_definition
 
 
 def _findings(rel):

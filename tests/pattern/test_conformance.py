@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 
 from rumrules import PatternError, RumRulesError, compile_pattern
-from tests.conftest import SHARED
+from tests.conftest import requires_shared, shared_path
 from tests.pattern.corpus import eventpattern_cases, has_duplicate_keys, json_loads_accepts
 
 CASES = eventpattern_cases()
@@ -59,7 +59,7 @@ def test_eventpattern_case(case):
 
 
 def _aws_cases():
-    path = SHARED / "corpus" / "aws-verified.jsonl"
+    path = shared_path("corpus", "aws-verified.jsonl")
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -72,8 +72,7 @@ def _aws_reason(text: str) -> str:
     return text.replace("Event pattern is not valid. Reason: ", "").split("\n at [Source:")[0]
 
 
-@pytest.mark.skipif(not AWS, reason="../shared/corpus/aws-verified.jsonl (third-party data) "
-                    "is not beside this checkout; CI always has it")
+@requires_shared("corpus", "aws-verified.jsonl")
 @pytest.mark.parametrize("case", AWS, ids=[c["id"] for c in AWS])
 def test_aws_verified(case):
     try:
@@ -86,11 +85,9 @@ def test_aws_verified(case):
     assert verdict == case["aws_verdict"]
 
 
-def test_aws_verified_is_present_in_ci():
-    import os
-
-    if os.environ.get("CI"):
-        assert len(AWS) == 161, "CI must run the AWS-verified corpus"
+@requires_shared("corpus", "aws-verified.jsonl")
+def test_aws_verified_is_complete():
+    assert len(AWS) == 161
 
 
 def _uses_only_rum(text: str) -> bool:
@@ -101,7 +98,7 @@ def _uses_only_rum(text: str) -> bool:
     return True
 
 
-@pytest.mark.skipif(not AWS, reason="aws-verified.jsonl is absent")
+@requires_shared("corpus", "aws-verified.jsonl")
 def test_aws_verified_rum_subset_in_rum_dialect():
     """Every AWS-verified case that uses only the rum dialect gets AWS's verdict there too."""
     checked = 0
