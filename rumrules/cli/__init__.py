@@ -1,7 +1,8 @@
 """The ``rumrules`` command line: a thin shell over the library.
 
 ``check`` (the pre-deployment linter), ``eval`` (definitions x events -> data points),
-``explain`` (why a pattern matches or not), ``rule`` (a rule's docs page).
+``explain`` (why a pattern matches or not), ``rule`` (a rule's docs page), ``backfill``
+(what definitions would have published over stored events).
 Exit codes: 0 clean, 1 findings at error severity (``check``) or no event matched
 (``explain``), 2 usage errors or input that cannot be read (with a one-line reason).
 """
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 from ..errors import RumRulesError
+from ._backfill import add_backfill_parser
 from ._inputs import json_records, read_input
 
 __all__ = ["main"]
@@ -161,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--dialect", choices=("rum", "eventbridge"), default="rum")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.set_defaults(func=_cmd_explain)
+    add_backfill_parser(sub)
     return parser
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import DefinitionError, RumRulesError, Severity
 from ..index import PatternSet
 from ..ingestion import ingest_batch
-from ..pattern._events import load_event
+from ..pattern import load_event
 from ..pattern._numbers import NumberText
 from ..rules._checker import analyse
 from ._datum import MetricDatum
@@ -56,6 +56,9 @@ class _Definition:
     value_key: tuple[str, ...] | None
     unit: str | None
     dimensions: tuple[tuple[tuple[str, ...], str], ...]
+    #: two DimensionKeys entries give one dimension name (RUM402, a warning): the later
+    #: value wins, in the first one's place, as in a dict
+    repeated_names: bool = False
 
 
 class MetricEngine:
@@ -115,7 +118,8 @@ class MetricEngine:
                          for path, name in (d.get("DimensionKeys") or {}).items()
                          if name != _APP_DIMENSION)
         return _Definition(i, d["Name"], namespace, tuple(vk.split(".")) if vk else None,
-                           d.get("UnitLabel") or None, dims)
+                           d.get("UnitLabel") or None, dims,
+                           len({name for _, name in dims}) < len(dims))
 
     # ------------------------------------------------------------------ processing
     def process(self, request: Any) -> list[MetricDatum]:
@@ -144,31 +148,64 @@ class MetricEngine:
                                 hint="wrap a single document in a list")
         result = ProcessResult()
         data = result.data
+        defs = self._defs
         for doc in documents:
             if not isinstance(doc, dict):
                 doc = load_event(doc)
-            matched = [int(n) for n in self._index.matches(doc)]
-            if self._always:
-                matched = sorted(set(matched).union(self._always))
-            if not matched:
+            points = self.points(doc)
+            if not points:
                 continue
             timestamp = _timestamp(doc)
-            for i in matched:
-                d = self._defs[i]
-                if d.value_key is None:
-                    value = 1.0
-                else:
-                    value = _number(_lookup(doc, d.value_key))
-                    if value is None:
-                        result.skipped += 1
-                        continue
-                dims = {_APP_DIMENSION: self.app_monitor_name}
-                for path, dim_name in d.dimensions:
-                    rendered = _dimension_value(_lookup(doc, path))
-                    if rendered is not None:
-                        dims[dim_name] = rendered
-                data.append(MetricDatum(d.namespace, d.name, value, d.unit, dims, timestamp, i))
+            for i, value, dims in points:
+                if value is None:
+                    result.skipped += 1
+                    continue
+                d = defs[i]
+                data.append(MetricDatum(d.namespace, d.name, value, d.unit, dict(dims),
+                                        timestamp, i))
         return result
+
+    def points(self, document: Any) -> list[tuple[int, float | None, tuple[tuple[str, str], ...]]]:
+        """What one stored document (a dict, or JSON text) yields, without its timestamp:
+        ``(definition index, value, dimensions)`` per matching definition in definition
+        order, ``value`` ``None`` when the match is skipped (ValueKey missing or not a
+        number CloudWatch takes), ``dimensions`` as ``(name, value)`` pairs,
+        ``application_name`` first.  :meth:`metric` names the definition's metric.  The
+        light form of :meth:`process_documents`, for callers that aggregate many documents.
+
+        Raise :class:`RumRulesError` when ``document`` is not a JSON object.
+        """
+        doc = document if type(document) is dict else load_event(document)
+        matched = [int(n) for n in self._index.matches(doc)]
+        if self._always:
+            matched = sorted(set(matched).union(self._always))
+        if not matched:
+            return []
+        out = []
+        app = ((_APP_DIMENSION, self.app_monitor_name),)
+        for i in matched:
+            d = self._defs[i]
+            if d.value_key is None:
+                value = 1.0
+            else:
+                value = _number(_lookup(doc, d.value_key))
+                if value is None:
+                    out.append((i, None, ()))
+                    continue
+            dims = app
+            for path, dim_name in d.dimensions:
+                rendered = _dimension_value(_lookup(doc, path))
+                if rendered is not None:
+                    dims = dims + ((dim_name, rendered),)
+            if d.repeated_names:
+                dims = tuple(dict(dims).items())
+            out.append((i, value, dims))
+        return out
+
+    def metric(self, index: int) -> tuple[str, str, str | None]:
+        """``(namespace, metric name, unit or None)`` of the definition at ``index``."""
+        d = self._defs[index]
+        return d.namespace, d.name, d.unit
 
     def __reduce__(self):
         return (_rebuild, (self.definitions, self.app_monitor_name, self.destination,

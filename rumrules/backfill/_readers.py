@@ -1,0 +1,321 @@
+"""Reading stored RUM event documents as a stream of batches: JSON lines, GetAppMonitorData
+output (an object whose ``Events`` array holds document texts, one page or the CLI's merged
+pages, pretty-printed or not), and CloudWatch Logs export files (each line an ISO timestamp,
+a space, then the document).  Any of them may be gzip-compressed; the format is recognised
+from the first bytes.  Nothing is read whole: memory holds a batch at a time."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
+
+from ..errors import RumRulesError
+
+__all__ = ["FORMATS", "Batch", "read_batches", "document_texts", "document_text", "locate"]
+
+#: The input formats, as ``--input-format`` names them (``auto`` recognises each file).
+FORMATS = ("auto", "jsonl", "getappmonitordata", "cwlogs")
+
+#: About this many bytes of input go in one batch.
+BATCH_BYTES = 256 * 1024
+#: A document (or a value the GetAppMonitorData reader skips) larger than this is refused.
+MAX_VALUE_BYTES = 64 * 1024 * 1024
+
+_GZIP_MAGIC = b"\x1f\x8b"
+#: A CloudWatch Logs export line: the event's ISO 8601 time, a space, the message.
+_CWLOGS_LINE = re.compile(rb"\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)? ")
+_PAGE_START = re.compile(r'\{\s*"(?:Events|NextToken)"\s*:')
+_WS = re.compile(r"\s*")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Documents on their way to a worker.  ``kind`` ``lines``: ``payload`` is bytes holding
+    whole lines, one document each (``cwlogs``: after the timestamp), the first being line
+    ``first`` of ``source``.  ``kind`` ``texts``: ``payload`` is a list of document texts,
+    the first being item ``first`` (0-based) of the source's ``Events``."""
+
+    kind: str
+    payload: object
+    source: str
+    first: int
+    cwlogs: bool = False
+
+
+def _open(path: str) -> BinaryIO:
+    try:
+        raw: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")
+    except OSError as e:
+        raise RumRulesError(f"cannot read {path}: {e.strerror or e}") from None
+    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+    if head == _GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    return raw
+
+
+def _sniff(stream: io.BufferedReader, path: str, fmt: str) -> str:
+    if fmt != "auto":
+        return fmt
+    head = stream.peek(64 * 1024)
+    stripped = head.lstrip()
+    if not stripped:
+        return "jsonl"     # empty
+    if _CWLOGS_LINE.match(stripped):
+        return "cwlogs"
+    if stripped[:1] == b"[" or _PAGE_START.match(stripped[:4096].decode("utf-8", "replace")):
+        return "getappmonitordata"
+    if stripped[:1] == b"{":
+        first_line = stripped.split(b"\n", 1)[0]
+        try:
+            json.loads(first_line)
+            return "jsonl"
+        except ValueError:
+            return "getappmonitordata"    # a pretty-printed value: the JSON stream reader
+    raise RumRulesError(
+        f"{path}: not stored RUM events (JSON lines, GetAppMonitorData output or a "
+        f"CloudWatch Logs export): it starts with {stripped[:20]!r}",
+        hint="pass --input-format if the format was misread")
+
+
+def read_batches(path: str, fmt: str = "auto") -> Iterator[Batch]:
+    """The batches of one input file (``-``: standard input), gzip or not.
+
+    Raise :class:`RumRulesError` naming the file (and line) when it cannot be read or is
+    not one of :data:`FORMATS`."""
+    if fmt not in FORMATS:
+        raise RumRulesError(f"unknown input format {fmt!r} ({', '.join(FORMATS)})")
+    stream = _open(path)
+    try:
+        buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+        try:
+            kind = _sniff(buffered, path, fmt)
+            if kind == "getappmonitordata":
+                yield from _json_stream(buffered, path)
+            else:
+                yield from _line_batches(buffered, path, kind == "cwlogs")
+        except (OSError, EOFError, gzip.BadGzipFile) as e:
+            raise RumRulesError(f"cannot read {path}: {e}") from None
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _line_batches(stream: BinaryIO, path: str, cwlogs: bool) -> Iterator[Batch]:
+    line = 1
+    carry = b""
+    while True:
+        chunk = stream.read(BATCH_BYTES)
+        if not chunk:
+            break
+        data = carry + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            if len(data) > MAX_VALUE_BYTES:
+                raise RumRulesError(f"{path}:{line}: a line longer than {MAX_VALUE_BYTES} bytes")
+            carry = data
+            continue
+        carry = data[cut:]
+        body = data[:cut]
+        yield Batch("lines", body, path, line, cwlogs)
+        line += body.count(b"\n")
+    if carry.strip():
+        yield Batch("lines", carry, path, line, cwlogs)
+
+
+def document_text(line: bytes | str, cwlogs: bool) -> bytes | str:
+    """The document of one input line (a CloudWatch Logs export line loses its timestamp)."""
+    if cwlogs:
+        space = line.find(b" " if isinstance(line, bytes) else " ")
+        return line[space + 1:] if space >= 0 else line
+    return line
+
+
+def document_texts(batch: Batch) -> list:
+    """The document texts of a batch, in order (blank lines are none): ``str`` when the
+    batch is valid UTF-8, else the lines' bytes (the parser reports the bad one)."""
+    if batch.kind == "texts":
+        return batch.payload  # type: ignore[return-value]
+    payload: bytes = batch.payload  # type: ignore[assignment]
+    try:
+        lines: list = payload.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        lines = payload.split(b"\n")
+    if batch.cwlogs:
+        return [document_text(line, True) for line in lines if line.strip()]
+    return [line for line in lines if line.strip()]
+
+
+def locate(batch: Batch, k: int) -> str:
+    """Where the ``k``-th document of a batch is: ``file:line`` or ``file: Events[i]``."""
+    if batch.kind == "texts":
+        return f"{batch.source}: Events[{batch.first + k}]"
+    seen = -1
+    for n, raw in enumerate(batch.payload.split(b"\n"), start=batch.first):  # type: ignore[attr-defined]
+        if raw.strip():
+            seen += 1
+            if seen == k:
+                return f"{batch.source}:{n}"
+    return batch.source
+
+
+# ------------------------------------------------------------------ GetAppMonitorData
+
+
+class _Text:
+    """Decoded text of a byte stream, read as needed; ``pos`` is the cursor in ``buf``."""
+
+    def __init__(self, stream: BinaryIO, path: str) -> None:
+        self.stream = stream
+        self.path = path
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+        self.buf = ""
+        self.pos = 0
+        self.line = 1     # line of buf[0]
+        self.eof = False
+
+    def more(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.stream.read(BATCH_BYTES)
+        try:
+            text = self.decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as e:
+            raise RumRulesError(f"{self.path}: not UTF-8 text ({e.reason})") from None
+        if not chunk:
+            self.eof = True
+        # drop what was consumed, counting its lines
+        self.line += self.buf.count("\n", 0, self.pos)
+        self.buf = self.buf[self.pos:] + text
+        self.pos = 0
+        return bool(chunk) or bool(text)
+
+    def where(self, pos: int | None = None) -> str:
+        pos = self.pos if pos is None else pos
+        line = self.line + self.buf.count("\n", 0, pos)
+        column = pos - self.buf.rfind("\n", 0, pos)
+        return f"{self.path}:{line}:{column}"
+
+    def skip_ws(self) -> str:
+        """The next non-blank character ('' at the end), not consumed."""
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self.more():
+                return ""
+
+    def expect(self, char: str, what: str) -> None:
+        if self.skip_ws() != char:
+            raise RumRulesError(f"{self.where()}: expected {char!r} {what}",
+                                hint="GetAppMonitorData output is {\"Events\": [\"...\", ...]}")
+        self.pos += 1
+
+    def value(self) -> tuple[object, int]:
+        """The next JSON value and where its text starts in ``buf``; reads more text as
+        long as the value is cut off by the end of what was read."""
+        self.skip_ws()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as e:
+                if not self.eof and len(self.buf) - self.pos <= MAX_VALUE_BYTES and self.more():
+                    continue
+                line = self.line + self.buf.count("\n", 0, e.pos)
+                raise RumRulesError(f"{self.path}:{line}: not JSON: {e.msg}") from None
+            except RecursionError:
+                raise RumRulesError(f"{self.where()}: nested too deeply to read") from None
+            start, self.pos = self.pos, end
+            return value, start
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _json_stream(stream: BinaryIO, path: str) -> Iterator[Batch]:
+    """GetAppMonitorData output: one or more pages (``{"Events": [...], "NextToken": ...}``,
+    in any layout), a bare ``Events`` array, or documents as JSON values one after another."""
+    text = _Text(stream, path)
+    pending: list = []
+    count = 0
+    first = 0
+
+    def flush() -> Iterator[Batch]:
+        nonlocal pending, first
+        if pending:
+            yield Batch("texts", pending, path, first)
+            pending, first = [], count
+
+    while True:
+        c = text.skip_ws()
+        if not c:
+            break
+        if c == "{" and len(text.buf) - text.pos < 4096:
+            text.more()     # enough text to tell a page from a document
+        if c == "{" and _PAGE_START.match(text.buf, text.pos) is None:
+            # a document as a JSON value: its own text goes to the worker
+            value, start = text.value()
+            pending.append(text.buf[start:text.pos])
+            count += 1
+        elif c == "{":
+            text.pos += 1
+            while True:
+                key, _ = text.value()
+                text.expect(":", "after a member name")
+                if key == "Events":
+                    for item in _array(text):
+                        pending.append(item)
+                        count += 1
+                        if len(pending) >= 256:
+                            yield from flush()
+                else:
+                    text.value()
+                sep = text.skip_ws()
+                text.pos += 1
+                if sep == "}":
+                    break
+                if sep != ",":
+                    text.pos -= 1
+                    text.expect(",", "between members")
+        elif c == "[":
+            for item in _array(text):
+                pending.append(item)
+                count += 1
+                if len(pending) >= 256:
+                    yield from flush()
+        else:
+            raise RumRulesError(f"{text.where()}: expected a GetAppMonitorData page, an Events "
+                                f"array or a document, not {c!r}")
+        if len(pending) >= 256:
+            yield from flush()
+    yield from flush()
+
+
+def _array(text: _Text) -> Iterator[str]:
+    """The items of a JSON array at the cursor as document texts (an item that is a string
+    is the text, as GetAppMonitorData returns it; an object is given as its own text)."""
+    text.expect("[", "to open the Events array")
+    if text.skip_ws() == "]":
+        text.pos += 1
+        return
+    while True:
+        value, start = text.value()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            yield text.buf[start:text.pos]
+        else:
+            raise RumRulesError(f"{text.where(start)}: an Events item is a document (a JSON "
+                                f"string or object), not {type(value).__name__}")
+        sep = text.skip_ws()
+        text.pos += 1
+        if sep == "]":
+            return
+        if sep != ",":
+            text.pos -= 1
+            text.expect(",", "between array items")

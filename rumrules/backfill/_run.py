@@ -1,0 +1,222 @@
+"""The backfill run: batches of documents through one or more engines into per-minute
+aggregators, in this process or in worker processes fed through bounded queues."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from ..engine import MetricEngine
+from ..errors import RumRulesError
+from ..pattern import load_event
+from ._aggregate import MinuteAggregator, minute_of
+from ._readers import Batch, document_texts, locate, read_batches
+
+__all__ = ["Counts", "Window", "run_batches", "run_files", "default_jobs"]
+
+
+@dataclass
+class Counts:
+    """What a run read: ``documents``; of them ``untimed`` (no usable ``event_timestamp``,
+    left out: a backfill cannot place them in time) and ``outside`` (before ``--from`` or
+    from ``--to`` on); ``points`` (data points aggregated) and ``skipped`` (matches whose
+    ValueKey was missing or not a number), per definition set."""
+
+    documents: int = 0
+    untimed: int = 0
+    outside: int = 0
+    points: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+    def add(self, other: "Counts") -> None:
+        """Add ``other``'s counts to these."""
+        self.documents += other.documents
+        self.untimed += other.untimed
+        self.outside += other.outside
+        self.points = [a + b for a, b in zip(self.points, other.points)] or list(other.points)
+        self.skipped = [a + b for a, b in zip(self.skipped, other.skipped)] or list(other.skipped)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Event times kept: ``start`` (epoch ms, inclusive) to ``end`` (exclusive); ``None``
+    leaves that side open."""
+
+    start: float | None = None
+    end: float | None = None
+
+
+def default_jobs() -> int:
+    """The local cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:     # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Worker:
+    """Engines and their aggregators; :meth:`feed` takes a batch."""
+
+    def __init__(self, engines: Sequence[MetricEngine], window: Window) -> None:
+        self.engines = list(engines)
+        self.window = window
+        self.aggregators = [MinuteAggregator() for _ in self.engines]
+        self.counts = Counts(points=[0] * len(self.engines), skipped=[0] * len(self.engines))
+        # (namespace, metric, unit) of each definition, looked up once
+        self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
+
+    def feed(self, batch: Batch) -> int:
+        counts = self.counts
+        start, end = self.window.start, self.window.end
+        pairs = [(e, a.add, m, k) for k, (e, a, m) in
+                 enumerate(zip(self.engines, self.aggregators, self.metrics))]
+        texts = document_texts(batch)
+        for k, text in enumerate(texts):
+            try:
+                doc = load_event(text)
+            except RumRulesError as e:
+                raise RumRulesError(f"{locate(batch, k)}: {e.message}",
+                                    hint="each line (each Events item) must be one stored "
+                                         "RUM event document, a JSON object") from None
+            ms = doc.get("event_timestamp")
+            minute = minute_of(ms)
+            if minute is None:
+                counts.untimed += 1
+                continue
+            if (start is not None and ms < start) or (end is not None and ms >= end):
+                counts.outside += 1
+                continue
+            for engine, add, metrics, k in pairs:
+                added = skipped = 0
+                for i, value, dims in engine.points(doc):
+                    if value is None:
+                        skipped += 1
+                        continue
+                    added += 1
+                    add((metrics[i], dims, minute), value)
+                if added:
+                    counts.points[k] += added
+                if skipped:
+                    counts.skipped[k] += skipped
+        counts.documents += len(texts)
+        return len(texts)
+
+
+def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
+                window: Window = Window(), jobs: int = 1,
+                progress: Callable[[int], None] | None = None,
+                ) -> tuple[list[MinuteAggregator], Counts]:
+    """Aggregate every batch through every engine: one aggregator per engine, and the
+    counts.  ``jobs`` > 1 uses that many worker processes (each rebuilds the engines from
+    their pickles); the batches are read here and handed over through a bounded queue, so
+    memory holds a few batches per worker, whatever the input's size.  ``progress`` is
+    called with the number of documents of each batch handed over (read, when ``jobs`` > 1).
+
+    Raise :class:`RumRulesError` (naming the file and line) for a document that cannot be
+    read; the workers are stopped first."""
+    if jobs <= 1:
+        worker = _Worker(engines, window)
+        for batch in batches:
+            n = worker.feed(batch)
+            if progress:
+                progress(n)
+        return worker.aggregators, worker.counts
+    return _parallel(engines, batches, window, jobs, progress)
+
+
+def run_files(engines: Sequence[MetricEngine], paths: Sequence[str], *, fmt: str = "auto",
+              window: Window = Window(), jobs: int = 1,
+              progress: Callable[[int], None] | None = None,
+              ) -> tuple[list[MinuteAggregator], Counts]:
+    """:func:`run_batches` over the documents of ``paths`` (``-``: standard input)."""
+    def batches():
+        for path in paths:
+            yield from read_batches(path, fmt)
+    return run_batches(engines, batches(), window=window, jobs=jobs, progress=progress)
+
+
+def _batch_size(batch: Batch) -> int:
+    if batch.kind == "texts":
+        return len(batch.payload)  # type: ignore[arg-type]
+    return batch.payload.count(b"\n") + (not batch.payload.endswith(b"\n"))  # type: ignore[attr-defined]
+
+
+def _work(engines, window, tasks, results) -> None:
+    """A worker process: batches from ``tasks`` until ``None``; then its aggregators and
+    counts (or the error that stopped it) to ``results``."""
+    try:
+        worker = _Worker(engines, window)
+        while True:
+            batch = tasks.get()
+            if batch is None:
+                break
+            worker.feed(batch)
+        results.put(("done", worker.aggregators, worker.counts))
+    except RumRulesError as e:
+        results.put(("error", e, None))
+    except BaseException as e:  # noqa: BLE001 - reported in the parent as data
+        results.put(("error", RumRulesError(f"a backfill worker failed: {type(e).__name__}: {e}"),
+                     None))
+
+
+def _parallel(engines, batches, window, jobs, progress):
+    ctx = multiprocessing.get_context("spawn")
+    tasks = ctx.Queue(maxsize=2 * jobs)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_work, args=(list(engines), window, tasks, results), daemon=True)
+             for _ in range(jobs)]
+    for p in procs:
+        p.start()
+    outcomes: list = []
+
+    def drain(wait: float = 0.0) -> None:
+        """Collect what the workers reported; raise the first error, or a worker's death."""
+        try:
+            outcomes.append(results.get(timeout=wait) if wait else results.get_nowait())
+            while True:
+                outcomes.append(results.get_nowait())
+        except queue.Empty:
+            pass
+        for kind, error, _ in outcomes:
+            if kind == "error":
+                raise error
+        dead = [p for p in procs if p.exitcode not in (0, None)]
+        if dead:
+            raise RumRulesError(f"a backfill worker process ended with exit code "
+                                f"{dead[0].exitcode}")
+
+    def put(item) -> None:
+        while True:
+            try:
+                tasks.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                drain()
+
+    try:
+        for batch in batches:
+            put(batch)
+            if progress:
+                progress(_batch_size(batch))
+        for _ in procs:
+            put(None)
+        while len(outcomes) < jobs:
+            drain(0.5)
+    finally:
+        if len(outcomes) < jobs:
+            for p in procs:
+                p.terminate()
+        for p in procs:
+            p.join(timeout=10)
+        tasks.cancel_join_thread()
+        results.cancel_join_thread()
+    aggregators = [MinuteAggregator() for _ in engines]
+    counts = Counts(points=[0] * len(engines), skipped=[0] * len(engines))
+    for _, aggs, c in outcomes:
+        for mine, theirs in zip(aggregators, aggs):
+            mine.merge(theirs)
+        counts.add(c)
+    return aggregators, counts
