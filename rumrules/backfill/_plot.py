@@ -45,7 +45,7 @@ def plot_rows(path: str, new: Sequence[Row], old: Sequence[Row] | None = None) -
             points = sorted(series.get(key, {}).items())
             if points:
                 ax.plot([datetime.fromtimestamp(m, tz=timezone.utc) for m, _ in points],
-                        [v for _, v in points], linewidth=0.8)
+                        [v for _, v in points], linewidth=0.8, marker=".", markersize=3)
             else:
                 ax.text(0.5, 0.5, "not published", ha="center", va="center",
                         transform=ax.transAxes, fontsize=8, color="grey")
