@@ -17,7 +17,8 @@ from typing import BinaryIO, Iterator
 
 from ..errors import RumRulesError
 
-__all__ = ["FORMATS", "Batch", "read_batches", "document_texts", "document_text", "locate"]
+__all__ = ["FORMATS", "Batch", "read_batches", "document_texts", "document_text", "locate",
+           "is_cwlogs_line"]
 
 #: The input formats, as ``--input-format`` names them (``auto`` recognises each file).
 FORMATS = ("auto", "jsonl", "getappmonitordata", "cwlogs")
@@ -126,6 +127,12 @@ def _line_batches(stream: BinaryIO, path: str, cwlogs: bool) -> Iterator[Batch]:
         line += body.count(b"\n")
     if carry.strip():
         yield Batch("lines", carry, path, line, cwlogs)
+
+
+def is_cwlogs_line(line: bytes | str) -> bool:
+    """Whether ``line`` starts as a CloudWatch Logs export line (an ISO time, a space)."""
+    raw = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
+    return _CWLOGS_LINE.match(raw[:64].lstrip()) is not None
 
 
 def document_text(line: bytes | str, cwlogs: bool) -> bytes | str:

@@ -15,7 +15,7 @@ from ..pattern import load_event
 from ._aggregate import MinuteAggregator, minute_of
 from ._readers import Batch, document_texts, locate, read_batches
 
-__all__ = ["Counts", "Window", "run_batches", "run_files", "default_jobs"]
+__all__ = ["Counts", "Window", "Backfiller", "run_batches", "run_files", "default_jobs"]
 
 
 @dataclass
@@ -57,8 +57,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class _Worker:
-    """Engines and their aggregators; :meth:`feed` takes a batch."""
+class Backfiller:
+    """Engines and their aggregators (``aggregators``, one per engine, and ``counts``):
+    :meth:`feed` takes a batch.  What each worker process (or Spark task) runs."""
 
     def __init__(self, engines: Sequence[MetricEngine], window: Window) -> None:
         self.engines = list(engines)
@@ -69,6 +70,8 @@ class _Worker:
         self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
 
     def feed(self, batch: Batch) -> int:
+        """Aggregate the documents of ``batch``; return how many it held.  Raise
+        :class:`RumRulesError` naming the file and line of a document that is not one."""
         counts = self.counts
         start, end = self.window.start, self.window.end
         pairs = [(e, a.add, m, k) for k, (e, a, m) in
@@ -118,7 +121,7 @@ def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
     Raise :class:`RumRulesError` (naming the file and line) for a document that cannot be
     read; the workers are stopped first."""
     if jobs <= 1:
-        worker = _Worker(engines, window)
+        worker = Backfiller(engines, window)
         for batch in batches:
             n = worker.feed(batch)
             if progress:
@@ -148,7 +151,7 @@ def _work(engines, window, tasks, results) -> None:
     """A worker process: batches from ``tasks`` until ``None``; then its aggregators and
     counts (or the error that stopped it) to ``results``."""
     try:
-        worker = _Worker(engines, window)
+        worker = Backfiller(engines, window)
         while True:
             batch = tasks.get()
             if batch is None:
