@@ -12,6 +12,7 @@ from tests.conftest import SHARED, SHARED_MISSING
 #: Every file under ``../shared`` that some test reads (each such test carries
 #: ``requires_shared`` with the same parts).
 READ_BY_TESTS = [
+    ("bench", "peerbench.py"),
     ("corpus", "aws-verified.jsonl"),
     ("seeds", "004_fabe21a2d6558d0c.txt"),
 ]
