@@ -40,7 +40,7 @@ EXAMPLES = [(page, command, expected) for page in PAGES for command, expected in
 
 def test_the_page_shows_each_command_with_its_output():
     commands = [c for _, c, _ in EXAMPLES]
-    for sub in ("check", "explain", "eval", "rule"):
+    for sub in ("check", "explain", "eval", "rule", "backfill"):
         assert any(c.startswith(f"rumrules {sub} ") for c in commands), sub
 
 
