@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import threading
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
@@ -113,8 +114,8 @@ def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
                 progress: Callable[[int], None] | None = None,
                 ) -> tuple[list[MinuteAggregator], Counts]:
     """Aggregate every batch through every engine: one aggregator per engine, and the
-    counts.  ``jobs`` > 1 uses that many worker processes (each rebuilds the engines from
-    their pickles); the batches are read here and handed over through a bounded queue, so
+    counts.  ``jobs`` > 1 uses that many worker processes (forked where that is safe, else
+    spawned: each rebuilds the engines from their pickles); the batches are read here and handed over through a bounded queue, so
     memory holds a few batches per worker, whatever the input's size.  ``progress`` is
     called with the number of documents of each batch handed over (read, when ``jobs`` > 1).
 
@@ -165,8 +166,17 @@ def _work(engines, window, tasks, results) -> None:
                      None))
 
 
+def _context():
+    """``fork`` where it is safe and cheap (POSIX, no other thread in this process: a worker
+    starts at once with the engines already built); else ``spawn`` (each worker imports
+    rumrules and rebuilds the engines from their pickles, about a second)."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _parallel(engines, batches, window, jobs, progress):
-    ctx = multiprocessing.get_context("spawn")
+    ctx = _context()
     tasks = ctx.Queue(maxsize=2 * jobs)
     results = ctx.Queue()
     procs = [ctx.Process(target=_work, args=(list(engines), window, tasks, results), daemon=True)

@@ -224,3 +224,25 @@ def test_app_monitor_name_from_the_first_document(files, docs, monkeypatch, caps
                         "--jobs", 1)
     assert {json.loads(line)["dimensions"]["application_name"]
             for line in out.splitlines()} == {APP}
+
+
+def test_spawned_workers_give_the_same_rows(files, docs):
+    """With another thread alive the workers are spawned (engines pickled), not forked."""
+    import threading
+
+    from rumrules import MetricEngine
+    from rumrules.backfill import run_files
+    from rumrules.backfill._run import _context
+
+    stop = threading.Event()
+    waiter = threading.Thread(target=stop.wait)
+    waiter.start()
+    try:
+        assert _context().get_start_method() == "spawn"
+        engine = MetricEngine(new_definitions(), app_monitor_name=APP)
+        aggs, counts = run_files([engine], [str(files["getappmonitordata"])], jobs=2)
+    finally:
+        stop.set()
+        waiter.join()
+    assert counts.documents == len(docs)
+    assert sorted(tuple(r) for r in aggs[0].rows()) == reference_rows(new_definitions(), docs)
