@@ -223,6 +223,14 @@ class _Text:
                                 hint="GetAppMonitorData output is {\"Events\": [\"...\", ...]}")
         self.pos += 1
 
+    def closes(self, close: str, what: str) -> bool:
+        """After an item: consume ``close`` (True) or a comma (False)."""
+        if self.skip_ws() == close:
+            self.pos += 1
+            return True
+        self.expect(",", what)
+        return False
+
     def value(self) -> tuple[object, int]:
         """The next JSON value and where its text starts in ``buf``; reads more text as
         long as the value is cut off by the end of what was read."""
@@ -247,60 +255,48 @@ _DECODER = json.JSONDecoder()
 def _json_stream(stream: BinaryIO, path: str) -> Iterator[Batch]:
     """GetAppMonitorData output: one or more pages (``{"Events": [...], "NextToken": ...}``,
     in any layout), a bare ``Events`` array, or documents as JSON values one after another."""
-    text = _Text(stream, path)
     pending: list = []
-    count = 0
     first = 0
-
-    def flush() -> Iterator[Batch]:
-        nonlocal pending, first
-        if pending:
+    for k, item in enumerate(_documents(_Text(stream, path))):
+        pending.append(item)
+        if len(pending) >= _TEXTS_PER_BATCH:
             yield Batch("texts", pending, path, first)
-            pending, first = [], count
+            pending, first = [], k + 1
+    if pending:
+        yield Batch("texts", pending, path, first)
 
+
+#: Document texts per batch from GetAppMonitorData output.
+_TEXTS_PER_BATCH = 256
+
+
+def _documents(text: _Text) -> Iterator[str]:
     while True:
         c = text.skip_ws()
         if not c:
-            break
+            return
         if c == "{" and len(text.buf) - text.pos < 4096:
             text.more()     # enough text to tell a page from a document
         if c == "{" and _PAGE_START.match(text.buf, text.pos) is None:
             # a document as a JSON value: its own text goes to the worker
-            value, start = text.value()
-            pending.append(text.buf[start:text.pos])
-            count += 1
+            _, start = text.value()
+            yield text.buf[start:text.pos]
         elif c == "{":
             text.pos += 1
             while True:
                 key, _ = text.value()
                 text.expect(":", "after a member name")
                 if key == "Events":
-                    for item in _array(text):
-                        pending.append(item)
-                        count += 1
-                        if len(pending) >= 256:
-                            yield from flush()
+                    yield from _array(text)
                 else:
                     text.value()
-                sep = text.skip_ws()
-                text.pos += 1
-                if sep == "}":
+                if text.closes("}", "between members"):
                     break
-                if sep != ",":
-                    text.pos -= 1
-                    text.expect(",", "between members")
         elif c == "[":
-            for item in _array(text):
-                pending.append(item)
-                count += 1
-                if len(pending) >= 256:
-                    yield from flush()
+            yield from _array(text)
         else:
             raise RumRulesError(f"{text.where()}: expected a GetAppMonitorData page, an Events "
                                 f"array or a document, not {c!r}")
-        if len(pending) >= 256:
-            yield from flush()
-    yield from flush()
 
 
 def _array(text: _Text) -> Iterator[str]:
@@ -319,10 +315,5 @@ def _array(text: _Text) -> Iterator[str]:
         else:
             raise RumRulesError(f"{text.where(start)}: an Events item is a document (a JSON "
                                 f"string or object), not {type(value).__name__}")
-        sep = text.skip_ws()
-        text.pos += 1
-        if sep == "]":
+        if text.closes("]", "between array items"):
             return
-        if sep != ",":
-            text.pos -= 1
-            text.expect(",", "between array items")
