@@ -150,6 +150,10 @@ class MinuteAggregator:
                            for ((ns, name, unit), dims, minute), (n, values, lo, hi)
                            in self.groups.items())
 
+    def sample_count(self) -> int:
+        """The values added (and merged) in all."""
+        return sum(g[0] for g in self.groups.values())
+
     def __len__(self) -> int:
         return len(self.groups)
 

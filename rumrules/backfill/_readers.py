@@ -154,8 +154,8 @@ def document_texts(batch: Batch) -> list:
     except UnicodeDecodeError:
         lines = payload.split(b"\n")
     if batch.cwlogs:
-        return [document_text(line, True) for line in lines if line.strip()]
-    return [line for line in lines if line.strip()]
+        return [document_text(line, True) for line in lines if line and not line.isspace()]
+    return [line for line in lines if line and not line.isspace()]
 
 
 def locate(batch: Batch, k: int) -> str:

@@ -66,17 +66,17 @@ class Backfiller:
         self.engines = list(engines)
         self.window = window
         self.aggregators = [MinuteAggregator() for _ in self.engines]
-        self.counts = Counts(points=[0] * len(self.engines), skipped=[0] * len(self.engines))
+        self._counts = Counts(points=[0] * len(self.engines), skipped=[0] * len(self.engines))
         # (namespace, metric, unit) of each definition, looked up once
         self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
 
     def feed(self, batch: Batch) -> int:
         """Aggregate the documents of ``batch``; return how many it held.  Raise
         :class:`RumRulesError` naming the file and line of a document that is not one."""
-        counts = self.counts
+        counts = self._counts
         start, end = self.window.start, self.window.end
-        pairs = [(e, a.add, m, k) for k, (e, a, m) in
-                 enumerate(zip(self.engines, self.aggregators, self.metrics))]
+        per_engine = [(e.points, a.add, m) for e, a, m in
+                      zip(self.engines, self.aggregators, self.metrics)]
         texts = document_texts(batch)
         for k, text in enumerate(texts):
             try:
@@ -93,20 +93,20 @@ class Backfiller:
             if (start is not None and ms < start) or (end is not None and ms >= end):
                 counts.outside += 1
                 continue
-            for engine, add, metrics, k in pairs:
-                added = skipped = 0
-                for i, value, dims in engine.points(doc):
+            for which, (points, add, metrics) in enumerate(per_engine):
+                for i, value, dims in points(doc):
                     if value is None:
-                        skipped += 1
-                        continue
-                    added += 1
-                    add((metrics[i], dims, minute), value)
-                if added:
-                    counts.points[k] += added
-                if skipped:
-                    counts.skipped[k] += skipped
+                        counts.skipped[which] += 1
+                    else:
+                        add((metrics[i], dims, minute), value)
         counts.documents += len(texts)
         return len(texts)
+
+    @property
+    def counts(self) -> Counts:
+        """What was fed so far (``points`` as the aggregators hold them)."""
+        self._counts.points = [agg.sample_count() for agg in self.aggregators]
+        return self._counts
 
 
 def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
