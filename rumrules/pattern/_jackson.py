@@ -8,7 +8,11 @@ the character offset of the offending character.
 
 from __future__ import annotations
 
-__all__ = ["jackson_error"]
+import json
+
+from ._ast import ArrayNode, LiteralNode, Member, Node, NumberNode, ObjectNode, StringNode
+
+__all__ = ["jackson_error", "jackson_scan"]
 
 _VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 _WS = " \t\n\r"
@@ -44,11 +48,87 @@ class _Err(Exception):
 def jackson_error(text: str) -> tuple[str, int] | None:
     """(message, offset) of the first error Jackson reports in ``text``, or ``None`` when
     Jackson would read one complete value (what follows it is not looked at)."""
+    return jackson_scan(text)[1]
+
+
+def jackson_scan(text: str) -> tuple[Node | None, tuple[str, int] | None]:
+    """What the reference has read of ``text`` when it stops: (tree, error).
+
+    ``tree`` holds the tokens Jackson delivers before its first error, as AST nodes: a
+    container the error cut short has ``open`` set, a string value whose content is broken
+    has ``broken`` set (Jackson reads string contents lazily, so the reference may have
+    judged the token before it sees the error inside).  In an object a member comes with
+    the start of its value: Jackson reads the key, the colon and the value's first token
+    (a whole number or literal) in one step, so an error anywhere in there leaves the
+    member out.  ``tree`` is ``None`` when not even the first token was read; ``error`` is
+    ``(message, offset)`` as :func:`jackson_error` gives it, or ``None``.
+    """
+    tree = _Tree(text)
     try:
-        _scan(text)
+        _scan(text, tree)
     except _Err as e:
-        return e.message, e.offset
-    return None
+        tree.cut(e.offset)
+        return tree.root, (e.message, e.offset)
+    return tree.root, None
+
+
+class _Tree:
+    """The nodes delivered so far: containers on a stack, a key waiting for its value."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.root: Node | None = None
+        self.stack: list[ObjectNode | ArrayNode] = []
+        self.key: tuple[str, int] | None = None
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        text = self.text
+        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+    def add(self, node: Node) -> None:
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1]
+        if isinstance(parent, ObjectNode):
+            key, at = self.key
+            parent.members.append(Member(key, node, *self.pos(at)))
+            self.key = None
+        else:
+            parent.items.append(node)
+
+    def start(self, bracket: str, offset: int) -> None:
+        line, column = self.pos(offset)
+        node = (ObjectNode([], line, column, line, column, open=True) if bracket == "{"
+                else ArrayNode([], line, column, line, column, open=True))
+        self.add(node)
+        self.stack.append(node)
+
+    def close(self, offset: int) -> None:
+        node = self.stack.pop()
+        node.open = False
+        node.end_line, node.end_column = self.pos(offset + 1)
+
+    def scalar(self, start: int, end: int) -> None:
+        raw = self.text[start:end]
+        line, column = self.pos(start)
+        c = raw[0]
+        if c == '"':
+            node: Node = StringNode(json.loads(raw), raw, line, column)
+        elif c in "tfn":
+            node = LiteralNode({"t": True, "f": False, "n": None}[c], line, column)
+        else:
+            node = NumberNode(raw, line, column)
+        self.add(node)
+
+    def broken_string(self, start: int, end: int) -> None:
+        line, column = self.pos(start)
+        self.add(StringNode("", self.text[start:end], line, column, broken=True))
+
+    def cut(self, offset: int) -> None:
+        end_line, end_column = self.pos(offset)
+        for node in self.stack:
+            node.end_line, node.end_column = end_line, end_column
 
 
 def _is_ident_start(ch: str) -> bool:
@@ -59,7 +139,7 @@ def _is_ident_part(ch: str) -> bool:
     return ch.isalnum() or ch in "_$" or ("a" + ch).isidentifier()
 
 
-def _scan(text: str) -> None:
+def _scan(text: str, tree: _Tree) -> None:
     n = len(text)
     i = 0
     stack: list[tuple[str, int]] = []   # (bracket, offset)
@@ -96,23 +176,27 @@ def _scan(text: str) -> None:
         if state in ("root", "value", "first_item"):
             if state == "first_item" and c == "]":
                 stack.pop()
+                tree.close(i)
                 i += 1
                 state = "after" if stack else "done"
             elif state == "root" and c in "]}":
                 kind = "Array" if c == "]" else "Object"
                 raise _Err(f"Unexpected close marker '{c}': no open {kind} to close", i)
-            elif c == "{":
-                stack.append(("{", i))
+            elif c in "{[":
+                stack.append((c, i))
+                tree.start(c, i)
                 i += 1
-                state = "first_key"
-                continue
-            elif c == "[":
-                stack.append(("[", i))
-                i += 1
-                state = "first_item"
+                state = "first_key" if c == "{" else "first_item"
                 continue
             else:
-                i = _value(text, i)
+                start = i
+                try:
+                    i = _value(text, i)
+                except _Err as e:
+                    if c == '"':  # a string token is delivered; its content is read later
+                        tree.broken_string(start, e.offset)
+                    raise
+                tree.scalar(start, i)
                 state = "after" if stack else "done"
             if state == "done":
                 return
@@ -120,6 +204,7 @@ def _scan(text: str) -> None:
         if state in ("first_key", "key"):
             if c == "}" and state == "first_key":
                 stack.pop()
+                tree.close(i)
                 i += 1
                 if not stack:
                     return
@@ -128,7 +213,9 @@ def _scan(text: str) -> None:
             if c != '"':
                 raise _Err(f"Unexpected character ({_char_desc(c)}): was expecting "
                            "double-quote to start field name", i)
+            start = i
             i = _string(text, i, key=True)
+            tree.key = (json.loads(text[start:i]), start)
             state = "colon"
             continue
         if state == "colon":
@@ -147,6 +234,7 @@ def _scan(text: str) -> None:
             state = "value" if top == "[" else "key"
         elif c == close:
             stack.pop()
+            tree.close(i)
             i += 1
             if not stack:
                 return
