@@ -21,7 +21,7 @@ _ESCAPES = '"\\/bfnrt'
 
 def _char_desc(ch: str) -> str:
     code = ord(ch)
-    if code < 32 or 0x7F <= code <= 0x9F:
+    if _is_iso_control(ch):
         return f"(CTRL-CHAR, code {code})"
     if code > 0xFFFF:  # Java sees the high surrogate first
         hi = 0xD800 + ((code - 0x10000) >> 10)
@@ -32,12 +32,24 @@ def _char_desc(ch: str) -> str:
 
 
 def _source(text: str, offset: int) -> str:
+    """Jackson's ``[Source: ...]``: at most 500 characters of the text, with its ISO control
+    characters but CR and LF escaped as ``\\uXXXX``."""
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    shown = text if len(text) <= 500 else text[:500] + f'"[truncated {len(text) - 500} chars]'
-    if len(text) <= 500:
-        shown = shown + '"'
+    shown = _escape_controls(text[:500]) + '"'
+    if len(text) > 500:
+        shown += f"[truncated {len(text) - 500} chars]"
     return f'[Source: (String)"{shown}; line: {line}, column: {col}]'
+
+
+def _escape_controls(text: str) -> str:
+    return "".join(f"\\u{ord(c):04X}" if _is_iso_control(c) and c not in "\r\n" else c
+                   for c in text)
+
+
+def _is_iso_control(c: str) -> bool:
+    code = ord(c)
+    return code < 32 or 0x7F <= code <= 0x9F
 
 
 class _Err(Exception):
@@ -254,7 +266,11 @@ def _value(text: str, i: int) -> int:
         return _number(text, i)
     for word in ("true", "false", "null"):
         if text.startswith(word, i):
-            return i + len(word)
+            end = i + len(word)
+            after = text[end:end + 1]
+            if after and after >= "0" and after not in "]}" and _is_ident_part(after):
+                _unrecognized(text, i)  # nullnull: Jackson reads the whole word
+            return end
     if text.startswith("NaN", i) or text.startswith("Infinity", i):
         word = "NaN" if c == "N" else "Infinity"
         raise _Err(f"Non-standard token '{word}': enable "
@@ -270,16 +286,23 @@ def _value(text: str, i: int) -> int:
         raise _Err("Unexpected character ('/' (code 47)): maybe a (non-standard) comment? "
                    "(not recognized as one since Feature 'ALLOW_COMMENTS' not enabled for "
                    "parser)", i)
-    if c == "#":
-        raise _Err("Unexpected character ('#' (code 35)): maybe a (non-standard) comment? "
-                   "(not recognized as one since Feature 'ALLOW_YAML_COMMENTS' not enabled "
-                   "for parser)", i)
     if _is_ident_start(c) and ord(c) <= 0xFFFF and c != "\ufeff":
-        j = i
-        while j < len(text) and _is_ident_part(text[j]):
-            j += 1
-        raise _Err(f"Unrecognized token '{text[i:j]}': was expecting {_VALUES}", i)
-    raise _Err(f"Unexpected character ({_char_desc(c)}): expected a valid value {_VALUES}", i)
+        _unrecognized(text, i)
+    # '#' too: the reader-based parser has no comment message for it when YAML comments
+    # are off (only its non-blocking parsers do)
+    _not_a_value(text, i)
+
+
+def _not_a_value(text: str, i: int):
+    raise _Err(f"Unexpected character ({_char_desc(text[i])}): expected a valid value "
+               f"{_VALUES}", i)
+
+
+def _unrecognized(text: str, i: int):
+    j = i
+    while j < len(text) and _is_ident_part(text[j]):
+        j += 1
+    raise _Err(f"Unrecognized token '{text[i:j]}': was expecting {_VALUES}", i)
 
 
 def _string(text: str, i: int, key: bool) -> int:
@@ -291,7 +314,7 @@ def _string(text: str, i: int, key: bool) -> int:
             return j + 1
         if c == "\\":
             if j + 1 >= n:
-                break
+                raise _Err("Unexpected end-of-input in character escape sequence", n)
             e = text[j + 1]
             if e == "u":
                 for k in range(j + 2, j + 6):
@@ -325,6 +348,8 @@ def _number(text: str, i: int) -> int:
                        "`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", i)
         if j >= n:
             raise _Err("Unexpected end-of-input in numeric value", n)
+        if text[j] == ".":  # -.5: a number may not start with a point, signed or not
+            _not_a_value(text, j)
         if not ("0" <= text[j] <= "9"):
             raise _Err(f"Unexpected character ({_char_desc(text[j])}) in numeric value: "
                        "expected digit (0-9) to follow minus sign, for valid numeric value", j)

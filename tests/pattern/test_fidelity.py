@@ -250,3 +250,34 @@ def test_anything_but_object_form_value_token(op, value):
     text = '{"a":[{"anything-but":{"%s":%s}}]}' % (op, value)
     assert error_of(text).message == ("Value of anything-but must be an array or single "
                                       "string/number value.")
+
+
+# ------------------------------------------------------------------ Jackson's wordings
+
+VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("text,message", [
+    ('{"a":["x",#"y"]}', f"Unexpected character ('#' (code 35)): expected a valid value {VALUES}"),
+    ('{"a":[#]}', f"Unexpected character ('#' (code 35)): expected a valid value {VALUES}"),
+    ('{"a":[nullnull]}', f"Unrecognized token 'nullnull': was expecting {VALUES}"),
+    ('{"a":[true1]}', f"Unrecognized token 'true1': was expecting {VALUES}"),
+    ('{"a":[-.5]}', f"Unexpected character ('.' (code 46)): expected a valid value {VALUES}"),
+    ('{"a":["x\\', "Unexpected end-of-input in character escape sequence"),
+    ('{"a\\', "Unexpected end-of-input in character escape sequence"),
+    # control characters in the quoted source are escaped, CR and LF are not
+    ('{"a":\t[1', 'Unexpected end-of-input: expected close marker for Array (start marker at '
+                  '[Source: (String)"{"a":\\u0009[1"; line: 1, column: 7])'),
+    ('{"a":\x7f', "Unexpected character ((CTRL-CHAR, code 127)): expected a valid value"),
+    ('{"a":[1,\x01', 'Illegal character ((CTRL-CHAR, code 1)): only regular white space'),
+])
+def test_jacksons_wordings(text, message, dialect):
+    assert error_of(text, dialect).message.startswith(message)
+
+
+def test_the_quoted_source_escapes_before_it_truncates():
+    text = '{"a":\t[' + " " * 600
+    message = error_of(text, "rum").message
+    assert '(String)"{"a":\\u0009[' in message
+    assert f'"[truncated {len(text) - 500} chars]' in message
