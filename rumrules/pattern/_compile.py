@@ -249,6 +249,11 @@ class _Compiler:
         if not matchers:
             _fail("Empty arrays are not allowed", array,
                   "list at least one value; to test presence use exists (eventbridge dialect)")
+        if len(matchers) > 1:
+            # the reference adds no state for an anything-but with an empty list
+            # ({"anything-but": {"equals-ignore-case": []}}): beside other values it never
+            # matches (alone, it matches any present value, as here)
+            matchers = [m for m in matchers if not _empty_anything_but(m)] or matchers[:1]
         dotted = ".".join(path)
         cond = Condition(dotted, tuple(dotted.split(".")), tuple(matchers),
                          member.line, member.column)
@@ -565,6 +570,10 @@ _TOO_MANY_ALTERNATIVES = (
     "(a bound of rumrules, not of AWS, which documents none)")
 _TOO_COMPLEX = ("Rule is too complex - try using fewer wildcard characters or fewer "
                 "repeating character sequences after a wildcard character")
+
+
+def _empty_anything_but(m) -> bool:
+    return m.kind == "anything-but" and m.mode != "values" and not m.strings
 
 
 def _anything_but_list(arr: ArrayNode) -> AnythingBut:

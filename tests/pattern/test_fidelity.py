@@ -281,3 +281,18 @@ def test_the_quoted_source_escapes_before_it_truncates():
     message = error_of(text, "rum").message
     assert '(String)"{"a":\\u0009[' in message
     assert f'"[truncated {len(text) - 500} chars]' in message
+
+
+# ------------------------------------------------------------------ smaller items
+
+@pytest.mark.parametrize("op", ["equals-ignore-case", "prefix", "suffix", "wildcard"])
+def test_an_empty_anything_but_list_beside_other_values_matches_nothing(op):
+    """The reference adds no state for an empty anything-but list: beside another value it
+    never matches; alone it matches any present value."""
+    text = '{"a":["x",{"anything-but":{"%s":[]}}]}' % op
+    p = compile_pattern(text, dialect="eventbridge")
+    assert p.matches({"a": "x"})
+    assert not p.matches({"a": "y"}) and not p.matches({"a": 5})
+    alone = compile_pattern('{"a":[{"anything-but":{"%s":[]}}]}' % op, dialect="eventbridge")
+    assert alone.matches({"a": "y"}) and not alone.matches({"b": "y"})
+    assert_rum_refuses_eventbridge(text)
