@@ -296,3 +296,38 @@ def test_an_empty_anything_but_list_beside_other_values_matches_nothing(op):
     alone = compile_pattern('{"a":[{"anything-but":{"%s":[]}}]}' % op, dialect="eventbridge")
     assert alone.matches({"a": "y"}) and not alone.matches({"b": "y"})
     assert_rum_refuses_eventbridge(text)
+
+
+# ------------------------------------------------------------------ where the reference disagrees
+# with itself we keep one answer (docs/decisions.md)
+
+@pytest.mark.parametrize("first,second,event", [
+    # the reference's many-rule Machine: a false positive for the wildcard rule
+    ('{"a":[{"wildcard":"x*z"}]}', '{"a":[{"equals-ignore-case":"XYZ"}]}', {"a": "xYz"}),
+    ('{"a":[{"wildcard":"x*z"}]}', '{"a":[{"equals-ignore-case":"XYZ"}]}', {"a": "XYZ"}),
+    # the reference's many-rule Machine: a numeric rule stops a cidr rule matching
+    ('{"ip":[{"cidr":"10.0.0.0/8"}]}', '{"ip":[{"numeric":[">",0]}]}', {"ip": "10.0.0.1"}),
+    ('{"ip":[{"cidr":"10.0.0.0/8"}]}', '{"ip":[{"numeric":[">",0]}]}', {"ip": 5}),
+])
+def test_a_pattern_set_answers_what_each_pattern_answers_in_any_order(first, second, event):
+    from rumrules import PatternSet
+
+    alone = {name: compile_pattern(text, dialect="eventbridge").matches(event)
+             for name, text in (("first", first), ("second", second))}
+    for order in ((("first", first), ("second", second)), (("second", second), ("first", first))):
+        ps = PatternSet(dialect="eventbridge")
+        for name, text in order:
+            ps.add(name, text)
+        assert sorted(ps.matches(event)) == sorted(n for n, m in alone.items() if m)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_prefix_or_suffix_is_of_the_value_not_of_its_quoted_form(dialect):
+    """The reference matches ``{"prefix": "x\\""}`` against ``"x"`` through the quote it adds
+    around values; rumrules compares the value itself."""
+    p = compile_pattern('{"a":[{"prefix":"x\\""}]}', dialect="eventbridge")
+    assert not p.matches({"a": "x"}) and p.matches({"a": 'x"y'})
+    s = compile_pattern('{"a":[{"suffix":"\\"x"}]}', dialect="eventbridge")
+    assert not s.matches({"a": "x"}) and s.matches({"a": 'y"x'})
+    # a top-level empty key is a field like any other, in both dialects
+    assert compile_pattern('{"":["x"]}', dialect=dialect).matches({"": "x"})
