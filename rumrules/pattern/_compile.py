@@ -22,8 +22,8 @@ from ._matchers import (AnythingBut, Cidr, EqualsIgnoreCase, Exact, Exactly, Exi
 from ._numbers import comparable
 from ._parse import parse_json, partial_ast
 
-__all__ = ["Condition", "compile_ast", "compile_text", "DIALECTS", "EVENTBRIDGE_OPERATORS", "MAX_ALTERNATIVES",
-           "MAX_EXPANDED_FIELDS"]
+__all__ = ["Condition", "compile_ast", "compile_text", "DIALECTS", "EVENTBRIDGE_OPERATORS",
+           "MAX_ALTERNATIVES", "MAX_EXPANDED_FIELDS"]
 
 #: The most alternatives the ``$or`` of one pattern may expand into, and the most fields
 #: (conditions) those alternatives may hold in all.  Sibling ``$or`` objects multiply (twelve
@@ -252,7 +252,7 @@ class _Compiler:
         if len(matchers) > 1:
             # the reference adds no state for an anything-but with an empty list
             # ({"anything-but": {"equals-ignore-case": []}}): beside other values it never
-            # matches (alone, it matches any present value, as here)
+            # matches (alone it keeps its meaning here: anything but nothing)
             matchers = [m for m in matchers if not _empty_anything_but(m)] or matchers[:1]
         dotted = ".".join(path)
         cond = Condition(dotted, tuple(dotted.split(".")), tuple(matchers),
@@ -363,7 +363,7 @@ class _Compiler:
                 return cls(text, True, *pos, regex=rx)
             if not isinstance(value, StringNode):
                 _fail(f"{name} match pattern must be a string", value)
-            text = java_text(_string(value))
+            text = _java_text(_string(value))
             _only_one(obj)
             return cls(text, False, *pos)
         if name == "equals-ignore-case":
@@ -378,7 +378,7 @@ class _Compiler:
             glob = _wildcard_glob(value)
             self.check_complexity((glob,), value)
             _only_one(obj)
-            return Wildcard(java_text(value.value), *pos, regex=glob)
+            return Wildcard(_java_text(value.value), *pos, regex=glob)
         if name == "exists":
             if not isinstance(value, LiteralNode) or value.value is None:
                 _fail("exists match pattern must be either true or false.", value)
@@ -473,7 +473,7 @@ def _string(node: StringNode) -> str:
     return node.value
 
 
-def java_text(text: str) -> str:
+def _java_text(text: str) -> str:
     """``text`` as the reference's byte matchers (prefix, suffix, wildcard) see it: Java
     encodes a lone surrogate as ``?`` in UTF-8 (surrogate pairs are one character here)."""
     return text.encode("utf-8", "replace").decode("utf-8")
@@ -493,7 +493,7 @@ def _too_many(node, hint: str | None = None):
 def _numeric_operand(node, message: str, arr: ArrayNode) -> NumberNode:
     if not isinstance(node, NumberNode):
         hint = None
-        if isinstance(node, StringNode):
+        if isinstance(node, StringNode) and not node.broken:
             hint = f"write the number without quotes: {node.value}"
         _fail(message, node if node is not None else _closer(arr), hint)
     return node
@@ -519,7 +519,7 @@ def _wildcard_glob(node: StringNode) -> Glob:
     with the reference's messages, whose positions count the value's UTF-8 bytes (as Java
     encodes them: a lone surrogate is one byte, ``?``).  The number of ``*`` is checked by
     the caller (:func:`_too_complex`), after the whole pattern, as AWS does."""
-    text = java_text(_string(node))
+    text = _java_text(_string(node))
     pieces: list[str] = []
     piece: list[str] = []
     escaped = False
@@ -628,7 +628,7 @@ def _anything_but_special(obj: ObjectNode) -> AnythingBut:
     elif op == "wildcard":
         regexes = tuple(_wildcard_glob(v) for v in items)
     else:
-        texts = [java_text(t) for t in texts]
+        texts = [_java_text(t) for t in texts]
     _only_one(obj, "Too many elements in numeric expression")
     return AnythingBut(op, strings=frozenset(texts), line=value.line, column=value.column,
                        regexes=regexes)
