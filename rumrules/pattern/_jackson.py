@@ -208,6 +208,10 @@ def _scan(text: str, tree: _Tree) -> None:
                     if c == '"':  # a string token is delivered; its content is read later
                         tree.broken_string(start, e.offset)
                     raise
+                if not stack and i < n and text[i] not in _WS and (c == "-" or c.isdigit()):
+                    # a number at the root must be followed by white space (or the end)
+                    raise _Err(f"Unexpected character ({_char_desc(text[i])}): Expected space "
+                               "separating root-level values", i)
                 tree.scalar(start, i)
                 state = "after" if stack else "done"
             if state == "done":
