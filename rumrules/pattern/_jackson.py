@@ -185,6 +185,9 @@ def _scan(text: str, tree: _Tree) -> None:
                            f"(start marker at {_source(text, at)})", n)
             raise _Err(f"Unexpected end-of-input within/between {kind} entries", n)
         c = text[i]
+        if state in ("first_item", "first_key") and c in "]}" and c != (
+                "]" if state == "first_item" else "}"):
+            _mismatched(text, i, stack[-1])  # [} and {]: a close marker first, the wrong one
         if state in ("root", "value", "first_item"):
             if state == "first_item" and c == "]":
                 stack.pop()
@@ -255,11 +258,18 @@ def _scan(text: str, tree: _Tree) -> None:
             if not stack:
                 return
         elif c in "]}":
-            raise _Err(f"Unexpected close marker '{c}': expected '{close}' (for {kind} starting "
-                       f"at {_source(text, at)})", i)
+            _mismatched(text, i, stack[-1])
         else:
             raise _Err(f"Unexpected character ({_char_desc(c)}): was expecting comma to "
                        f"separate {kind} entries", i)
+
+
+def _mismatched(text: str, i: int, opened: tuple[str, int]):
+    """The close marker at ``i`` does not close the container opened at ``opened``."""
+    bracket, at = opened
+    kind, close = ("Array", "]") if bracket == "[" else ("Object", "}")
+    raise _Err(f"Unexpected close marker '{text[i]}': expected '{close}' (for {kind} starting "
+               f"at {_source(text, at)})", i)
 
 
 def _value(text: str, i: int) -> int:

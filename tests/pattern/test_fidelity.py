@@ -271,6 +271,9 @@ VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false'
                   '[Source: (String)"{"a":\\u0009[1"; line: 1, column: 7])'),
     ('{"a":\x7f', "Unexpected character ((CTRL-CHAR, code 127)): expected a valid value"),
     ('{"a":[1,\x01', 'Illegal character ((CTRL-CHAR, code 1)): only regular white space'),
+    # a close marker right after the opening one is checked before anything else
+    ('{"a":[}', "Unexpected close marker '}': expected ']' (for Array starting at"),
+    ('{"a":[{]}', "Unexpected close marker ']': expected '}' (for Object starting at"),
     # a number at the root must be followed by white space
     ("1x", "Unexpected character ('x' (code 120)): Expected space separating root-level values"),
     ("-1.5{", "Unexpected character ('{' (code 123)): Expected space separating root-level"),
