@@ -6,7 +6,7 @@ read as decimal, each at most 255) or an IPv6 text made only of hex digits and c
 as the reference refuses it); in an *event* a plain decimal number below 2^32 is also read as
 an address (``10`` as ``0.0.0.10``).  Anything else (spaces, ``127.1``, ``::ffff:1.2.3.4``,
 a port) is not.  The CIDR mask is read as Java's ``Integer.parseInt`` reads it: an optional
-sign and decimal digits of any script (``\u0668`` is 8), within Java's ``int`` range.
+sign and decimal digits of any script (``\\u0668`` is 8), within Java's ``int`` range.
 
 Like the reference, addresses and blocks are compared as upper-case hex strings (8 digits
 for IPv4, 32 for IPv6) in lexicographic order, so ``::/0`` also contains IPv4 addresses.

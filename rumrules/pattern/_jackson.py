@@ -3,7 +3,9 @@
 This runs only after the Lark parser has refused a text, to find the message AWS returns for
 the same text.  It is a small streaming scanner with Jackson's rules and texts; it never
 recurses (containers are a stack) and stops at the first error.  It returns the message and
-the character offset of the offending character.
+the character offset of the offending character, and the tree of the tokens Jackson
+delivered before that error (the reference compiles as it reads, so a pattern error in that
+part comes first: see ``_compile.compile_text``).
 """
 
 from __future__ import annotations
