@@ -149,3 +149,38 @@ def test_aws_verified_rum_subset_in_rum_dialect():
         assert ("match" if p.matches(case["event"]) else "no_match") == case["aws_verdict"], \
             case["id"]
     assert checked == 37  # the AWS-verified cases that use only exact values and numeric
+
+
+#: Patterns that are JSON but invalid for the reference, with a pattern error.
+SEMANTIC = [c for c in CASES if not c["valid"] and json_loads_accepts(c["pattern"])
+            and c["pattern"].rstrip().endswith("}") and c["error"] != "Empty objects are not allowed"]
+
+
+def test_semantic_cases_are_many():
+    assert len(SEMANTIC) > 1000
+
+
+@pytest.mark.parametrize("case", SEMANTIC, ids=[c["id"] for c in SEMANTIC])
+def test_a_pattern_error_stays_first_when_the_text_then_breaks(case):
+    """The reference meets every pattern error before it reads the last ``}`` (an empty
+    pattern aside), so without that brace, or with junk after it, the error is the same."""
+    text = case["pattern"].rstrip()
+    for broken in (text[:-1], text + " x", text + "}"):
+        with pytest.raises(PatternError) as info:
+            compile_pattern(broken, dialect=case["dialect"])
+        assert info.value.message == case["error"], broken
+
+
+VALID_OBJECTS = sorted({(c["pattern"].rstrip(), c["dialect"]) for c in CASES if c["valid"]
+                        and json_loads_accepts(c["pattern"])
+                        and c["pattern"].rstrip().endswith("}")})
+
+
+def test_a_valid_pattern_cut_short_is_a_syntax_error_only():
+    """Walking what the reference read of a valid pattern cut before its last brace finds
+    no pattern error: the syntax error is the answer."""
+    assert len(VALID_OBJECTS) > 1000
+    for text, dialect in VALID_OBJECTS:
+        with pytest.raises(PatternError) as info:
+            compile_pattern(text[:-1], dialect=dialect)
+        assert info.value.message.startswith("Unexpected end-of-input"), text
