@@ -1,0 +1,43 @@
+"""``rumrules serve``: uvicorn over the app, one process or ``--workers N`` over the same
+database."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from ..errors import RumRulesError
+from ..service import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_PORT,
+                       DEFAULT_REGION, MEMORY, Store)
+from ._app import ENVIRONMENT, create_app
+
+__all__ = ["serve"]
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data: str = DEFAULT_DATA, *,
+          workers: int = 1, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REGION,
+          log_level: str = "info") -> None:
+    """Serve the RUM API on ``host:port`` until interrupted, storing in ``data`` (a folder,
+    created when missing, or ``":memory:"``).  Raise :class:`~rumrules.RumRulesError` for
+    settings that cannot work (several workers over ``:memory:``, an unusable folder)."""
+    if workers < 1:
+        raise RumRulesError(f"--workers must be at least 1, not {workers}")
+    if data != MEMORY:
+        data = str(Path(data).resolve())
+    where = "in memory (lost at exit)" if data == MEMORY else f"in {data}"
+    print(f"rumrules serve: the RUM API on http://{host}:{port}, data {where}",
+          file=sys.stderr, flush=True)
+    if workers == 1:
+        app = create_app(data, account_id=account_id, region=region)
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        return
+    if data == MEMORY:
+        raise RumRulesError("--workers needs a --data folder: workers cannot share :memory:")
+    Store(data).close()  # create the folder and schema once, before the workers race for it
+    os.environ.update({ENVIRONMENT["data"]: data, ENVIRONMENT["account_id"]: account_id,
+                       ENVIRONMENT["region"]: region})
+    uvicorn.run("rumrules.server._app:app_from_environment", factory=True, host=host,
+                port=port, workers=workers, log_level=log_level)
