@@ -14,7 +14,7 @@ from ..service import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_P
                        DEFAULT_REGION, MEMORY, Store)
 from ._app import ENVIRONMENT, create_app
 
-__all__ = ["serve"]
+__all__ = ["serve", "BackgroundServer"]
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data: str = DEFAULT_DATA, *,
@@ -41,3 +41,45 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data: str = DEFAUL
                        ENVIRONMENT["region"]: region})
     uvicorn.run("rumrules.server._app:app_from_environment", factory=True, host=host,
                 port=port, workers=workers, log_level=log_level)
+
+
+class BackgroundServer:
+    """The server in a thread of this process, on ``host`` and a free port (``port=0``) or
+    the one given; for test suites and notebooks.  ``url`` is its endpoint, ``app`` the ASGI
+    app (``app.state.service`` the :class:`~rumrules.service.RumService`).  A context
+    manager; :meth:`stop` stops it and closes the database.  Raise
+    :class:`~rumrules.RumRulesError` when it does not start within ``timeout`` seconds."""
+
+    def __init__(self, data: str = MEMORY, *, host: str = DEFAULT_HOST, port: int = 0,
+                 timeout: float = 20.0, **settings: str) -> None:
+        import threading
+        import time
+
+        self.app = create_app(str(data), **settings)
+        self._server = uvicorn.Server(uvicorn.Config(self.app, host=host, port=port,
+                                                     log_level="warning", lifespan="off"))
+        self._thread = threading.Thread(target=self._server.run, name="rumrules-serve",
+                                        daemon=True)
+        self._timeout = timeout
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RumRulesError(f"the server did not start on {host}:{port}")
+            time.sleep(0.01)
+        self.host = host
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://{host}:{self.port}"
+
+    def stop(self) -> None:
+        """Stop serving, wait for the thread, close the database."""
+        self._server.should_exit = True
+        self._thread.join(timeout=self._timeout)
+        self.app.state.service.store.close()
+
+    def __enter__(self) -> "BackgroundServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

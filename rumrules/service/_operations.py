@@ -22,7 +22,6 @@ from typing import Any
 
 from ..errors import RequestError
 from ..ingestion import ingest_batch
-from ..rules import canonical
 from ._api import batch_create, batch_delete, update_definition
 from ._destination import MetricDestination
 from ._settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
@@ -396,6 +395,7 @@ class RumService:
               state: MetricDestination) -> None:
         """Write what an operation changed in ``state`` (``before``: id -> definition)."""
         after = {d.pop("MetricDefinitionId"): d for d in state.definitions()}
+        keys = {i: key for key, i in state.keys().items()}
         gone = [(i,) for i in before if i not in after]
         conn.executemany("DELETE FROM definitions WHERE id = ?", gone)
         top = conn.execute("SELECT COALESCE(MAX(position), 0) FROM definitions WHERE "
@@ -403,7 +403,7 @@ class RumService:
         for definition_id, definition in after.items():
             if before.get(definition_id) == definition:
                 continue
-            body, key = json.dumps(definition), canonical(definition)
+            body, key = json.dumps(definition), keys[definition_id]
             if definition_id in before:
                 conn.execute("UPDATE definitions SET body = ?, key = ? WHERE id = ?",
                              (body, key, definition_id))

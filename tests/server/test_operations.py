@@ -448,3 +448,26 @@ def test_an_internal_error_is_the_services_shape(server, rum, monitor, monkeypat
         rum.get_app_monitor(Name=monitor["Name"])
     assert code(e) == "InternalServerException" and status(e) == 500
     assert "disk on fire" not in str(e.value)
+
+
+def test_a_request_that_fails_after_writing_changes_nothing(server, rum, destination,
+                                                           monkeypatch):
+    from rumrules.service import RumService
+
+    save = RumService._save
+
+    def save_then_fail(self, conn, *args):
+        save(self, conn, *args)
+        assert conn.execute("SELECT COUNT(*) FROM definitions").fetchone()[0] > 0
+        raise RuntimeError("failed after the writes")
+
+    monkeypatch.setattr(RumService, "_save", save_then_fail)
+    with pytest.raises(ClientError) as e:
+        rum.batch_create_rum_metric_definitions(**destination,
+                                                MetricDefinitions=[custom(1), custom(2)])
+    assert code(e) == "InternalServerException"
+    monkeypatch.undo()
+    assert rum.batch_get_rum_metric_definitions(**destination)["MetricDefinitions"] == []
+    created = rum.batch_create_rum_metric_definitions(**destination,
+                                                      MetricDefinitions=[custom(1)])
+    assert created["Errors"] == [] and len(created["MetricDefinitions"]) == 1
