@@ -4,6 +4,7 @@ database."""
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -17,6 +18,17 @@ from ._app import ENVIRONMENT, create_app
 __all__ = ["serve", "BackgroundServer"]
 
 
+def _check_address(host: str, port: int) -> None:
+    """Refuse an address nothing can listen on (in use, not local) with one line, before
+    uvicorn would log a traceback-like error and exit 1."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        reason = os.strerror(e.errno) if e.errno else str(e)
+        raise RumRulesError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data: str = DEFAULT_DATA, *,
           workers: int = 1, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REGION,
           log_level: str = "info") -> None:
@@ -25,6 +37,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data: str = DEFAUL
     settings that cannot work (several workers over ``:memory:``, an unusable folder)."""
     if workers < 1:
         raise RumRulesError(f"--workers must be at least 1, not {workers}")
+    _check_address(host, port)
     if data != MEMORY:
         data = str(Path(data).resolve())
     where = "in memory (lost at exit)" if data == MEMORY else f"in {data}"

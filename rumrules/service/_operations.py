@@ -464,7 +464,7 @@ class RumService:
         return {}
 
     def get_app_monitor_data(self, p: dict) -> dict:
-        limit = p.get("MaxResults", DEFAULT_PAGE)
+        limit = p.get("MaxResults") or DEFAULT_PAGE  # the model allows 0: the default
         after = _after("GetAppMonitorData", p.get("NextToken"))
         time_range = p["TimeRange"]
         start, end = time_range["After"], time_range.get("Before")

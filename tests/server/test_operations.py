@@ -403,6 +403,12 @@ def test_get_app_monitor_data_time_range(rum, monitor):
     assert [json.loads(e)["event_id"] for e in got["Events"]] == [e["id"] for e in events[1:4]]
 
 
+def test_get_app_monitor_data_max_results_zero_is_the_default_page(rum, monitor):
+    rum.put_rum_events(**batch(monitor["Id"], monitor["Name"], [page_view(T0)]))
+    got = rum.get_app_monitor_data(Name=monitor["Name"], TimeRange={"After": 0}, MaxResults=0)
+    assert len(got["Events"]) == 1 and "NextToken" not in got
+
+
 def test_get_app_monitor_data_errors(rum, monitor):
     with pytest.raises(rum.exceptions.ValidationException, match="Invert"):
         rum.get_app_monitor_data(Name=monitor["Name"], TimeRange={"After": 0},

@@ -96,6 +96,19 @@ def test_serve_usage_errors():
     run = subprocess.run([sys.executable, "-m", "rumrules", "serve", "--port", "70000"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "a port is 0-65535" in run.stderr
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "rumrules", "serve", "--port", str(port)],
+                             capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip() == f"rumrules: error: cannot listen on 127.0.0.1:{port}: " \
+                                 f"Address already in use"
+    run = subprocess.run([sys.executable, "-m", "rumrules", "serve", "--port", "0",
+                          "--data", "/proc/rumrules-cannot-be-here"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines()[-1].startswith(
+        "rumrules: error: cannot create the data folder /proc/rumrules-cannot-be-here")
 
 
 def test_serve_without_the_server_extra_says_what_to_install():
