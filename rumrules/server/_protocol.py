@@ -121,26 +121,25 @@ class _Reader:
         return value
 
     def _integer(self, shape: Shape, value: Any, path: str) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                self.fail(path, value, "Member must be an integer")
-                return value
-        self._range(shape, value, path)
-        return value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return self._number(shape, value, path, int, "an integer")
 
     _long = _integer
 
     def _double(self, shape: Shape, value: Any, path: str) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                isinstance(value, float) and not math.isfinite(value)):
-            self.fail(path, value, "Member must be a number")
-            return value
-        self._range(shape, value, path)
-        return value
+        if isinstance(value, float) and not math.isfinite(value):
+            value = str(value)  # NaN and infinities are no JSON numbers
+        return self._number(shape, value, path, (int, float), "a number")
 
     _float = _double
+
+    def _number(self, shape: Shape, value: Any, path: str, types: Any, what: str) -> Any:
+        if isinstance(value, bool) or not isinstance(value, types):
+            self.fail(path, value, f"Member must be {what}")
+        else:
+            self._range(shape, value, path)
+        return value
 
     def _boolean(self, shape: Shape, value: Any, path: str) -> Any:
         if not isinstance(value, bool):

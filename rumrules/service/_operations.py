@@ -93,6 +93,12 @@ def _after(operation: str, token: str | None) -> Any:
     return last
 
 
+def _paging(operation: str, p: Mapping) -> tuple[int, Any]:
+    """``(limit, last key seen)`` of a listing request (MaxResults 0 or absent: the
+    default page)."""
+    return p.get("MaxResults") or DEFAULT_PAGE, _after(operation, p.get("NextToken"))
+
+
 def _page(rows: list, limit: int, operation: str, key: Callable[[Any], Any]) -> tuple[list, dict]:
     """``rows`` (at most ``limit + 1`` fetched) cut to ``limit`` and the NextToken member."""
     if len(rows) > limit:
@@ -211,8 +217,7 @@ class RumService:
         return {}
 
     def list_app_monitors(self, p: dict) -> dict:
-        limit = p.get("MaxResults", DEFAULT_PAGE)
-        after = _after("ListAppMonitors", p.get("NextToken"))
+        limit, after = _paging("ListAppMonitors", p)
         with self.store.read() as conn:
             rows = conn.execute("SELECT name, body FROM app_monitors WHERE name > ? "
                                 "ORDER BY name LIMIT ?", (after or "", limit + 1)).fetchall()
@@ -362,8 +367,7 @@ class RumService:
         return {}
 
     def list_rum_metrics_destinations(self, p: dict) -> dict:
-        limit = p.get("MaxResults", DEFAULT_PAGE)
-        after = _after("ListRumMetricsDestinations", p.get("NextToken"))
+        limit, after = _paging("ListRumMetricsDestinations", p)
         with self.store.read() as conn:
             self._monitor(conn, p["AppMonitorName"])
             rows = conn.execute("SELECT seq, destination, arn, iam_role_arn FROM destinations "
@@ -431,8 +435,7 @@ class RumService:
         return self._definitions_call(p, batch_delete)
 
     def batch_get_rum_metric_definitions(self, p: dict) -> dict:
-        limit = p.get("MaxResults", DEFAULT_PAGE)
-        after = _after("BatchGetRumMetricDefinitions", p.get("NextToken"))
+        limit, after = _paging("BatchGetRumMetricDefinitions", p)
         with self.store.read() as conn:
             seq = self._destination_seq(conn, p)
             rows = conn.execute("SELECT position, id, body FROM definitions WHERE "
@@ -464,8 +467,7 @@ class RumService:
         return {}
 
     def get_app_monitor_data(self, p: dict) -> dict:
-        limit = p.get("MaxResults") or DEFAULT_PAGE  # the model allows 0: the default
-        after = _after("GetAppMonitorData", p.get("NextToken"))
+        limit, after = _paging("GetAppMonitorData", p)
         time_range = p["TimeRange"]
         start, end = time_range["After"], time_range.get("Before")
         if end is not None and end < start:
