@@ -26,8 +26,31 @@ class ResponseInvalid(AssertionError):
     """A parsed response that does not fit botocore's output shape."""
 
 
+# answers to requests that name no operation or carry no JSON object: no operation lists them
+OUTSIDE_OPERATIONS = {"UnknownOperationException", "SerializationException"}
+
+
+def _validate_error(http_response, parsed, model) -> None:
+    code = parsed["Error"]["Code"]
+    listed = {s.name: s for s in model.error_shapes}
+    if code in OUTSIDE_OPERATIONS:
+        return
+    if code not in listed:
+        raise ResponseInvalid(f"{model.name} answered {code}, which its model does not list")
+    shape = listed[code]
+    if http_response.status_code != shape.metadata["error"]["httpStatusCode"]:
+        raise ResponseInvalid(f"{code} with status {http_response.status_code}")
+    body = json.loads(http_response.content)
+    missing = [m for m in shape.required_members if m not in body]
+    if missing or body.get("__type") != code:
+        raise ResponseInvalid(f"{code} without {missing or '__type'}: {body}")
+
+
 def _validate_response(http_response, parsed, model, **_):
-    if http_response.status_code >= 300 or model.output_shape is None:
+    if http_response.status_code >= 300:
+        _validate_error(http_response, parsed, model)
+        return
+    if model.output_shape is None:
         return
     body = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
     report = ParamValidator().validate(body, model.output_shape)

@@ -477,3 +477,28 @@ def test_a_request_that_fails_after_writing_changes_nothing(server, rum, destina
     created = rum.batch_create_rum_metric_definitions(**destination,
                                                       MetricDefinitions=[custom(1)])
     assert created["Errors"] == [] and len(created["MetricDefinitions"]) == 1
+
+
+@pytest.mark.parametrize("output", [{"AppMonitor": {"Name": 5}}, {"AppMonitor": {"Created": 12}},
+                                    {"AppMonitor": {"Tags": {"a": ["b"]}}}])
+def test_the_clients_response_validation_catches_what_the_model_does_not_allow(
+        server, rum, monitor, monkeypatch, output):
+    from .conftest import ResponseInvalid
+
+    monkeypatch.setattr(server.app.state.service, "call", lambda *_: output)
+    with pytest.raises(ResponseInvalid):
+        rum.get_app_monitor(Name=monitor["Name"])
+
+
+def test_the_clients_error_validation_catches_an_error_the_operation_does_not_list(
+        server, rum, monitor, monkeypatch):
+    from rumrules.service import ServiceError
+
+    from .conftest import ResponseInvalid
+
+    def refuse(*_):
+        raise ServiceError("no", code="PolicyNotFoundException")
+
+    monkeypatch.setattr(server.app.state.service, "call", refuse)
+    with pytest.raises(ResponseInvalid, match="does not list"):
+        rum.get_app_monitor(Name=monitor["Name"])
