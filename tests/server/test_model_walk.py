@@ -226,6 +226,7 @@ def test_unknown_routes_and_bodies(server):
         for method, path, body, expected in [
                 ("GET", "/nothing/here", b"", ("UnknownOperationException", 404)),
                 ("PUT", "/appmonitors", b"", ("UnknownOperationException", 404)),
+                ("OPTIONS", "/appmonitor/web", b"", ("UnknownOperationException", 404)),
                 ("POST", "/appmonitor", b"{not json", ("SerializationException", 400)),
                 ("POST", "/appmonitor", b"[1]", ("SerializationException", 400))]:
             conn.request(method, path, body=body)
