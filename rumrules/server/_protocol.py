@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 from botocore.session import get_session
 
 __all__ = ["Protocol", "ProtocolError", "load_model", "MAX_BODY_BYTES"]
@@ -318,7 +318,7 @@ class Protocol:
         members given, e.g. ``resourceName``) in the body."""
         try:
             shape = self.model.shape_for(code)
-        except Exception:  # noqa: BLE001 - botocore's NoShapeFoundError: not a modelled error
+        except NoShapeFoundError:  # not a modelled error (UnknownOperationException ...)
             shape = None
         status = _STATUS_OUTSIDE_MODEL.get(code, 400)
         headers = {"x-amzn-ErrorType": code}
