@@ -8,7 +8,7 @@ import sys
 from ..engine import MetricEngine, emf_lines
 from ..errors import RumRulesError
 from ._inputs import json_records, read_input
-from .sources import read_paths
+from ..linter.sources import read_paths
 
 __all__ = ["run_eval"]
 

@@ -53,9 +53,11 @@ def test_public_names():
     for name in ("check_definition", "check_definitions", "batch_create", "update_definition",
                  "batch_delete", "MetricDestination", "Rule", "RULES"):
         assert getattr(rumrules, name) is getattr(rumrules.rules, name)
+    # rule_by_code: the package's inner API for the linter and the CLI (not in rumrules)
     assert sorted(rumrules.rules.__all__) == sorted(
         ["check_definition", "check_definitions", "batch_create", "update_definition",
-         "batch_delete", "MetricDestination", "Rule", "RULES"])
+         "batch_delete", "MetricDestination", "Rule", "RULES", "rule_by_code"])
+    assert rumrules.rules.rule_by_code("rum204").code == "RUM204"
 
 
 def test_partial_success_shape():

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ._finding import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, as_finding,
+from ...linter import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, as_finding,
                        rule_metadata, severity_of, sort_findings)
 from ._github import escape_data, escape_property, format_github
 from ._json import format_json

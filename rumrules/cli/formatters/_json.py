@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ._finding import sort_findings
+from ...linter import sort_findings
 
 __all__ = ["format_json"]
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
-from ._finding import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, rule_metadata,
+from ...linter import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, rule_metadata,
                        sort_findings)
 
 __all__ = ["format_sarif", "sarif_log", "artifact_uri", "fingerprint", "SARIF_SCHEMA",

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ._finding import sort_findings
+from ...linter import sort_findings
 
 __all__ = ["format_text", "use_color", "summary_line"]
 

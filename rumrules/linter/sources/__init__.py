@@ -1,4 +1,4 @@
-"""Input readers of the command line: metric definitions in files, with their positions.
+"""Input readers of the linter: metric definitions in files, with their positions.
 
 ::
 

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from rumrules.cli.sources import (MAX_DEPTH, DefinitionSource, Document, RequestSource,
+from rumrules.linter.sources import (MAX_DEPTH, DefinitionSource, Document, RequestSource,
                                   SourceError, code_matches, is_intrinsic, read_bytes,
                                   read_file, read_paths, read_text, walk)
 from rumrules.errors import RumRulesError
 
-from ._helpers import EXAMPLES
+from ..cli._helpers import EXAMPLES
 
 JS_ERRORS = {"Name": "JsErrorCount", "UnitLabel": "Count",
              "EventPattern": '{"event_type": ["com.amazon.rum.js_error_event"]}'}
