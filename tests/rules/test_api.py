@@ -56,7 +56,11 @@ def test_public_names():
     # rule_by_code: the package's inner API for the linter and the CLI (not in rumrules)
     assert sorted(rumrules.rules.__all__) == sorted(
         ["check_definition", "check_definitions", "batch_create", "update_definition",
-         "batch_delete", "MetricDestination", "Rule", "RULES", "rule_by_code"])
+         "batch_delete", "MetricDestination", "Rule", "RULES", "rule_by_code",
+         # the API model, for the JSON Schemas
+         "LENGTHS", "NAMESPACE_CHARS", "APP_MONITOR_NAME_RE", "APP_MONITOR_NAME_LENGTH",
+         "MAX_DIMENSIONS", "DIMENSION_KEY_LENGTH", "DIMENSION_NAME_LENGTH", "MAX_BATCH",
+         "MAX_PER_DESTINATION", "ARN_MAX", "ID_LENGTH", "DESTINATIONS"])
     assert rumrules.rules.rule_by_code("rum204").code == "RUM204"
 
 

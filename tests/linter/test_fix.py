@@ -1,0 +1,133 @@
+"""``rumrules check --fix`` / ``--diff`` / ``--unsafe-fixes`` and :func:`rumrules.linter.fix_text`:
+golden files for JSON and YAML inputs (comments, quoting styles, block scalars, flow
+mappings), idempotence, byte-for-byte preservation of everything else, and what cannot be
+fixed."""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rumrules.linter import fix_text, lint
+
+from ..cli._helpers import check_golden, run_cli
+
+DATA = Path(__file__).resolve().parent / "data" / "fix"
+INPUTS = ("batch.json", "template.yaml")
+FIXED_WHERE = {  # (safe, unsafe) fixes -> rules
+    "batch.json": ({"RUM105", "RUM202"}, {"RUM301", "RUM309"}),
+    "template.yaml": ({"RUM105", "RUM202"}, {"RUM301", "RUM309"}),
+}
+
+
+def _text(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+@pytest.mark.parametrize("name", INPUTS)
+def test_fixed_text_matches_its_golden_and_is_idempotent(name, unsafe):
+    text = _text(name)
+    result = fix_text(text, name, unsafe=unsafe)
+    suffix = "unsafe-fixed" if unsafe else "fixed"
+    check_golden(f"fix/{name}.{suffix}", result.text)
+    safe_codes, unsafe_codes = FIXED_WHERE[name]
+    assert {f.code for f in result.fixed} == (safe_codes | unsafe_codes if unsafe
+                                               else safe_codes)
+    again = fix_text(result.text, name, unsafe=unsafe)
+    assert not again.changed and not again.fixed
+    assert again.remaining == result.remaining
+    # whatever was not fixed is still reported, and nothing fixable is left behind
+    assert all(f.fix is None or (not unsafe and not f.fix.safe) for f in result.remaining)
+
+
+@pytest.mark.parametrize("name", INPUTS)
+def test_only_the_fixed_values_change(name):
+    """Every line the fix touches holds a finding that had a fix; all others stay byte for
+    byte (comments, indentation, quoting)."""
+    text = _text(name)
+    result = fix_text(text, name, unsafe=True)
+    fixed_lines = {n for f in result.fixed for e in f.fix.edits
+                   for n in range(e.line, e.end_line + 1)}
+    before = text.splitlines(keepends=True)
+    after = result.text.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, i1, i2, _, _ in matcher.get_opcodes():
+        if op != "equal":
+            touched = set(range(i1 + 1, i2 + 1)) or {i1, i1 + 1}
+            assert touched & fixed_lines, (op, before[i1:i2])
+    if name.endswith(".yaml"):
+        assert [ln for ln in after if ln.lstrip().startswith("#")] == \
+            [ln for ln in before if ln.lstrip().startswith("#")]
+
+
+def test_what_cannot_be_fixed_is_reported():
+    result = fix_text(_text("template.yaml"), "template.yaml", unsafe=True)
+    left = {(f.line, f.code) for f in result.remaining}
+    # the first key of a "- " item cannot be removed exactly; RUM205 states no fix
+    assert any(code == "RUM202" for _, code in left)
+    assert {code for _, code in left} == {"RUM202", "RUM205"}
+    result = fix_text(_text("batch.json"), "batch.json", unsafe=True)
+    assert [f.message.split(";")[0] for f in result.remaining] == [
+        "UnitLabel 'Visits' is not a CloudWatch unit"]
+
+
+@pytest.mark.parametrize("name", INPUTS)
+def test_check_fix_writes_the_golden_and_diff_shows_it(name, tmp_path, monkeypatch, capsys):
+    target = tmp_path / name
+    shutil.copy(DATA / name, target)
+    code, out, err = run_cli(["check", "--diff", name], monkeypatch, capsys, cwd=tmp_path)
+    assert code == 1
+    check_golden(f"fix/{name}.diff", out)
+    assert target.read_text(encoding="utf-8") == _text(name)          # --diff writes nothing
+    assert err.startswith("Would fix ")
+    code, out, err = run_cli(["check", "--fix", name], monkeypatch, capsys, cwd=tmp_path)
+    assert code == 1                                                   # unfixable errors left
+    assert target.read_text(encoding="utf-8") == fix_text(_text(name), name).text
+    assert "[*]" not in out.split("Found")[0]                          # nothing safe is left
+    assert err.startswith("Fixed ")
+    code, out, err = run_cli(["check", "--diff", name], monkeypatch, capsys, cwd=tmp_path)
+    assert (code, out) == (0, "")                                      # idempotent
+    code, _, _ = run_cli(["check", "--fix", "--unsafe-fixes", name], monkeypatch, capsys,
+                         cwd=tmp_path)
+    check_golden(f"fix/{name}.unsafe-fixed", target.read_text(encoding="utf-8"))
+
+
+def test_fix_from_standard_input_prints_the_fixed_text(monkeypatch, capsys):
+    text = _text("template.yaml")
+    code, out, err = run_cli(["check", "--fix", "--stdin-filename", "t.yaml", "-"],
+                             monkeypatch, capsys, stdin=text)
+    assert out == fix_text(text, "t.yaml").text
+    assert "t.yaml:" in err and code == 1
+
+
+@pytest.mark.parametrize("bom,codec,newline", [
+    (b"", "utf-8", "\r\n"), (codecs.BOM_UTF8, "utf-8", "\n"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "\r\n"), (codecs.BOM_UTF16_BE, "utf-16-be", "\n")])
+def test_encoding_byte_order_mark_and_line_breaks_are_kept(bom, codec, newline, tmp_path,
+                                                           monkeypatch, capsys):
+    source = _text("batch.json").replace("\n", newline)
+    target = tmp_path / "batch.json"
+    target.write_bytes(bom + source.encode(codec))
+    run_cli(["check", "--fix", "batch.json"], monkeypatch, capsys, cwd=tmp_path)
+    expected = fix_text(_text("batch.json"), "batch.json").text.replace("\n", newline)
+    assert target.read_bytes() == bom + expected.encode(codec)
+
+
+def test_unsafe_fixes_needs_fix_or_diff(monkeypatch, capsys):
+    code, _, err = run_cli(["check", "--unsafe-fixes", str(DATA / "batch.json")], monkeypatch,
+                           capsys)
+    assert code == 2 and "--unsafe-fixes works with --fix or --diff" in err
+
+
+def test_findings_carry_edits_at_their_place():
+    found = {f.code: f for f in lint(DATA / "batch.json") if f.fix and f.line == 8}
+    edit, = found["RUM105"].fix.edits
+    assert (edit.line, edit.column, edit.end_line, edit.end_column, edit.content) == \
+        (8, 20, 8, 27, '"Count"')
+    assert found["RUM105"].fix.applicability == "safe"
+    assert (found["RUM105"].end_line, found["RUM105"].end_column) == (8, 27)
