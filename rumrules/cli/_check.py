@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from ..errors import RumRulesError
 from ..linter import (Finding, LintOptions, collect_findings, fix_text, normalize_codes,
                       rule_lookup)
 from ..linter.sources import STDIN, SourceError, decode, encode, read_paths, read_stdin
+from ._output import write_output
 from .formatters import FORMATS, render
 
 __all__ = ["CheckOptions", "run_check", "add_parser", "FAIL_ON"]
@@ -162,12 +162,7 @@ def _report(findings: list[Finding], options: CheckOptions, stdout: IO[str]) -> 
                       stream=stream, base_dir=str(Path.cwd()), summary=not options.quiet,
                       unsafe_fixes=options.unsafe_fixes)
     if options.output_file:
-        try:
-            with open(options.output_file, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-        except OSError as e:
-            raise RumRulesError(f"cannot write {options.output_file}: "
-                                f"{e.strerror or e}") from None
+        write_output(options.output_file, text)
     else:
         stdout.write(text)
 

@@ -27,16 +27,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def _command(args: argparse.Namespace) -> int:
-    from ..errors import RumRulesError
     from ..schemas import schema
+    from ._output import write_output
 
     text = json.dumps(schema(args.name), indent=2, ensure_ascii=False) + "\n"
     if args.output_file:
-        try:
-            with open(args.output_file, "w", encoding="utf-8") as out:
-                out.write(text)
-        except OSError as e:
-            raise RumRulesError(f"cannot write {args.output_file}: {e.strerror or e}") from None
+        write_output(args.output_file, text)
     else:
         sys.stdout.write(text)
     return 0

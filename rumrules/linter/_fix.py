@@ -9,7 +9,6 @@ nothing (idempotent).  Unsafe fixes are applied only when asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import RumRulesError
 from ._finding import Finding, sort_findings

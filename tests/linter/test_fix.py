@@ -131,3 +131,38 @@ def test_findings_carry_edits_at_their_place():
         (8, 20, 8, 27, '"Count"')
     assert found["RUM105"].fix.applicability == "safe"
     assert (found["RUM105"].end_line, found["RUM105"].end_column) == (8, 27)
+
+
+def _fixable_examples():
+    from rumrules.rules import RULES
+
+    for rule in RULES:
+        if not rule.fix:
+            continue
+        for n, ex in enumerate(rule.bad):
+            if rule.scope == "definition" and isinstance(ex.input, dict):
+                yield pytest.param(rule, ex.input, id=f"{rule.code}-{n}")
+
+
+@pytest.mark.parametrize("syntax", ["json", "yaml"])
+@pytest.mark.parametrize("rule,definition", list(_fixable_examples()))
+def test_every_stated_fix_of_every_bad_example_resolves_its_finding(rule, definition, syntax):
+    """Each rule's bad examples, written as a JSON or YAML list: after --fix --unsafe-fixes
+    the rule's findings that carried a fix are gone, the text still reads, and a second run
+    changes nothing."""
+    import json
+
+    import yaml
+
+    name = f"defs.{syntax}"
+    text = (json.dumps([definition], indent=2) if syntax == "json"
+            else yaml.safe_dump([definition], sort_keys=False, width=1000))
+    before = [f for f in lint(text=text, filename=name) if f.code == rule.code]
+    assert before, "a bad example makes a finding"
+    result = fix_text(text, name, unsafe=True)
+    fixable = [f for f in before if f.fix is not None]
+    after = [f for f in result.remaining if f.code == rule.code]
+    assert len(after) == len(before) - len(fixable), [f.message for f in after]
+    assert all(f.fix is None for f in after)
+    assert not fix_text(result.text, name, unsafe=True).changed
+    assert (json.loads if syntax == "json" else yaml.safe_load)(result.text)
