@@ -12,17 +12,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import RumRulesError
-from ..linter import (Finding, LintOptions, collect_findings, fix_text, normalize_codes,
-                      rule_lookup)
+from ..linter import (FAIL_ON, Finding, LintOptions, collect_findings, fix_text,
+                      normalize_codes, rule_lookup)
 from ..linter.sources import STDIN, SourceError, decode, encode, read_paths, read_stdin
 from ._output import write_output
 from .formatters import FORMATS, render
 
-__all__ = ["CheckOptions", "run_check", "add_parser", "FAIL_ON"]
+__all__ = ["CheckOptions", "run_check", "add_parser"]
 
-#: ``--fail-on`` levels, and the severities each one fails on.
-FAIL_ON = {"error": ("error",), "warning": ("error", "warning"),
-           "note": ("error", "warning", "info")}
 
 
 @dataclass

@@ -36,13 +36,12 @@ from typing import Any
 from botocore.exceptions import ParamValidationError
 
 from ..errors import RumRulesError
+from ..linter import FAIL_ON
 
 __all__ = ["install", "uninstall", "GuardError", "GUARDED"]
 
 #: The operations the guard checks.
 GUARDED = ("BatchCreateRumMetricDefinitions", "UpdateRumMetricDefinition", "PutRumEvents")
-_FAIL_ON = {"error": ("error",), "warning": ("error", "warning"),
-            "note": ("error", "warning", "info")}
 
 
 class GuardError(RumRulesError, ParamValidationError):
@@ -113,10 +112,10 @@ def install(client_or_session: Any, *, fail_on: str = "error") -> Any:
     ``note``) is the lowest severity of a metric-definition finding that refuses a call.
     Installing twice replaces the first guard.  Returns ``client_or_session``.  A
     :class:`~rumrules.RumRulesError` for anything else, or an unknown ``fail_on``."""
-    if fail_on not in _FAIL_ON:
-        raise RumRulesError(f"fail_on must be one of {', '.join(_FAIL_ON)}, not {fail_on!r}")
+    if fail_on not in FAIL_ON:
+        raise RumRulesError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
     events = _events(client_or_session)
-    handler = _handler(_FAIL_ON[fail_on])
+    handler = _handler(FAIL_ON[fail_on])
     for operation in GUARDED:
         event = f"provide-client-params.rum.{operation}"
         events.unregister(event, unique_id=f"rumrules-guard-{operation}")

@@ -15,7 +15,7 @@ objects: the records that every ``rumrules check`` output format and the cfn-lin
 (:mod:`rumrules.contrib.cfnlint`) render.
 """
 
-from ._finding import (DOCS_BASE_URL, INFORMATION_URI, Edit, Finding, FindingFix, RuleLookup,
+from ._finding import (DOCS_BASE_URL, FAIL_ON, INFORMATION_URI, Edit, Finding, FindingFix, RuleLookup,
                        as_finding, docs_url, rule_metadata, severity_of, sort_findings)
 from ._run import (LintOptions, collect_findings, document_findings, finding_key, lint,
                    normalize_codes, rule_lookup)
@@ -24,6 +24,7 @@ from .sources import SourceError, SourceNote
 
 __all__ = [
     "DOCS_BASE_URL",
+    "FAIL_ON",
     "INFORMATION_URI",
     "Edit",
     "Finding",

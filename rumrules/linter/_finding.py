@@ -9,7 +9,8 @@ from typing import Any
 from ..errors import render_path
 
 __all__ = ["Finding", "FindingFix", "Edit", "as_finding", "sort_findings", "RuleLookup",
-           "rule_metadata", "DOCS_BASE_URL", "INFORMATION_URI", "severity_of", "docs_url"]
+           "rule_metadata", "DOCS_BASE_URL", "INFORMATION_URI", "severity_of", "docs_url",
+           "FAIL_ON"]
 
 #: Where the rule pages (``docs/rules/<CODE>.md``) are published.
 DOCS_BASE_URL = "https://github.com/rumrules/rumrules/blob/main/docs/rules/"
@@ -21,6 +22,10 @@ INFORMATION_URI = "https://github.com/rumrules/rumrules"
 RuleLookup = Callable[[str], Any]
 
 _SEVERITIES = ("error", "warning", "info")
+
+#: ``--fail-on`` levels (``note`` is info) and the severities each one fails on.
+FAIL_ON = {"error": ("error",), "warning": ("error", "warning"),
+           "note": ("error", "warning", "info")}
 
 
 def docs_url(code: str) -> str:

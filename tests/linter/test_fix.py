@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rumrules.linter import fix_text, lint
 
@@ -166,3 +168,57 @@ def test_every_stated_fix_of_every_bad_example_resolves_its_finding(rule, defini
     assert all(f.fix is None for f in after)
     assert not fix_text(result.text, name, unsafe=True).changed
     assert (json.loads if syntax == "json" else yaml.safe_load)(result.text)
+
+
+def _fixable_definitions():
+    from rumrules import strategies as rst
+    from rumrules.catalog.metrics import EXTENDED_METRICS
+    from rumrules.catalog.units import STANDARD_UNITS
+
+    units = st.sampled_from(STANDARD_UNITS).flatmap(
+        lambda u: st.sampled_from([u, u.lower(), u.upper(), "ms", "count", "Visits"]))
+    extended = st.builds(
+        lambda m, vk, unit: {k: v for k, v in dict(m.definition(), ValueKey=vk,
+                                                    UnitLabel=unit).items() if v is not ...},
+        st.sampled_from(list(EXTENDED_METRICS.values())),
+        st.sampled_from([..., None, "event_details.duration", "event_details.value",
+                         "event_details.lineno"]),
+        st.one_of(st.just(...), units))
+    custom = st.builds(
+        lambda d, ns, unit: dict(d, Namespace=ns, UnitLabel=unit),
+        rst.metric_definitions(),
+        st.sampled_from(["AWS/Shop", "Shop", "AWS/", "aws/x", "AWS/RUM/x"]), units)
+    return st.lists(st.one_of(extended, custom, rst.metric_definitions()), min_size=1,
+                    max_size=4)
+
+
+def _dump(definitions, syntax: str, style: str) -> str:
+    import json
+
+    import yaml
+
+    if syntax == "json":
+        return json.dumps(definitions, indent=None if style == "flow" else 2)
+    return yaml.safe_dump(definitions, sort_keys=False, width=1000,
+                          default_flow_style=True if style == "flow" else False,
+                          default_style='"' if style == "quoted" else None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_fixable_definitions(), st.sampled_from(["json", "yaml"]),
+       st.sampled_from(["block", "flow", "quoted"]), st.booleans())
+def test_fixing_any_definitions_is_total_and_idempotent(definitions, syntax, style, unsafe):
+    """Whatever the definitions and however they are written (block, flow, every value
+    double-quoted), fixing returns readable text that a second run leaves alone, and every
+    finding left has no fix that applies."""
+    import json
+
+    import yaml
+
+    name = f"defs.{syntax}"
+    text = _dump(definitions, syntax, style)
+    result = fix_text(text, name, unsafe=unsafe)
+    assert (json.loads if syntax == "json" else yaml.safe_load)(result.text) is not None
+    again = fix_text(result.text, name, unsafe=unsafe)
+    assert not again.changed
+    assert all(f.fix is None or (not unsafe and not f.fix.safe) for f in result.remaining)
