@@ -15,7 +15,7 @@ from ..errors import RumRulesError
 from ..linter import (FAIL_ON, Finding, LintOptions, collect_findings, fix_text,
                       normalize_codes, rule_lookup)
 from ..linter.sources import STDIN, SourceError, decode, encode, read_paths, read_stdin
-from ._output import write_output
+from ._output import replace_file, write_output
 from .formatters import FORMATS, render
 
 __all__ = ["CheckOptions", "run_check", "add_parser"]
@@ -189,8 +189,7 @@ def _fix(paths: list[str], options: CheckOptions, *, stdout: IO[str], stderr: IO
         if options.diff:
             _write_diff(stdout, doc.file, result.original, result.text)
         else:
-            with open(doc.file, "wb") as out:
-                out.write(encode(result.text, data))
+            replace_file(doc.file, encode(result.text, data))
     if STDIN in paths:
         data = read_stdin(stdin)
         name = options.stdin_filename

@@ -222,3 +222,18 @@ def test_fixing_any_definitions_is_total_and_idempotent(definitions, syntax, sty
     again = fix_text(result.text, name, unsafe=unsafe)
     assert not again.changed
     assert all(f.fix is None or (not unsafe and not f.fix.safe) for f in result.remaining)
+
+
+def test_fix_replaces_the_file_a_link_names_and_keeps_its_mode(tmp_path, monkeypatch, capsys):
+    import os
+    import stat
+
+    real = tmp_path / "real.json"
+    shutil.copy(DATA / "batch.json", real)
+    real.chmod(0o640)
+    (tmp_path / "link.json").symlink_to(real)
+    run_cli(["check", "--fix", "link.json"], monkeypatch, capsys, cwd=tmp_path)
+    assert (tmp_path / "link.json").is_symlink()
+    assert real.read_text(encoding="utf-8") == fix_text(_text("batch.json"), "batch.json").text
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]
