@@ -2,8 +2,8 @@
 
 Only the characters of the value (or member, or key) concerned change; the rest of the file
 (comments, indentation, quoting, key order, line breaks) stays byte for byte.  A fix that
-cannot be placed exactly (a block scalar, an intrinsic function, a key written with escapes,
-a first member on a ``- `` line of a YAML sequence...) gives ``None``: the finding is then
+cannot be placed exactly (a value written as a block scalar or with a tag, a key written
+with escapes, the only member of a ``- `` item...) gives ``None``: the finding is then
 reported as not fixable.
 """
 
@@ -177,14 +177,22 @@ def _remove(text: str, parent: Node, node: Node, lines: LineMap, key: Any,
             return [TextEdit(start, after, "")]
         return [TextEdit(start, end, "")]
     prefix = _line_prefix(text, lines, start)
-    if prefix.strip(" ") != "":
-        return None  # the first member of a "- " item, or a member after another on a line
     end_line, _ = lines.position(end)
     next_start = lines.starts[end_line] if end_line < len(lines.starts) else len(text)
     rest = text[end:next_start].strip()
     if rest and not rest.startswith("#"):
         return None
-    return [TextEdit(start - len(prefix), next_start, "")]
+    if prefix.strip(" ") == "":
+        return [TextEdit(start - len(prefix), next_start, "")]
+    if prefix.strip(" ") == "-" and prefix.endswith(" "):
+        # the first member of a "- " item: the next member (on the next line, at the same
+        # column) moves up behind the "- "
+        width = len(prefix)
+        after = text[next_start + width:next_start + width + 1]
+        if text[next_start:next_start + width] == " " * width and after not in \
+                ("", " ", "\t", "#", "\r", "\n", "-"):
+            return [TextEdit(start, next_start + width, "")]
+    return None  # a member after another on one line, or a "- " item with nothing after
 
 
 def _rename(text: str, node: Node, lines: LineMap, old: str, new: str, line: int,
