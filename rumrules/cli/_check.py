@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..linter import LintOptions, collect_findings, rule_lookup
+from ..linter import LintOptions, LintStats, collect_findings, rule_lookup
 from .formatters import render
 
 __all__ = ["CheckOptions", "run_check"]
@@ -30,11 +30,12 @@ def run_check(paths: list[str], options: CheckOptions, *, stdout=None, stderr=No
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     notes: list = []
-    findings = collect_findings(paths, options, stdin=stdin, notes=notes)
+    stats = LintStats()
+    findings = collect_findings(paths, options, stdin=stdin, notes=notes, stats=stats)
     for note in notes:
         print(note, file=stderr)
     text = render(findings, options.format, rule_lookup=rule_lookup, color=options.color,
-                  stream=stdout, base_dir=str(Path.cwd()))
+                  stream=stdout, base_dir=str(Path.cwd()), counts=stats.to_dict())
     stdout.write(text)
     if options.exit_zero:
         return 0

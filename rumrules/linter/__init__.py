@@ -17,8 +17,8 @@ objects: the records that every ``rumrules check`` output format and the cfn-lin
 
 from ._finding import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, as_finding,
                        rule_metadata, severity_of, sort_findings)
-from ._run import (LintOptions, collect_findings, document_findings, finding_key, lint,
-                   normalize_codes, rule_lookup)
+from ._run import (LintOptions, LintStats, collect_findings, document_findings, finding_key,
+                   lint, normalize_codes, rule_lookup)
 from .sources import SourceError, SourceNote
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "INFORMATION_URI",
     "Finding",
     "LintOptions",
+    "LintStats",
     "RuleLookup",
     "SourceError",
     "SourceNote",

@@ -5,13 +5,18 @@ operations over a destination that keeps state.
 Each rule is a :class:`Rule` (stable code, name, severity, summary, source, examples) with a
 check; :data:`RULES` is the checker.  Codes: RUM0xx EventPattern validity, RUM1xx field
 constraints, RUM2xx extended metrics, RUM3xx custom metrics, RUM4xx both kinds, RUM5xx
-requests and batches.  ``docs/rules/<CODE>.md`` documents each one.
+requests and batches, RUM6xx files and templates (what could not be checked, and what the
+resources of one template say about each other: :func:`check_document`).  ``docs/rules/<CODE>.md`` documents each one.
 """
 
 from ._api import batch_create, batch_delete, update_definition
 from ._checker import RULES, check_definition, check_definitions, rule_by_code
 from ._destination import MetricDestination
+from ._document import (CallFacts, DefinitionFacts, DestinationFacts, DocumentFacts,
+                        MonitorFacts, UncheckedFacts, check_document)
 from ._rule import Rule
 
 __all__ = ["check_definition", "check_definitions", "batch_create", "update_definition",
-           "batch_delete", "MetricDestination", "Rule", "RULES", "rule_by_code"]
+           "batch_delete", "MetricDestination", "Rule", "RULES", "rule_by_code",
+           "check_document", "DocumentFacts", "MonitorFacts", "DestinationFacts",
+           "DefinitionFacts", "CallFacts", "UncheckedFacts"]

@@ -33,7 +33,7 @@ def test_check_examples_golden(fmt, golden, monkeypatch, capsys):
 
 def test_json_format_shape(monkeypatch, capsys):
     _, out, _ = run(["check", TEMPLATE, "--format", "json"], monkeypatch, capsys)
-    rows = json.loads(out)
+    rows = json.loads(out)["findings"]
     assert rows and set(rows[0]) == {"file", "line", "column", "code", "severity", "message",
                                      "path"}
     assert rows[0]["path"].startswith("$.Resources.")
@@ -43,7 +43,7 @@ def test_same_mistake_in_a_block_scalar_and_in_a_quoted_string(monkeypatch, caps
     _, out, _ = run(["check", TEMPLATE, "--format", "json", "--select", "RUM001"],
                     monkeypatch, capsys)
     lines = (REPO / TEMPLATE).read_text().splitlines()
-    missing_comma = [r for r in json.loads(out) if "missing comma" in r["message"]]
+    missing_comma = [r for r in json.loads(out)["findings"] if "missing comma" in r["message"]]
     assert len(missing_comma) == 2
     for r in missing_comma:
         text = lines[r["line"] - 1]
@@ -68,13 +68,13 @@ def test_clean_input_exits_zero(monkeypatch, capsys, tmp_path):
         {"event_type": ["com.amazon.rum.session_start_event"]})}]))
     code, out, err = run(["check", str(good)], monkeypatch, capsys)
     assert code == 0
-    assert out == "No problems found.\n" and err == ""
+    assert out == "Checked 1 metric definition in 1 file.\nNo problems found.\n" and err == ""
 
 
 def test_select_ignore_and_exit_zero(monkeypatch, capsys):
     code, out, _ = run(["check", TEMPLATE, "--select", "RUM3", "--format", "json"],
                        monkeypatch, capsys)
-    assert {r["code"][:4] for r in json.loads(out)} == {"RUM3"}
+    assert {r["code"][:4] for r in json.loads(out)["findings"]} == {"RUM3"}
     code, out, _ = run(["check", TEMPLATE, "--ignore", "RUM0,RUM1,RUM2,RUM3,RUM4"],
                        monkeypatch, capsys)
     assert code == 0
@@ -88,7 +88,7 @@ def test_config_in_pyproject(monkeypatch, capsys, tmp_path):
                                              'format = "json"\n')
     monkeypatch.chdir(tmp_path)
     code = main(["check", "t.yaml"])
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["findings"]
     assert rows and not any(r["code"].startswith(("RUM0", "RUM1")) for r in rows)
     (tmp_path / "pyproject.toml").write_text('[tool.rumrules]\nnonsense = 1\n')
     assert main(["check", "t.yaml"]) == 2

@@ -53,10 +53,13 @@ def test_public_names():
     for name in ("check_definition", "check_definitions", "batch_create", "update_definition",
                  "batch_delete", "MetricDestination", "Rule", "RULES"):
         assert getattr(rumrules, name) is getattr(rumrules.rules, name)
-    # rule_by_code: the package's inner API for the linter and the CLI (not in rumrules)
+    # rule_by_code and the RUM6xx facts: the package's inner API for the linter and the CLI
+    # (not in rumrules)
     assert sorted(rumrules.rules.__all__) == sorted(
         ["check_definition", "check_definitions", "batch_create", "update_definition",
-         "batch_delete", "MetricDestination", "Rule", "RULES", "rule_by_code"])
+         "batch_delete", "MetricDestination", "Rule", "RULES", "rule_by_code",
+         "check_document", "DocumentFacts", "MonitorFacts", "DestinationFacts",
+         "DefinitionFacts", "CallFacts", "UncheckedFacts"])
     assert rumrules.rules.rule_by_code("rum204").code == "RUM204"
 
 
