@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from ._nodes import SCALAR, Node, is_intrinsic, node_at
 from ._scalars import char_offsets
+from ._sdkcalls import HOLE as _HOLE
 from ._text import LineMap
 
 __all__ = ["Document", "RequestSource", "DefinitionSource", "SourceNote", "code_matches"]
@@ -120,6 +121,10 @@ class Document:
         root, lines, offsets = overlay
         node, depth, key_offset = node_at(root, path)
         at = node.start
+        hole = node.text.find(_HOLE) if node.kind == SCALAR and isinstance(node.text, str) \
+            else -1
+        if line is None and hole >= 0:  # a value that did not resolve: point at it
+            line, column = 1, hole + 1
         if line is not None and depth == len(path) and node.kind == SCALAR:
             chars = char_offsets(lines.text, node, lines)
             if chars:

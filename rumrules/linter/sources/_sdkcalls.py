@@ -17,7 +17,7 @@ from typing import Any
 from ._intrinsics import Resolver, Unresolved, sub_keeping_placeholders
 from ._nodes import MAP, Node, is_intrinsic
 
-__all__ = ["RUM_ACTIONS", "rum_action", "call_text", "restore_holes", "CALL_PHASES"]
+__all__ = ["RUM_ACTIONS", "rum_action", "call_text", "restore_holes", "CALL_PHASES", "HOLE"]
 
 #: The properties of a custom resource that hold an SDK call, by lifecycle phase.
 CALL_PHASES = ("Create", "Update", "Delete")
@@ -30,7 +30,10 @@ RUM_ACTIONS = {"batchcreaterummetricdefinitions": "batch-create",
                "putrummetricsdestination": "put-destination"}
 
 _SERVICES = {"rum", "cloudwatchrum", "@aws-sdk/client-rum", "client-rum"}
-_HOLE_OPEN, _HOLE_CLOSE = "\ue000", "\ue001"
+#: The private-use character that opens the mark of a hole in the text (a finding about a
+#: value with a hole points at it).
+HOLE = "\ue000"
+_HOLE_OPEN, _HOLE_CLOSE = HOLE, "\ue001"
 
 
 def rum_action(call: Any) -> str | None:
