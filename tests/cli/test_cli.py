@@ -157,6 +157,32 @@ def test_eval_json_and_emf(monkeypatch, capsys):
     assert all("_aws" in json.loads(line) for line in lines)
 
 
+def test_eval_json_lines_keeps_the_good_lines(monkeypatch, capsys, tmp_path):
+    """A bad line (not JSON, or a request the ingestion refuses) is reported with its file
+    and line; the other lines still give their data points; the exit code is 1."""
+    request = json.loads((REPO / "examples/events/put-rum-events.json").read_text())
+    good = json.dumps(request)
+    bad_request = json.dumps({**request, "BatchId": 7})
+    lines = [good, "{not json", "", bad_request, good]
+    events = tmp_path / "events.jsonl"
+    events.write_text("\n".join(lines) + "\n")
+    args = ["eval", "--definitions", "examples/definitions.json", "--events", str(events)]
+    code, out, err = run(args, monkeypatch, capsys)
+    one = len(json.loads((REPO / "tests/cli/golden/cli-eval.json").read_text()))
+    assert code == 1 and len(json.loads(out)) == 2 * one
+    refused = [ln for ln in err.splitlines() if ln.startswith("rumrules: refused: ")]
+    assert len(refused) == 2
+    assert refused[0].startswith(f"rumrules: refused: {events}:2: not JSON: ")
+    assert refused[1].startswith(f"rumrules: refused: {events}:4: ") and "BatchId" in refused[1]
+    assert err.splitlines()[-1] == (f"{2 * one} data points from 2 request(s); 0 skipped (value "
+                                    f"missing or not a number); 0 event(s) dropped; 2 of 4 "
+                                    f"request(s) refused")
+    # every line good: exit 0, as before
+    events.write_text(good + "\n" + good + "\n")
+    code, out, err = run(args, monkeypatch, capsys)
+    assert code == 0 and len(json.loads(out)) == 2 * one and "refused" not in err
+
+
 def test_explain_golden(monkeypatch, capsys):
     code, out, _ = run(["explain", "--pattern", "examples/explain/navigation-tolerated.json",
                         "--event", "examples/explain/stored-events.jsonl"], monkeypatch, capsys)
