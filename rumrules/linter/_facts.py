@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rules import (CallFacts, DefinitionFacts, DestinationFacts, DocumentFacts, MonitorFacts,
-                     UncheckedFacts)
+from ..rules import (CallFacts, DefinitionFacts, DestinationFacts, DocumentFacts,
+                     LogReaderFacts, MonitorFacts, UncheckedFacts)
 
 __all__ = ["document_facts", "NOT_CHECKED"]
 
@@ -27,8 +27,10 @@ def document_facts(doc: Any) -> DocumentFacts:
         facts.monitors.append(MonitorFacts(
             logical_id=m["logical_id"], path=m["path"], name=m["name"],
             custom_events=m["custom_events"], telemetries=m["telemetries"],
-            destinations=[DestinationFacts(**d) for d in m["destinations"]]))
-    facts.created_destinations = set(getattr(doc, "created_destinations", ()) or ())
+            destinations=[DestinationFacts(**d) for d in m["destinations"]],
+            cw_log_enabled=m["cw_log_enabled"]))
+    facts.created_destinations = set(doc.created_destinations)
+    facts.log_readers = [LogReaderFacts(**r) for r in doc.log_readers]
     seen: set[tuple[Any, ...]] = set()
 
     def unchecked(path: tuple[Any, ...], what: str, reason: str) -> None:

@@ -13,10 +13,10 @@ from ._api import batch_create, batch_delete, update_definition
 from ._checker import RULES, check_definition, check_definitions, rule_by_code
 from ._destination import MetricDestination
 from ._document import (CallFacts, DefinitionFacts, DestinationFacts, DocumentFacts,
-                        MonitorFacts, UncheckedFacts, check_document)
+                        LogReaderFacts, MonitorFacts, UncheckedFacts, check_document)
 from ._rule import Rule
 
 __all__ = ["check_definition", "check_definitions", "batch_create", "update_definition",
            "batch_delete", "MetricDestination", "Rule", "RULES", "rule_by_code",
            "check_document", "DocumentFacts", "MonitorFacts", "DestinationFacts",
-           "DefinitionFacts", "CallFacts", "UncheckedFacts"]
+           "DefinitionFacts", "CallFacts", "UncheckedFacts", "LogReaderFacts"]

@@ -21,7 +21,7 @@ from ._examples import CUSTOM, EVIDENTLY_ARN, JS_ERRORS, TOLERATED, edit
 from ._rule import Example, Finding, rule
 
 __all__ = ["DocumentFacts", "MonitorFacts", "DestinationFacts", "DefinitionFacts",
-           "CallFacts", "UncheckedFacts", "document_rules", "check_document"]
+           "CallFacts", "UncheckedFacts", "LogReaderFacts", "document_rules", "check_document"]
 
 _SOURCE = "a template's resources together; API reference AppMonitor, MetricDestination"
 
@@ -52,6 +52,8 @@ class MonitorFacts:
     custom_events: str | None = "DISABLED"
     telemetries: list[str] | None = None
     destinations: list[DestinationFacts] = field(default_factory=list)
+    #: ``CwLogEnabled`` (``False`` when absent, as the API defaults; ``None`` when unknown)
+    cw_log_enabled: bool | None = False
 
 
 @dataclass
@@ -79,6 +81,17 @@ class CallFacts:
 
 
 @dataclass
+class LogReaderFacts:
+    """A resource that reads RUM's CloudWatch Logs copy of an app monitor's data (a log
+    group ``/aws/vendedlogs/RUMService_<name>...``): ``path`` of the log group's name."""
+
+    path: Path
+    logical_id: str
+    type: str
+    log_group: str
+
+
+@dataclass
 class UncheckedFacts:
     """A value that could not be checked: its path, what it is, and why."""
 
@@ -98,6 +111,7 @@ class DocumentFacts:
     #: (monitor logical id, destination) made by other means in the template (a custom
     #: resource calling PutRumMetricsDestination)
     created_destinations: set[tuple[str, str]] = field(default_factory=set)
+    log_readers: list[LogReaderFacts] = field(default_factory=list)
     base: Path = ()
 
     def monitor(self, logical_id: str | None) -> MonitorFacts | None:
@@ -366,6 +380,66 @@ def _destination_not_declared(ctx: DocumentFacts):
                       f"with ResourceNotFoundException; add the destination to the app "
                       f"monitor", call.path + ("Destination",),
                       hint="add the destination to MetricDestinations")
+
+
+def _log_reader(kind: str, member: str, group: Any) -> dict:
+    return {"Type": kind, "Properties": {member: group, **(
+        {"FilterPattern": "{ $.event_type = \"com.amazon.rum.js_error_event\" }",
+         "MetricTransformations": [{"MetricName": "JsErrors", "MetricNamespace": "Shop",
+                                    "MetricValue": "1"}]}
+        if kind == "AWS::Logs::MetricFilter" else {"Name": "rum-errors",
+                                                   "QueryString": "stats count(*)"})}}
+
+
+_RUM_LOGS = "/aws/vendedlogs/RUMService_storefront3c5a1b2e"
+
+
+def _with(template: dict, **resources: Any) -> dict:
+    return {"Resources": {**template["Resources"], **resources}}
+
+
+@rule(
+    "RUM606", "cw-logs-disabled", "warning",
+    "A resource reads RUM's CloudWatch Logs copy, but the app monitor does not write one.",
+    source="API reference AppMonitor CwLogEnabled (\"whether RUM sends a copy of this "
+           "telemetry data to Amazon CloudWatch Logs\"), CwLog.CwLogGroup",
+    scope="document",
+    details="""
+RUM writes a copy of an app monitor's events to the log group
+`/aws/vendedlogs/RUMService_<name><id>` only when `CwLogEnabled` is `true` (it is `false`
+when absent).  A metric filter, a subscription filter or a Logs Insights query definition of
+the same template on that log group then reads nothing.
+""",
+    good=[_with(_monitor([TOLERATED], CwLogEnabled=True),
+                Errors=_log_reader("AWS::Logs::MetricFilter", "LogGroupName", _RUM_LOGS))],
+    bad=[
+        Example(_with(_monitor([TOLERATED], CwLogEnabled=False),
+                      Errors=_log_reader("AWS::Logs::MetricFilter", "LogGroupName", _RUM_LOGS)),
+                "a metric filter, CwLogEnabled false",
+                ("Resources", "Errors", "Properties", "LogGroupName")),
+        Example(_with(_monitor([TOLERATED]),
+                      Errors=_log_reader("AWS::Logs::MetricFilter", "LogGroupName", _RUM_LOGS)),
+                "CwLogEnabled absent (false)",
+                ("Resources", "Errors", "Properties", "LogGroupName")),
+        Example(_with(_monitor([TOLERATED], CwLogEnabled="false"),
+                      Query=_log_reader("AWS::Logs::QueryDefinition", "LogGroupNames",
+                                        [_RUM_LOGS])),
+                "a Logs Insights query definition",
+                ("Resources", "Query", "Properties", "LogGroupNames", 0)),
+    ],
+)
+def _cw_logs_disabled(ctx: DocumentFacts):
+    for reader in ctx.log_readers:
+        after = reader.log_group.split("RUMService_", 1)[1]
+        named = [m for m in ctx.monitors if m.name and after.startswith(m.name)]
+        monitors = named or (ctx.monitors if len(ctx.monitors) == 1 else [])
+        for m in monitors[:1]:
+            if m.cw_log_enabled is False:
+                yield Finding(f"{reader.logical_id} ({reader.type}) reads {reader.log_group!r}, "
+                              f"RUM's CloudWatch Logs copy of app monitor {m.logical_id}, whose "
+                              f"CwLogEnabled is false (the default): RUM writes nothing there; "
+                              f"set CwLogEnabled: true", reader.path,
+                              hint="set CwLogEnabled: true on the app monitor")
 
 
 def _event_types(definition: Any) -> list[str]:

@@ -59,7 +59,7 @@ def test_public_names():
         ["check_definition", "check_definitions", "batch_create", "update_definition",
          "batch_delete", "MetricDestination", "Rule", "RULES", "rule_by_code",
          "check_document", "DocumentFacts", "MonitorFacts", "DestinationFacts",
-         "DefinitionFacts", "CallFacts", "UncheckedFacts"])
+         "DefinitionFacts", "CallFacts", "UncheckedFacts", "LogReaderFacts"])
     assert rumrules.rules.rule_by_code("rum204").code == "RUM204"
 
 

@@ -36,7 +36,7 @@ STABLE = {
     "RUM313": "namespace-doubled-prefix",
     "RUM601": "not-checked", "RUM602": "custom-events-disabled",
     "RUM603": "telemetry-not-collected", "RUM604": "destination-iam-role",
-    "RUM605": "destination-not-declared",
+    "RUM605": "destination-not-declared", "RUM606": "cw-logs-disabled",
 }
 
 

@@ -73,11 +73,15 @@ class Document:
     _overlays: dict[Path, tuple[Node, LineMap, list[int]]] = field(default_factory=dict,
                                                                     repr=False)
     #: the template's app monitors, their values resolved for the cross-resource rules:
-    #: ``{"logical_id", "path", "name", "custom_events", "telemetries", "destinations"}``
+    #: ``{"logical_id", "path", "name", "custom_events", "telemetries", "destinations",
+    #: "cw_log_enabled"}``
     monitors: list[dict[str, Any]] = field(default_factory=list, repr=False)
     #: (app monitor logical id, destination) that a custom resource creates with
     #: PutRumMetricsDestination
     created_destinations: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    #: resources that read RUM's CloudWatch Logs copy:
+    #: ``{"path", "logical_id", "type", "log_group"}``
+    log_readers: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     @property
     def definitions(self) -> list[DefinitionSource]:

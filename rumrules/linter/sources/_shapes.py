@@ -36,6 +36,7 @@ written as one string (``ignore: RUM203, RUM301``).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -53,6 +54,12 @@ __all__ = ["build_document", "APP_MONITOR_TYPE", "is_custom_resource_type"]
 
 APP_MONITOR_TYPE = "AWS::RUM::AppMonitor"
 _CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
+# the resources that read a log group, and the member that names it
+_LOG_READERS = {"AWS::Logs::MetricFilter": "LogGroupName",
+                "AWS::Logs::SubscriptionFilter": "LogGroupName",
+                "AWS::Logs::QueryDefinition": "LogGroupNames"}
+# RUM's copy of an app monitor's data: /aws/vendedlogs/RUMService_<name><id prefix>
+_RUM_LOG_GROUP = "RUMService_"
 
 
 def is_custom_resource_type(rtype: Any) -> bool:
@@ -229,6 +236,7 @@ class _Builder:
                 for source in self.doc.requests:
                     if source.path[:2] == rpath:
                         source.monitor = logical_id
+        self.log_readers(resources)
         for logical_id, resource in resources.items():
             if not isinstance(resource, dict) or not is_custom_resource_type(resource.get("Type")):
                 continue
@@ -279,10 +287,35 @@ class _Builder:
                             "destination_arn": dest.get("DestinationArn"),
                             "iam_role_arn": dest.get("IamRoleArn"),
                             "has_iam_role": dest.get("IamRoleArn") not in (None, "")})
+        logs, _, why_logs = self.single(props.get("CwLogEnabled", False),
+                                        ppath + ("CwLogEnabled",))
+        if isinstance(logs, str) and logs.lower() in ("true", "false"):
+            logs = logs.lower() == "true"
         return {"logical_id": logical_id, "path": ppath,
                 "name": name if isinstance(name, str) and why is None else None,
                 "custom_events": status, "telemetries": telemetries,
-                "destinations": destinations}
+                "destinations": destinations,
+                "cw_log_enabled": logs if isinstance(logs, bool) and why_logs is None else None}
+
+    def log_readers(self, resources: dict[str, Any]) -> None:
+        """Resources that read RUM's CloudWatch Logs copy (a metric filter, a subscription
+        filter or a Logs Insights query definition on a ``RUMService_`` log group)."""
+        for logical_id, resource in resources.items():
+            if not isinstance(resource, dict) or resource.get("Type") not in _LOG_READERS:
+                continue
+            props = resource.get("Properties")
+            if not isinstance(props, dict):
+                continue
+            ppath = ("Resources", logical_id, "Properties")
+            member = _LOG_READERS[resource["Type"]]
+            groups = props.get(member)
+            places = [(ppath + (member, i), g) for i, g in enumerate(groups)] \
+                if isinstance(groups, list) else [(ppath + (member,), groups)]
+            for path, group in places:
+                group, _, why = self.single(group, path)
+                if why is None and isinstance(group, str) and _RUM_LOG_GROUP in group:
+                    self.doc.log_readers.append({"path": path, "logical_id": logical_id,
+                                                 "type": resource["Type"], "log_group": group})
 
     def monitor_of(self, name: Any) -> str | None:
         """The logical id of the app monitor of this template that an ``AppMonitorName``
@@ -563,7 +596,7 @@ class _Builder:
                     if transformed:
                         v.transformed[key] = transformed
                     grown.append(v)
-            combos = grown[:MAX_ALTERNATIVES]
+            combos = _distinct(grown)[:MAX_ALTERNATIVES]
         if len(combos) == 1:
             for key, text_map in combos[0].texts.items():
                 if key not in combos[0].members:
@@ -631,6 +664,17 @@ class _Builder:
             return v
 
         return walk(value, path), tuple(dict.fromkeys(how))
+
+
+def _distinct(variants: list[_Variant]) -> list[_Variant]:
+    """Variants without repeats (both branches of an ``Fn::If`` may read the same)."""
+    seen, out = set(), []
+    for v in variants:
+        key = json.dumps(v.definition, sort_keys=True, default=repr)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
 
 
 def _has_intrinsic(value: Any) -> bool:

@@ -1,0 +1,177 @@
+"""Static resolution of intrinsic functions, and custom resources' SDK calls to RUM, in small
+templates: what resolves (and where its characters point), what does not (and the reason the
+RUM601 finding gives)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import rumrules
+from rumrules.linter.sources import read_text
+
+NAV = '{"event_type": ["com.amazon.rum.performance_navigation_event"]}'
+HEAD = """\
+Parameters:
+  Units: {Type: CommaDelimitedList, Default: "Count, Milliseconds"}
+  Page: {Type: String, Default: /cart}
+  Limit: {Type: Number, Default: 2000}
+  NoDefault: {Type: String}
+Mappings:
+  Env:
+    prod: {Namespace: Shop}
+Resources:
+  Monitor:
+    Type: AWS::RUM::AppMonitor
+    Properties:
+      Name: shop
+      CustomEvents: {Status: ENABLED}
+      AppMonitorConfiguration:
+        MetricDestinations:
+          - Destination: CloudWatch
+            MetricDefinitions:
+              - Name: Custom
+                EventPattern: '{"event_type": ["my_event"]}'
+"""
+
+
+def _value(member_yaml: str, member: str = "Namespace"):
+    """The checked value of ``member`` of a definition written with ``member_yaml``, its
+    RUM601 reasons, and the definition."""
+    text = HEAD + f"                {member}: {member_yaml}\n"
+    doc = read_text(text, "t.yaml")
+    (d,) = doc.definitions
+    return d.definition.get(member, "<absent>"), [r for _, r in d.unresolved], d
+
+
+@pytest.mark.parametrize("written,value", [
+    ("!Select [1, !Ref Units]", "Milliseconds"),
+    ("!Select [0, !Split ['/', 'Shop/Web']]", "Shop"),
+    ("!Join ['-', [!Ref Page, x]]", "/cart-x"),
+    ("!Sub '${Page}/${!Literal}'", "/cart/${Literal}"),
+    ("!Sub ['${A}-${Page}', {A: !Select [0, [Web]]}]", "Web-/cart"),
+    ("!FindInMap [Env, prod, Namespace]", "Shop"),
+    ("!Join ['', [Shop, !Ref AWS::NoValue]]", "Shop"),
+    ("!If [C, !Ref AWS::NoValue, !Ref AWS::NoValue]", "<absent>"),
+    ("!Ref Limit", "2000"),
+])
+def test_what_resolves(written, value):
+    got, reasons, _ = _value(written)
+    assert (got, reasons) == (value, [])
+
+
+@pytest.mark.parametrize("written,reason", [
+    ("!Ref NoDefault", "parameter NoDefault has no Default"),
+    ("!Ref AWS::Region", "the pseudo parameter AWS::Region is only known at deploy time"),
+    ("!Ref Monitor2", "Ref Monitor2 names no parameter or resource of this template"),
+    ("!GetAtt Monitor.Id", "Fn::GetAtt Monitor.Id is only known at deploy time"),
+    ("!ImportValue shared", "Fn::ImportValue shared is only known at deploy time"),
+    ("!Sub '${AWS::StackName}-web'", "the pseudo parameter AWS::StackName is only known at "
+                                      "deploy time"),
+    ("!Select [5, [a, b]]", "Fn::Select index 5 is outside the list"),
+    ("!FindInMap [Env, dev, Namespace]", "Fn::FindInMap Env.dev.Namespace is not in Mappings"),
+    ("!Base64 abc", "Fn::Base64 is only known at deploy time"),
+])
+def test_what_does_not_resolve_says_why(written, reason):
+    got, reasons, _ = _value(written)
+    assert isinstance(got, dict) and reasons == [reason]
+    found = rumrules.lint(text=HEAD + f"                Namespace: {written}\n",
+                          filename="t.yaml")
+    (note,) = [f for f in found if f.code == "RUM601"]
+    assert note.message == f"Namespace of definition 'Custom' is not checked: {reason}"
+    assert (note.line, note.column) == (21, 28) and note.severity == "info"
+
+
+def test_if_gives_one_definition_per_branch_and_caps_combinations():
+    doc = read_text(HEAD + "                Namespace: !If [C, A, B]\n"
+                           "                UnitLabel: !If [C, Count, Bytes]\n", "t.yaml")
+    assert [(d.definition["Namespace"], d.definition["UnitLabel"]) for d in doc.definitions] == \
+        [("A", "Count"), ("A", "Bytes"), ("B", "Count"), ("B", "Bytes")]
+    assert doc.definitions[3].full_path(("UnitLabel",))[-2:] == ("Fn::If", 2)
+    many = " ".join(["!Join ['', ["] + [f"!If [C, a{i}, b{i}]," for i in range(5)] + ["]]"])
+    got, reasons, _ = _value(many)
+    assert reasons == ["more than 16 Fn::If combinations"]
+
+
+def test_resolved_event_pattern_positions_point_at_the_pieces():
+    text = HEAD.replace("Name: Custom\n                EventPattern: '{\"event_type\": "
+                        "[\"my_event\"]}'\n", "Name: Custom\n                Namespace: Shop\n"
+                        "                EventPattern: !Join ['', ['{\"metadata\": "
+                        "{\"pageId\": [\"', !Ref Page, '\", 7]}}']]\n")
+    found = rumrules.lint(text=text, filename="t.yaml")
+    (two,) = [f for f in found if f.code == "RUM310"]  # two values in one list
+    line = text.splitlines()[two.line - 1]
+    assert line[two.column - 1:].startswith("7]}}")
+    assert two.message.endswith("[value resolved from Fn::Join, Ref Page (its Default)]")
+
+
+# ---- SDK calls ------------------------------------------------------------------------------
+
+def _call_template(call, *, monitor_destinations=("CloudWatch",)) -> dict:
+    return {"Resources": {
+        "Monitor": {"Type": "AWS::RUM::AppMonitor", "Properties": {
+            "Name": "shop", "CustomEvents": {"Status": "ENABLED"},
+            "AppMonitorConfiguration": {"MetricDestinations": [
+                {"Destination": d} for d in monitor_destinations]}}},
+        "Call": {"Type": "Custom::AWS", "Properties": {"ServiceToken": "arn:aws:lambda:x",
+                                                        "Create": call}}}}
+
+
+BODY = {"AppMonitorName": "shop", "Destination": "CloudWatch",
+        "MetricDefinitions": [{"Name": "Http5xxCount",
+                               "EventPattern": '{"event_type": ["com.amazon.rum.http_event"]}'}]}
+
+
+@pytest.mark.parametrize("service,action", [
+    ("RUM", "batchCreateRumMetricDefinitions"), ("rum", "BatchCreateRumMetricDefinitions"),
+    ("@aws-sdk/client-rum", "BatchCreateRumMetricDefinitionsCommand"),
+])
+@pytest.mark.parametrize("as_text", [True, False])
+def test_sdk_call_shapes(service, action, as_text):
+    call = {"service": service, "action": action, "parameters": BODY}
+    found = rumrules.lint(data=_call_template(json.dumps(call) if as_text else call))
+    assert [(f.code, f.path[-4:]) for f in found] == [
+        ("RUM204", ("parameters", "MetricDefinitions", 0, "EventPattern"))]
+
+
+def test_other_calls_are_not_read():
+    call = {"service": "SSM", "action": "getParameter", "parameters": {"Name": "x"}}
+    assert rumrules.lint(data=_call_template(json.dumps(call))) == []
+    with pytest.raises(rumrules.RumRulesError):  # named explicitly, no definitions anywhere
+        rumrules.lint(text=json.dumps({"MetricDefinitionIds": []}), filename="x.json")
+
+
+def test_a_rum_call_whose_text_does_not_parse_is_not_checked():
+    text = '{"service":"RUM","action":"batchCreateRumMetricDefinitions","parameters":{"Metric'
+    found = rumrules.lint(data=_call_template(text))
+    assert [(f.code, f.path) for f in found] == [
+        ("RUM601", ("Resources", "Call", "Properties", "Create"))]
+    assert "does not parse" in found[0].message
+
+
+def test_delete_and_update_calls_get_the_request_rules():
+    delete = {"service": "RUM", "action": "batchDeleteRumMetricDefinitions",
+              "parameters": {"AppMonitorName": "shop", "Destination": "CloudWatch",
+                             "MetricDefinitionIds": []}}
+    update = {"service": "RUM", "action": "updateRumMetricDefinition",
+              "parameters": {"AppMonitorName": "shop", "Destination": "CloudWatch",
+                             "MetricDefinitionId": "id-1",
+                             "MetricDefinition": {"Name": "JsErrorCount", "UnitLabel": "count"}}}
+    doc = read_text(json.dumps(_call_template(delete)), "t.json")
+    assert [s.kind for s in doc.requests] == ["cloudformation", "delete"]
+    found = rumrules.lint(data=_call_template(update))
+    assert "RUM105" in {f.code for f in found}
+
+
+def test_a_destination_created_by_another_call_is_declared():
+    put = {"service": "RUM", "action": "putRumMetricsDestination",
+           "parameters": {"AppMonitorName": {"Ref": "Monitor"}, "Destination": "CloudWatch"}}
+    ok = dict(BODY, MetricDefinitions=[{"Name": "SessionCount", "EventPattern":
+                                        '{"event_type": ["com.amazon.rum.session_start_event"]}'}])
+    template = _call_template(json.dumps({"service": "RUM", "action":
+                                          "batchCreateRumMetricDefinitions",
+                                          "parameters": ok}), monitor_destinations=())
+    assert [f.code for f in rumrules.lint(data=template)] == ["RUM605"]
+    template["Resources"]["Put"] = {"Type": "Custom::AWS", "Properties": {"Create": put}}
+    assert rumrules.lint(data=template) == []
