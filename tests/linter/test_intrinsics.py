@@ -175,3 +175,20 @@ def test_a_destination_created_by_another_call_is_declared():
     assert [f.code for f in rumrules.lint(data=template)] == ["RUM605"]
     template["Resources"]["Put"] = {"Type": "Custom::AWS", "Properties": {"Create": put}}
     assert rumrules.lint(data=template) == []
+
+
+def test_references_to_a_long_default_do_not_grow_the_text():
+    """A Join or Sub of thousands of references to a 4 KB default is refused, not built."""
+    long = "x" * 4000
+    template = {"Parameters": {"Big": {"Type": "String", "Default": long}},
+                "Resources": {"Monitor": {"Type": "AWS::RUM::AppMonitor", "Properties": {
+                    "Name": "shop", "CustomEvents": {"Status": "ENABLED"},
+                    "AppMonitorConfiguration": {"MetricDestinations": [{
+                        "Destination": "CloudWatch", "MetricDefinitions": [
+                            {"Name": "A", "Namespace": "Shop", "EventPattern": {
+                                "Fn::Join": ["", [{"Ref": "Big"}] * 5000]}},
+                            {"Name": "B", "Namespace": "Shop", "EventPattern": {
+                                "Fn::Sub": "${Big}" * 5000}}]}]}}}}}
+    found = rumrules.lint(data=template)
+    assert [(f.code, f.message.rsplit(": ", 1)[1]) for f in found] == [
+        ("RUM601", "the joined text is too long"), ("RUM601", "the substituted text is too long")]

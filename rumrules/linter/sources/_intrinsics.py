@@ -27,17 +27,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._derive import MAX_SERIALIZED
 from ._nodes import MAP, SCALAR, Node, is_intrinsic
 from ._scalars import char_offsets
 from ._text import LineMap
 
-__all__ = ["Resolver", "Alt", "Unresolved", "NO_VALUE", "MAX_ALTERNATIVES", "describe",
-           "sub_keeping_placeholders"]
+__all__ = ["Resolver", "Alt", "Unresolved", "NO_VALUE", "MAX_ALTERNATIVES", "MAX_TEXT",
+           "describe", "sub_keeping_placeholders"]
 
 #: More ``Fn::If`` combinations than this in one value are not followed.
 MAX_ALTERNATIVES = 16
-#: Resolved strings longer than this are refused (the API takes 4000-character patterns).
-_MAX_TEXT = 100_000
+#: Resolved strings longer than this are refused (the cap of every derived EventPattern text;
+#: the API takes 4000 characters): references to a long default cannot make the text grow
+#: faster than the file.
+MAX_TEXT = MAX_SERIALIZED
 
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _PSEUDO = ("AWS::AccountId", "AWS::NotificationARNs", "AWS::Partition", "AWS::Region",
@@ -251,7 +254,7 @@ def _join(r: Resolver, arg: Any, child: Node | None, node: Node | None, depth: i
             offsets += piece.offsets if piece.offsets and len(piece.offsets) == len(v) \
                 else [node.start if node else 0] * len(v)
             how += piece.how
-            if len(offsets) > _MAX_TEXT:
+            if len(offsets) > MAX_TEXT:
                 raise Unresolved("the joined text is too long")
         out.append(Alt("".join(text), offsets, _unique(how)))
     return out
@@ -291,6 +294,8 @@ def _sub(r: Resolver, arg: Any, child: Node | None, node: Node | None, depth: in
                        _unique(a.how + p.how)) for a in results for p in pieces]
         if len(results) > MAX_ALTERNATIVES:
             raise Unresolved(f"more than {MAX_ALTERNATIVES} Fn::If combinations")
+        if any(len(a.value) > MAX_TEXT for a in results):
+            raise Unresolved("the substituted text is too long")
     return [Alt(a.value + arg[pos:], a.offsets + base[pos:], a.how) for a in results]
 
 

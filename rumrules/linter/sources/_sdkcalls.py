@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._intrinsics import Resolver, Unresolved, sub_keeping_placeholders
+from ._intrinsics import MAX_TEXT, Resolver, Unresolved, sub_keeping_placeholders
 from ._nodes import MAP, Node, is_intrinsic
 
 __all__ = ["RUM_ACTIONS", "rum_action", "call_text", "restore_holes", "CALL_PHASES", "HOLE"]
@@ -124,6 +124,8 @@ def call_text(resolver: Resolver, value: Any,
             got_offsets = [at] * len(got)
         text.append(got)
         offsets += got_offsets
+        if len(offsets) > MAX_TEXT:
+            return None
         in_string = _in_string_after(got, in_string)
     end = offsets[-1] + 1 if offsets else start
     return "".join(text), offsets + [end], holes
