@@ -192,3 +192,21 @@ def test_references_to_a_long_default_do_not_grow_the_text():
     found = rumrules.lint(data=template)
     assert [(f.code, f.message.rsplit(": ", 1)[1]) for f in found] == [
         ("RUM601", "the joined text is too long"), ("RUM601", "the substituted text is too long")]
+
+
+def test_parameters_written_as_json_text_and_hand_written_member_names():
+    """A hand-written custom resource: ``Service``/``Action``/``Parameters``, the parameters
+    as a JSON string (in the file, or inside the call's own JSON text)."""
+    params = json.dumps(BODY)
+    for call in ({"Service": "rum", "Action": "BatchCreateRumMetricDefinitions",
+                  "Parameters": params},
+                 json.dumps({"service": "RUM", "action": "batchCreateRumMetricDefinitions",
+                             "parameters": params})):
+        text = json.dumps(_call_template(call), indent=2)
+        found = rumrules.lint(text=text, filename="t.json")
+        (f,) = found
+        assert f.code == "RUM204" and f.path[-3:] == ("MetricDefinitions", 0, "EventPattern")
+        # the position is the EventPattern's text, through every level of escaping
+        line = text.splitlines()[f.line - 1]
+        assert line[f.column - 1:].lstrip("\\\"").startswith("{")
+        assert "EventPattern" in line[:f.column]

@@ -105,9 +105,11 @@ class Document:
         value.
         """
         path = tuple(path)
-        for prefix, overlay in self._overlays.items():
-            if path[:len(prefix)] == prefix:
-                return self._locate_overlay(overlay, path[len(prefix):], line, column)
+        inside = [p for p in self._overlays if path[:len(p)] == p]
+        if inside:
+            prefix = max(inside, key=len)  # JSON text inside JSON text: the innermost
+            return self._locate_overlay(self._overlays[prefix], path[len(prefix):], line,
+                                        column)
         node, depth, key_offset = node_at(self._root, path)
         if line is not None and depth == len(path):
             offset = self._text_offset(path, node, line, column or 1)

@@ -17,7 +17,8 @@ from typing import Any
 from ._intrinsics import MAX_TEXT, Resolver, Unresolved, sub_keeping_placeholders
 from ._nodes import MAP, Node, is_intrinsic
 
-__all__ = ["RUM_ACTIONS", "rum_action", "call_text", "restore_holes", "CALL_PHASES", "HOLE"]
+__all__ = ["RUM_ACTIONS", "rum_action", "call_member", "call_text", "restore_holes",
+           "CALL_PHASES", "HOLE"]
 
 #: The properties of a custom resource that hold an SDK call, by lifecycle phase.
 CALL_PHASES = ("Create", "Update", "Delete")
@@ -36,12 +37,20 @@ HOLE = "\ue000"
 _HOLE_OPEN, _HOLE_CLOSE = HOLE, "\ue001"
 
 
+def call_member(call: dict[str, Any], name: str) -> str:
+    """The key of member ``name`` (``service``, ``action``, ``parameters``) of an SDK call
+    mapping, in whatever case it is written (hand-written resources write ``Service``...)."""
+    if name in call:
+        return name
+    return next((k for k in call if isinstance(k, str) and k.lower() == name), name)
+
+
 def rum_action(call: Any) -> str | None:
     """The request kind of an SDK call mapping that calls a RUM metric-definition action,
     else ``None``."""
     if not isinstance(call, dict):
         return None
-    service, action = call.get("service"), call.get("action")
+    service, action = call.get(call_member(call, "service")), call.get(call_member(call, "action"))
     if not isinstance(service, str) or service.strip().lower() not in _SERVICES:
         return None
     if not isinstance(action, str):

@@ -47,7 +47,8 @@ from ._intrinsics import (MAX_ALTERNATIVES, NO_VALUE, Resolver, Unresolved, desc
 from ._json import parse_json
 from ._nodes import Node, is_intrinsic, node_at
 from ._records import DefinitionSource, Document, RequestSource, SourceNote
-from ._sdkcalls import CALL_PHASES, call_text, restore_holes, rum_action
+from ._scalars import char_offsets
+from ._sdkcalls import CALL_PHASES, call_member, call_text, restore_holes, rum_action
 from ._text import LineMap
 
 __all__ = ["build_document", "APP_MONITOR_TYPE", "is_custom_resource_type"]
@@ -191,6 +192,22 @@ class _Builder:
             return value, (), "an Fn::If here has two values; only one can be checked"
         return alts[0].value, alts[0].how, None
 
+    def request_members(self, given: dict[str, Any], request: dict[str, Any], keys: Any,
+                        base: tuple[Any, ...]) -> tuple[dict[str, tuple[str, ...]],
+                                                        list[tuple[tuple[Any, ...], str]]]:
+        """Copy ``keys`` of ``given`` (at ``base``) into ``request``, resolved; return (how
+        each resolved member was resolved, the members that did not resolve and why)."""
+        resolved: dict[str, tuple[str, ...]] = {}
+        unresolved: list[tuple[tuple[Any, ...], str]] = []
+        for key in keys:
+            if key in given:
+                request[key], how, why = self.single(given[key], base + (key,))
+                if why is not None:
+                    unresolved.append(((key,), why))
+                elif how:
+                    resolved[key] = how
+        return resolved, unresolved
+
     def ignore_lists(self, metadata: Any, path: tuple[Any, ...]) -> tuple[set[str], dict[str, set[str]]]:
         """(codes for everything, codes per definition Name) from a ``Metadata`` mapping."""
         if not isinstance(metadata, dict) or "rumrules" not in metadata:
@@ -215,30 +232,29 @@ class _Builder:
         resources = value.get("Resources")
         if not isinstance(resources, dict):
             return
-        for logical_id, resource in resources.items():
-            if not isinstance(resource, dict):
-                continue
-            rtype = resource.get("Type")
-            if rtype != APP_MONITOR_TYPE:
-                continue
-            rpath = ("Resources", logical_id)
-            ignore, names = self.ignore_lists(resource.get("Metadata"), rpath + ("Metadata",))
-            ignore |= top
-            for name, codes in top_names.items():
-                names[name] = names.get(name, set()) | codes
-            props = resource.get("Properties")
-            if not isinstance(props, dict):
-                continue
-            if rtype == APP_MONITOR_TYPE:
-                self.doc.monitors.append(self.monitor_facts(logical_id, props,
-                                                            rpath + ("Properties",)))
-                self.app_monitor(props, rpath + ("Properties",), ignore, names)
-                for source in self.doc.requests:
-                    if source.path[:2] == rpath:
-                        source.monitor = logical_id
+        # app monitors first: the SDK calls of custom resources are linked to them
+        for logical_id, props, ignore, names in self.resources(resources, top, top_names,
+                                                               APP_MONITOR_TYPE.__eq__):
+            ppath = ("Resources", logical_id, "Properties")
+            self.doc.monitors.append(self.monitor_facts(logical_id, props, ppath))
+            self.app_monitor(props, ppath, ignore, names)
+            for source in self.doc.requests:
+                if source.path[:2] == ppath[:2]:
+                    source.monitor = logical_id
         self.log_readers(resources)
+        for logical_id, props, ignore, names in self.resources(resources, top, top_names,
+                                                               is_custom_resource_type):
+            for phase in CALL_PHASES:
+                if phase in props:
+                    self.sdk_call(props[phase], ("Resources", logical_id, "Properties", phase),
+                                  ignore, names)
+
+    def resources(self, resources: dict[str, Any], top: set[str],
+                  top_names: dict[str, set[str]], wanted: Any) -> Any:
+        """``(logical id, Properties, codes ignored, codes ignored per Name)`` of each
+        resource whose type is ``wanted`` and whose Properties are a mapping."""
         for logical_id, resource in resources.items():
-            if not isinstance(resource, dict) or not is_custom_resource_type(resource.get("Type")):
+            if not isinstance(resource, dict) or wanted(resource.get("Type")) is not True:
                 continue
             rpath = ("Resources", logical_id)
             ignore, names = self.ignore_lists(resource.get("Metadata"), rpath + ("Metadata",))
@@ -247,9 +263,7 @@ class _Builder:
                 names[name] = names.get(name, set()) | codes
             props = resource.get("Properties")
             if isinstance(props, dict):
-                for phase in CALL_PHASES:
-                    if phase in props:
-                        self.sdk_call(props[phase], rpath + ("Properties", phase), ignore, names)
+                yield logical_id, props, ignore, names
 
     def monitor_facts(self, logical_id: str, props: dict[str, Any],
                       ppath: tuple[Any, ...]) -> dict[str, Any]:
@@ -353,21 +367,13 @@ class _Builder:
                     names: dict[str, set[str]]) -> None:
         request: dict[str, Any] = {}
         members: dict[str, tuple[Any, ...]] = {}
-        resolved: dict[str, tuple[str, ...]] = {}
-        unresolved: list[tuple[tuple[Any, ...], str]] = []
         if "Name" in props:
             # not checked for a template (the resource's Name has its own schema)
-            name, how, _ = self.single(props["Name"], ppath + ("Name",))
+            name = self.single(props["Name"], ppath + ("Name",))[0]
             request["AppMonitorName"] = name
             members["AppMonitorName"] = ppath + ("Name",)
-        for key in ("Destination", "DestinationArn"):
-            if key in destination:
-                value, how, why = self.single(destination[key], dpath + (key,))
-                request[key] = value
-                if why is not None:
-                    unresolved.append(((key,), why))
-                elif how:
-                    resolved[key] = how
+        resolved, unresolved = self.request_members(destination, request,
+                                                    ("Destination", "DestinationArn"), dpath)
         items = destination.get("MetricDefinitions")
         listed: list[tuple[tuple[Any, ...], Any]] = []
         member = None
@@ -387,60 +393,78 @@ class _Builder:
         source.resolved.update(resolved)
         source.unresolved += unresolved
 
+    def json_text(self, written: Any, path: tuple[Any, ...], what: str) -> Any:
+        """``(value, overlay)`` of a value written as JSON text (a string, ``Fn::Join`` of
+        text and tokens, ``Fn::Sub``) at ``path``, or ``None`` when it is not text or holds
+        no RUM call (a RUM call that does not parse is reported unchecked)."""
+        outer = next(((p, o) for p, o in self.doc._overlays.items()
+                      if path[:len(p)] == p), None)
+        if outer is None:
+            got = call_text(self.resolver, written, self.node(path))
+        elif isinstance(written, str):  # JSON text inside JSON text: compose the offsets
+            root, lines, offsets = outer[1]
+            node, depth, _ = node_at(root, path[len(outer[0]):])
+            chars = char_offsets(lines.text, node, lines) if depth == len(path) - len(outer[0]) \
+                else None
+            if not chars:
+                return None
+            got = (written, [offsets[c] for c in chars] + [offsets[chars[-1]] + 1], [])
+        else:
+            got = None
+        if got is None:
+            return None
+        text, offsets, holes = got
+        if "rum" not in text.lower():
+            return None
+        lines = LineMap(text)
+        try:
+            value, root = parse_json(text, self.doc.file, lines)
+        except SourceError as e:
+            if "RumMetricDefinition" in text or "AppMonitorName" in text:
+                self.unchecked(path, what, f"its JSON text does not parse ({e.message})")
+            return None
+        return restore_holes(value, holes), (root, lines, offsets)
+
     def sdk_call(self, call: Any, cpath: tuple[Any, ...], ignore: set[str],
                  names: dict[str, set[str]]) -> None:
         """A custom resource's ``Create``/``Update``/``Delete`` SDK call, when it calls a RUM
-        metric-definition action (a mapping, a JSON string, or ``Fn::Join`` of one)."""
+        metric-definition action (a mapping, a JSON string, or ``Fn::Join`` of one; member
+        names ``service``/``action``/``parameters`` in any case; ``parameters`` a mapping or
+        JSON text)."""
         overlay = None
         if isinstance(call, dict) and not is_intrinsic(call):
             value = call
         else:
-            got = call_text(self.resolver, call, self.node(cpath))
+            got = self.json_text(call, cpath, "this SDK call")
             if got is None:
                 return
-            text, offsets, holes = got
-            if "rum" not in text.lower():
-                return
-            lines = LineMap(text)
-            try:
-                value, root = parse_json(text, self.doc.file, lines)
-            except SourceError as e:
-                if "RumMetricDefinition" in text:
-                    self.unchecked(cpath, "this SDK call",
-                                   f"its JSON text does not parse ({e.message})")
-                return
-            value = restore_holes(value, holes)
-            overlay = (root, lines, offsets)
+            value, overlay = got
         kind = rum_action(value)
         if kind is None:
             return
+        if overlay is not None:
+            self.doc._overlays[cpath] = overlay
+        key = call_member(value, "parameters")
+        ppath = cpath + (key,)
+        params = value.get(key)
+        if isinstance(params, str) or (is_intrinsic(params) and overlay is None):
+            got = self.json_text(params, ppath, "the call's parameters")
+            if got is not None and isinstance(got[0], dict):
+                params = got[0]
+                self.doc._overlays[ppath] = got[1]
         if kind == "put-destination":
-            params = value.get("parameters")
             if isinstance(params, dict):
                 monitor = self.monitor_of(self.single(params.get("AppMonitorName"),
-                                                      cpath + ("parameters", "AppMonitorName"))[0])
+                                                      ppath + ("AppMonitorName",))[0])
                 if monitor is not None and isinstance(params.get("Destination"), str):
                     self.doc.created_destinations.add((monitor, params["Destination"]))
             return
-        if overlay is not None:
-            self.doc._overlays[cpath] = overlay
-        ppath = cpath + ("parameters",)
-        params = value.get("parameters")
         if not isinstance(params, dict) or is_intrinsic(params):
-            self.unchecked(ppath if "parameters" in value else cpath,
+            self.unchecked(ppath if key in value else cpath,
                            "the call's parameters", "they are not a mapping")
             return
         request = dict(params)
-        resolved: dict[str, tuple[str, ...]] = {}
-        unresolved: list[tuple[tuple[Any, ...], str]] = []
-        for key in _REQUEST_MEMBERS:
-            if key in request:
-                got_value, how, why = self.single(request[key], ppath + (key,))
-                request[key] = got_value
-                if why is not None:
-                    unresolved.append(((key,), why))
-                elif how:
-                    resolved[key] = how
+        resolved, unresolved = self.request_members(params, request, _REQUEST_MEMBERS, ppath)
         listed: list[tuple[tuple[Any, ...], Any]] = []
         member: str | None = None
         if kind == "update" and "MetricDefinition" in params:
