@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import rumrules
 from rumrules.linter.sources import read_text
@@ -210,3 +211,40 @@ def test_parameters_written_as_json_text_and_hand_written_member_names():
         line = text.splitlines()[f.line - 1]
         assert line[f.column - 1:].lstrip("\\\"").startswith("{")
         assert "EventPattern" in line[:f.column]
+
+_PIECE = st.text(alphabet=st.sampled_from('ab {}[]":,\\/\t\n\u00e9\u4e2d\U0001f600'), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=st.lists(_PIECE, min_size=1, max_size=5), delimiter=_PIECE,
+       indent=st.sampled_from([None, 1, 2]))
+def test_every_character_of_a_joined_text_points_at_where_it_is_written(pieces, delimiter,
+                                                                        indent):
+    """Fn::Join of literal pieces in a JSON template: character k of piece j maps to the
+    start of its escape in the file, whatever the escaping; the delimiter's characters map
+    to the delimiter."""
+    template = {"Resources": {"M": {"Type": "AWS::RUM::AppMonitor", "Properties": {
+        "Name": "m", "AppMonitorConfiguration": {"MetricDestinations": [{
+            "Destination": "CloudWatch", "MetricDefinitions": [{
+                "Name": "X", "EventPattern": {"Fn::Join": [delimiter, pieces]}}]}]}}}}}
+    text = json.dumps(template, indent=indent)
+    (d,) = read_text(text, "t.json").definitions
+    joined, mapper = d.texts["EventPattern"]
+    assert joined == delimiter.join(pieces) == d.definition["EventPattern"]
+    # where each piece (and the delimiter) is written: after '"Fn::Join": [' in order
+    at = text.index('"Fn::Join"')
+    delimiter_start = text.index(json.dumps(delimiter), at)
+    starts, pos = [], delimiter_start + len(json.dumps(delimiter))
+    for piece in pieces:
+        pos = text.index(json.dumps(piece), pos)
+        starts.append(pos)
+        pos += len(json.dumps(piece))
+    index = 0
+    for j, piece in enumerate(pieces):
+        if j:
+            for k in range(len(delimiter)):
+                assert mapper(index) == delimiter_start + len(json.dumps(delimiter[:k])) - 1
+                index += 1
+        for k in range(len(piece)):
+            assert mapper(index) == starts[j] + len(json.dumps(piece[:k])) - 1
+            index += 1
