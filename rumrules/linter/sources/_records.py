@@ -50,8 +50,10 @@ class Document:
     ``kind`` is the shape that was recognised: ``"cloudformation"`` (a template; one
     :class:`RequestSource` per metric destination of each ``AWS::RUM::AppMonitor``),
     ``"batch-create"`` (a BatchCreateRumMetricDefinitions body or ``--cli-input-json`` file),
-    ``"update"`` (an UpdateRumMetricDefinition body), ``"definitions"`` (a plain list) or
-    ``"definition"`` (one MetricDefinitionRequest).  ``value`` is the whole document as read.
+    ``"update"`` (an UpdateRumMetricDefinition body), ``"definitions"`` (a plain list),
+    ``"definition"`` (one MetricDefinitionRequest) or ``"stored"`` (BatchGetRumMetricDefinitions
+    output).  A template's custom resources add requests of kind ``"batch-create"``,
+    ``"update"`` or ``"delete"`` (their SDK calls).  ``value`` is the whole document as read.
     """
 
     file: str
@@ -191,11 +193,13 @@ class DefinitionSource:
     """One metric definition (MetricDefinitionRequest) and where it is.
 
     ``definition`` is what the checker checks: the definition as written, as a plain dict,
-    except that an EventPattern written as a mapping/sequence is serialized to a JSON string
-    and ``Fn::Sub`` EventPattern text is taken as the pattern (see ``transformed``).
-    CloudFormation intrinsic functions elsewhere are kept in their long form
-    (``{"Ref": "X"}``, ``{"Fn::GetAtt": [...]}``): their values are only known at deploy time
-    (:func:`is_intrinsic` tells them apart).  ``path`` is where the definition sits in the
+    except that an EventPattern written as a mapping/sequence is serialized to a JSON string,
+    ``Fn::Sub`` EventPattern text is taken as the pattern (see ``transformed``), and intrinsic
+    functions that resolve are replaced by their value (``resolved`` says how; a definition
+    with ``Fn::If`` values is read once per branch, ``members`` then maps a member to its
+    branch).  Intrinsic functions that do not resolve are kept in their long form
+    (``{"Ref": "X"}``, ``{"Fn::GetAtt": [...]}``) and listed in ``unresolved`` with the
+    reason (:func:`is_intrinsic` tells them apart).  ``path`` is where the definition sits in the
     document, ``index`` its position among its request's definitions.  ``suppressed`` holds the
     rule codes (or prefixes) that the template's ``Metadata`` turns off for it.
     """
