@@ -13,14 +13,27 @@ from ..linter.sources import read_paths
 __all__ = ["run_eval"]
 
 
-def _definitions(path: str) -> list[dict]:
+def _definitions(path: str, stderr) -> list[dict]:
+    """The definitions of ``path``, each once; one with a value that only deployment knows
+    (a ``Fn::GetAtt``, an ``Fn::ImportValue``...) is left out, with a note saying so."""
     out: list[dict] = []
+    seen: set[str] = set()
     for doc in read_paths([path]):
         for source in doc.requests:
-            defs = source.request.get("MetricDefinitions")
-            if defs is None and "MetricDefinition" in source.request:
-                defs = [source.request["MetricDefinition"]]
-            out.extend(d for d in defs or [] if isinstance(d, dict))
+            for d in source.definitions:
+                if not isinstance(d.definition, dict):
+                    continue
+                if d.unresolved:
+                    subpath, reason = d.unresolved[0]
+                    line, column = d.locate(subpath)
+                    print(f"rumrules: note: {doc.file}:{line}:{column}: definition "
+                          f"{d.name!r} is not evaluated: {'.'.join(map(str, subpath))} "
+                          f"is not known before deployment ({reason})", file=stderr)
+                    continue
+                key = json.dumps(d.definition, sort_keys=True, default=str)
+                if key not in seen:  # a custom resource's Create and Update often repeat
+                    seen.add(key)
+                    out.append(d.definition)
     if not out:
         raise RumRulesError(f"{path}: no metric definitions found")
     return out
@@ -33,7 +46,7 @@ def run_eval(definitions: str, events: str, *, fmt: str, app_monitor_name: str |
     standard error with its file and line, and the other requests still count."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    defs = _definitions(definitions)
+    defs = _definitions(definitions, stderr)
     requests, refused = json_entries(read_input(events), events)
     name = app_monitor_name
     if name is None:

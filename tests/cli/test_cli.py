@@ -183,6 +183,31 @@ def test_eval_json_lines_keeps_the_good_lines(monkeypatch, capsys, tmp_path):
     assert code == 0 and len(json.loads(out)) == 2 * one and "refused" not in err
 
 
+def test_eval_leaves_out_what_deployment_decides(monkeypatch, capsys, tmp_path):
+    """A template definition with an unresolved value is not evaluated, and a note says so;
+    a definition that a custom resource's Create and Update both send counts once."""
+    sessions = {"Name": "SessionCount", "EventPattern":
+                '{"event_type": ["com.amazon.rum.session_start_event"]}'}
+    call = json.dumps({"service": "RUM", "action": "batchCreateRumMetricDefinitions",
+                       "parameters": {"AppMonitorName": "shop", "Destination": "CloudWatch",
+                                      "MetricDefinitions": [sessions]}})
+    template = {"Resources": {
+        "Monitor": {"Type": "AWS::RUM::AppMonitor", "Properties": {
+            "Name": "shop", "AppMonitorConfiguration": {"MetricDestinations": [{
+                "Destination": "CloudWatch", "MetricDefinitions": [
+                    {"Name": "Shared", "Namespace": {"Fn::ImportValue": "ns"},
+                     "EventPattern": '{"event_type": ["com.amazon.rum.page_view_event"]}'}]}]}}},
+        "Metrics": {"Type": "Custom::AWS", "Properties": {"Create": call, "Update": call}}}}
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template, indent=1))
+    code, out, err = run(["eval", "--definitions", str(path), "--events",
+                          "examples/events/put-rum-events.json"], monkeypatch, capsys)
+    assert code == 0 and [r["name"] for r in json.loads(out)] == ["SessionCount"]
+    assert err.splitlines()[0] == (
+        f"rumrules: note: {path}:14:23: definition 'Shared' is not evaluated: Namespace is not "
+        f"known before deployment (Fn::ImportValue ns is only known at deploy time)")
+
+
 def test_explain_golden(monkeypatch, capsys):
     code, out, _ = run(["explain", "--pattern", "examples/explain/navigation-tolerated.json",
                         "--event", "examples/explain/stored-events.jsonl"], monkeypatch, capsys)
