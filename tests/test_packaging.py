@@ -86,6 +86,7 @@ def test_build_makes_an_sdist_and_a_wheel_with_every_package(dist):
 
 
 def test_the_wheel_installs_in_a_fresh_venv_and_the_cli_runs(dist, tmp_path):
+    import json
     import shutil
 
     (wheel_path,) = dist.glob("rumrules-*-py3-none-any.whl")
@@ -110,7 +111,8 @@ def test_the_wheel_installs_in_a_fresh_venv_and_the_cli_runs(dist, tmp_path):
     assert version.returncode == 0 and version.stdout.startswith("rumrules ")
     check = run("check", "examples/", "--format", "json")
     assert check.returncode == 1, check.stderr
-    assert {r["code"] for r in __import__("json").loads(check.stdout)} >= {"RUM105", "RUM301"}
+    report = json.loads(check.stdout)
+    assert {r["code"] for r in report["findings"]} >= {"RUM105", "RUM301"}
     fixed = run("check", "examples/cloudformation/app-monitor.yaml", "--fix")
     assert fixed.returncode == 1 and fixed.stderr.startswith("Fixed 2 problems")
     assert "UnitLabel: Count" in (work / "examples/cloudformation/app-monitor.yaml").read_text()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import RumRulesError
-from ..linter import (FAIL_ON, Finding, LintOptions, collect_findings, fix_text,
+from ..linter import (FAIL_ON, Finding, LintOptions, LintStats, collect_findings, fix_text,
                       normalize_codes, rule_lookup)
 from ..linter.sources import STDIN, SourceError, decode, encode, read_paths, read_stdin
 from ._output import replace_file, write_output
@@ -124,20 +124,21 @@ def run_check(paths: list[str], options: CheckOptions, *, stdout=None, stderr=No
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     notes: list = []
+    stats = LintStats()
     changes = 0
     report_to = stdout
     if options.fix or options.diff:
         findings, changes = _fix(paths, options, stdout=stdout, stderr=stderr, stdin=stdin,
-                                 notes=notes)
+                                 notes=notes, stats=stats)
         if options.fix and STDIN in paths:  # standard output holds the fixed text
             report_to = stderr
     else:
-        findings = collect_findings(paths, options, stdin=stdin, notes=notes)
+        findings = collect_findings(paths, options, stdin=stdin, notes=notes, stats=stats)
     if not options.quiet:
         for note in notes:
             print(note, file=stderr)
     if not options.diff:
-        _report(findings, options, report_to)
+        _report(findings, options, report_to, stats)
     if options.exit_zero:
         return 0
     if options.diff:
@@ -146,7 +147,8 @@ def run_check(paths: list[str], options: CheckOptions, *, stdout=None, stderr=No
     return 1 if any(f.severity in failing for f in findings) else 0
 
 
-def _report(findings: list[Finding], options: CheckOptions, stdout: IO[str]) -> None:
+def _report(findings: list[Finding], options: CheckOptions, stdout: IO[str],
+            stats: LintStats) -> None:
     if options.statistics:
         from .formatters import format_statistics
 
@@ -157,7 +159,7 @@ def _report(findings: list[Finding], options: CheckOptions, stdout: IO[str]) -> 
         color = False if options.output_file else options.color
         text = render(findings, options.format, rule_lookup=rule_lookup, color=color,
                       stream=stream, base_dir=str(Path.cwd()), summary=not options.quiet,
-                      unsafe_fixes=options.unsafe_fixes)
+                      unsafe_fixes=options.unsafe_fixes, counts=stats.to_dict())
     if options.output_file:
         write_output(options.output_file, text)
     else:
@@ -165,7 +167,7 @@ def _report(findings: list[Finding], options: CheckOptions, stdout: IO[str]) -> 
 
 
 def _fix(paths: list[str], options: CheckOptions, *, stdout: IO[str], stderr: IO[str],
-         stdin: Any, notes: list) -> tuple[list[Finding], int]:
+         stdin: Any, notes: list, stats: LintStats) -> tuple[list[Finding], int]:
     """Fix every document named by ``paths``; return the findings left and how many files
     changed (or would change, with ``diff``)."""
     remaining: list[Finding] = []
@@ -179,7 +181,7 @@ def _fix(paths: list[str], options: CheckOptions, *, stdout: IO[str], stderr: IO
         except OSError as e:
             raise SourceError(f"cannot be read: {e.strerror or e}", file=doc.file) from None
         result = fix_text(decode(data, doc.file), doc.file, options,
-                          unsafe=options.unsafe_fixes)
+                          unsafe=options.unsafe_fixes, stats=stats)
         remaining += result.remaining
         fixed += len(result.fixed)
         unsafe += result.unsafe_available
@@ -193,7 +195,8 @@ def _fix(paths: list[str], options: CheckOptions, *, stdout: IO[str], stderr: IO
     if STDIN in paths:
         data = read_stdin(stdin)
         name = options.stdin_filename
-        result = fix_text(decode(data, name), name, options, unsafe=options.unsafe_fixes)
+        result = fix_text(decode(data, name), name, options, unsafe=options.unsafe_fixes,
+                          stats=stats)
         remaining += result.remaining
         fixed += len(result.fixed)
         unsafe += result.unsafe_available

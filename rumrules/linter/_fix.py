@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import RumRulesError
 from ._finding import Finding, sort_findings
-from ._run import LintOptions, document_findings
+from ._run import LintOptions, LintStats, document_findings
 from .sources import read_text
 
 __all__ = ["FixResult", "fix_text", "apply_edits", "MAX_ROUNDS"]
@@ -74,14 +74,14 @@ def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
 
 
 def fix_text(text: str, file: str, options: LintOptions | None = None, *,
-             unsafe: bool = False) -> FixResult:
+             unsafe: bool = False, stats: LintStats | None = None) -> FixResult:
     """Fix one document's ``text`` (``file`` is its display name; its ending picks JSON or
-    YAML).  Raises :class:`~rumrules.linter.sources.SourceError` when the text cannot be
-    read."""
+    YAML); ``stats``, when given, receives the counts of the fixed text.  Raises
+    :class:`~rumrules.linter.sources.SourceError` when the text cannot be read."""
     options = options or LintOptions()
     result = FixResult(original=text, text=text)
     current = text
-    findings = _lint(current, file, options)
+    findings, counted = _lint(current, file, options)
     for _ in range(MAX_ROUNDS):
         todo = _applicable(findings, unsafe)
         if not todo:
@@ -90,16 +90,22 @@ def fix_text(text: str, file: str, options: LintOptions | None = None, *,
         if updated == current:
             break
         try:
-            after = _lint(updated, file, options)
+            after, counted_after = _lint(updated, file, options)
         except RumRulesError:  # a fix that breaks the text is not applied
             break
         result.fixed += applied
-        current, findings = updated, after
+        current, findings, counted = updated, after, counted_after
     result.text = current
     result.remaining = sort_findings(findings)
+    if stats is not None:
+        stats.files += counted.files
+        stats.definitions += counted.definitions
+        stats.not_checked += counted.not_checked
     return result
 
 
-def _lint(text: str, file: str, options: LintOptions) -> list[Finding]:
+def _lint(text: str, file: str, options: LintOptions) -> tuple[list[Finding], LintStats]:
     doc = read_text(text, file, explicit=not options.skip_unrecognized)
-    return document_findings([doc] if doc is not None else [], options)
+    counted = LintStats()
+    return document_findings([doc] if doc is not None else [], options,
+                             stats=counted), counted

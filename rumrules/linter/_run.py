@@ -10,12 +10,29 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from ..errors import RumRulesError
-from ..rules import check_definitions, rule_by_code
+from ..rules import check_definitions, check_document, rule_by_code
+from ._facts import NOT_CHECKED, document_facts
 from ._finding import Edit, Finding, FindingFix
 from .sources import code_matches, read_paths, read_text
 
-__all__ = ["LintOptions", "lint", "collect_findings", "rule_lookup", "normalize_codes",
-           "finding_key"]
+__all__ = ["LintOptions", "LintStats", "lint", "collect_findings", "rule_lookup",
+           "normalize_codes", "finding_key"]
+
+
+@dataclass
+class LintStats:
+    """What a run looked at: ``files`` read (that hold definitions, a request or a
+    template), ``definitions`` checked (one per ``Fn::If`` branch), and ``not_checked``
+    values (each one a RUM601 finding, whatever ``select``/``ignore`` say)."""
+
+    files: int = 0
+    definitions: int = 0
+    not_checked: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        """``{"files": ..., "definitions_checked": ..., "not_checked": ...}``."""
+        return {"files": self.files, "definitions_checked": self.definitions,
+                "not_checked": self.not_checked}
 
 # request-level rules that do not apply to a CloudFormation destination (its limits are the
 # resource's, and AppMonitorName comes from the resource's Name)
@@ -95,23 +112,43 @@ def _selected(code: str, options: LintOptions) -> bool:
 
 
 def collect_findings(paths: Iterable[str], options: LintOptions, *, stdin: Any = None,
-                     notes: list | None = None) -> list[Finding]:
-    """Read ``paths`` and return the findings to report (raises ``SourceError``)."""
+                     notes: list | None = None, stats: LintStats | None = None) -> list[Finding]:
+    """Read ``paths`` and return the findings to report (raises ``SourceError``);
+    ``stats``, when given, receives the counts."""
     docs = read_paths(list(paths), stdin=stdin, stdin_filename=options.stdin_filename,
                       skip_unrecognized=options.skip_unrecognized, notes=notes)
-    return document_findings(docs, options, notes=notes)
+    return document_findings(docs, options, notes=notes, stats=stats)
+
+
+def _with_resolution(message: str, how: tuple[str, ...]) -> str:
+    """A finding's message, saying which intrinsic functions the value was resolved from."""
+    return f"{message} [value resolved from {', '.join(how)}]" if how else message
 
 
 def document_findings(docs: Iterable[Any], options: LintOptions, *,
-                      notes: list | None = None) -> list[Finding]:
+                      notes: list | None = None, stats: LintStats | None = None) -> list[Finding]:
     """The findings to report on documents already read (see :mod:`.sources`)."""
     findings: list[Finding] = []
+    stats = stats if stats is not None else LintStats()
     for doc in docs:
+        stats.files += 1
         if notes is not None:
             notes.extend(doc.notes)
+        facts = document_facts(doc)
+        stats.not_checked += len(facts.unchecked)
+        for diag in check_document(facts):
+            if not _selected(diag.code, options) or _suppressed_in(doc, diag.code, diag.path):
+                continue
+            line, column = doc.locate(diag.path)
+            end = doc.end_of(diag.path) or (line, column)
+            findings.append(Finding.from_diagnostic(
+                diag, file=doc.file, line=line, column=column,
+                key=json.dumps([diag.code == NOT_CHECKED, *diag.path], default=str),
+                end_line=end[0], end_column=end[1]))
         for source in doc.requests:
+            stats.definitions += len(source.definitions)
             request = source.request
-            if source.kind in ("batch-create", "update"):
+            if source.kind in ("batch-create", "update", "delete"):
                 diagnostics = check_definitions(request)
             else:
                 diagnostics = check_definitions(
@@ -127,14 +164,19 @@ def document_findings(docs: Iterable[Any], options: LintOptions, *,
                     continue
                 line, column = source.locate(diag.path, diag.line, diag.column)
                 full = source.full_path(diag.path)
+                how = source.resolved_by(diag.path)
                 if diag.line is not None:  # a place inside the EventPattern text
                     end = (line, column + 1)
                 else:
                     end = doc.end_of(full) or (line, column)
-                findings.append(Finding.from_diagnostic(
+                finding = Finding.from_diagnostic(
                     diag, file=doc.file, line=line, column=column, path=full,
                     key=finding_key(source, diag.path), end_line=end[0], end_column=end[1],
-                    fix=_placed_fix(doc, full, diag)))
+                    # a value resolved from intrinsic functions is not the text at its place
+                    fix=None if how else _placed_fix(doc, full, diag))
+                if how:
+                    finding = replace(finding, message=_with_resolution(finding.message, how))
+                findings.append(finding)
     return findings
 
 
@@ -153,10 +195,24 @@ def _placed_fix(doc: Any, path: tuple[Any, ...], diag: Any) -> FindingFix | None
     return FindingFix("safe" if diag.fix.safe else "unsafe", diag.hint, tuple(edits))
 
 
+def _suppressed_in(doc: Any, code: str, path: tuple[Any, ...]) -> bool:
+    """True when a template's Metadata turns ``code`` off where ``path`` lies."""
+    path = tuple(path)
+    for source in doc.requests:
+        for definition in source.definitions:
+            if path[:len(definition.path)] == definition.path:
+                return definition.is_suppressed(code)
+    for source in doc.requests:
+        if path[:len(source.path)] == source.path or path[:2] == source.path[:2]:
+            return code_matches(code, source.suppressed)
+    return False
+
+
 def lint(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] = (), *,
          text: str | bytes | None = None, data: Any = None, filename: str | None = None,
          select: Iterable[str] | None = None, ignore: Iterable[str] | None = None,
-         skip_unrecognized: bool = False, notes: list | None = None) -> list[Finding]:
+         skip_unrecognized: bool = False, notes: list | None = None,
+         stats: LintStats | None = None) -> list[Finding]:
     """Check metric definitions wherever they are written; return the findings, sorted by
     file, line, column and code.
 
@@ -173,6 +229,8 @@ def lint(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] = (), 
     ``--ignore`` take them.  ``skip_unrecognized``: a named input of no supported shape is
     skipped instead of being an error.  ``notes``: a list that receives what the readers
     noticed without a rule to report it (:class:`~rumrules.linter.sources.SourceNote`).
+    ``stats``: a :class:`LintStats` that receives the counts (files, definitions checked,
+    values not checked).
 
     The findings are :class:`Finding` objects, the ones every ``rumrules check`` format and
     the cfn-lint plugin render.  Raises :class:`~rumrules.linter.sources.SourceError` (a
@@ -192,7 +250,7 @@ def lint(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] = (), 
         select=normalize_codes(_entries(select, "select"), "select") or ["ALL"],
         ignore=normalize_codes(_entries(ignore, "ignore"), "ignore"),
         skip_unrecognized=skip_unrecognized)
-    found = collect_findings(paths, options, notes=notes)
+    found = collect_findings(paths, options, notes=notes, stats=stats)
     explicit = not skip_unrecognized
     if text is not None:
         name = filename or "<text>"
@@ -202,7 +260,7 @@ def lint(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] = (), 
             doc = read_bytes(bytes(text), name, explicit=explicit)
         else:
             doc = read_text(text, name, explicit=explicit)
-        found += document_findings([doc] if doc else [], options, notes=notes)
+        found += document_findings([doc] if doc else [], options, notes=notes, stats=stats)
     if data is not None:
         name = filename or "<data>"
         try:
@@ -211,7 +269,8 @@ def lint(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] = (), 
             raise RumRulesError(f"{name}: not a JSON-like value: {e}") from None
         doc = read_text(dumped, name, explicit=explicit)
         found += [replace(f, line=None, column=None, end_line=None, end_column=None, fix=None)
-                  for f in document_findings([doc] if doc else [], options, notes=notes)]
+                  for f in document_findings([doc] if doc else [], options, notes=notes,
+                                             stats=stats)]
     return sort_findings(found)
 
 

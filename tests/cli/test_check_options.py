@@ -64,7 +64,7 @@ def test_quiet_prints_the_findings_only(tmp_path, monkeypatch, capsys):
     assert "Found " in out and "fixable" in out
     _, quiet, _ = run_cli(["check", TEMPLATE, "-q"], monkeypatch, capsys)
     assert quiet == "".join(line for line in out.splitlines(keepends=True)
-                            if not line.startswith(("Found ", "[*] ")))
+                            if not line.startswith(("Checked ", "Found ", "[*] ")))
     (tmp_path / "empty").mkdir()
     code, out, err = run_cli(["check", "-q", str(tmp_path / "empty")], monkeypatch, capsys)
     assert (code, out, err) == (0, "", "")
@@ -72,7 +72,7 @@ def test_quiet_prints_the_findings_only(tmp_path, monkeypatch, capsys):
 
 def test_statistics_count_each_rule(monkeypatch, capsys):
     _, out, _ = run_cli(["check", "examples/", "--format", "json"], monkeypatch, capsys)
-    rows = json.loads(out)
+    rows = json.loads(out)["findings"]
     code, text, _ = run_cli(["check", "examples/", "--statistics"], monkeypatch, capsys)
     assert code == 1
     counted = {line.split()[1]: int(line.split()[0]) for line in text.splitlines()}
@@ -90,7 +90,7 @@ def test_statistics_count_each_rule(monkeypatch, capsys):
 
 def test_json_records_carry_help_fix_end_and_url(monkeypatch, capsys):
     _, out, _ = run_cli(["check", TEMPLATE, "--format", "json"], monkeypatch, capsys)
-    rows = json.loads(out)
+    rows = json.loads(out)["findings"]
     unit = next(r for r in rows if r["code"] == "RUM105")
     assert unit["help"] == "write 'Count'"
     assert unit["url"].endswith("docs/rules/RUM105.md")
@@ -115,7 +115,7 @@ def test_sarif_fixes_are_the_json_fixes(monkeypatch, capsys):
     from .test_formatters import _schema
 
     _, out, _ = run_cli(["check", TEMPLATE, "--format", "json"], monkeypatch, capsys)
-    rows = [r for r in json.loads(out) if r["fix"]]
+    rows = [r for r in json.loads(out)["findings"] if r["fix"]]
     _, sarif, _ = run_cli(["check", TEMPLATE, "--format", "sarif"], monkeypatch, capsys)
     log = json.loads(sarif)
     jsonschema.validate(log, _schema())

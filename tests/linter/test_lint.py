@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 import rumrules
+import rumrules.linter
 from rumrules import RumRulesError
 from rumrules.linter import Finding, SourceError, SourceNote
 
@@ -25,11 +26,13 @@ def _records(findings):
                                  "examples/requests/update-cli-input.json"])
 def test_lint_a_path_gives_what_check_prints(rel, monkeypatch, capsys):
     monkeypatch.chdir(REPO)
-    found = rumrules.lint(rel)
+    stats = rumrules.linter.LintStats()
+    found = rumrules.lint(rel, stats=stats)
     assert found and all(isinstance(f, Finding) for f in found)
     code, out, _ = run_cli(["check", rel, "--format", "json"], monkeypatch, capsys)
     assert code == 1
-    assert json.loads(out) == _records(found)
+    assert json.loads(out) == {"summary": stats.to_dict(), "findings": _records(found)}
+    assert stats.files == 1 and stats.definitions >= 1
 
 
 def test_lint_text_places_findings_as_the_file_does():

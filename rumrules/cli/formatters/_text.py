@@ -4,12 +4,12 @@ has a fix ``--fix`` applies), a summary line and a line counting the fixable fin
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from ...linter import sort_findings
 
-__all__ = ["format_text", "use_color", "summary_line", "fixable_line"]
+__all__ = ["format_text", "use_color", "summary_line", "counts_line", "fixable_line"]
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
@@ -46,6 +46,18 @@ def summary_line(counts: dict[str, int]) -> str:
     return f"Found {_plural(total, 'problem')} ({', '.join(parts)})."
 
 
+def counts_line(counts: Mapping[str, int]) -> str:
+    """``Checked 14 metric definitions in 3 files; 2 values not checked (RUM601).`` from
+    ``{"files", "definitions_checked", "not_checked"}``."""
+    line = (f"Checked {_plural(counts.get('definitions_checked', 0), 'metric definition')} in "
+            f"{_plural(counts.get('files', 0), 'file')}")
+    unchecked = counts.get("not_checked", 0)
+    if unchecked:
+        line += (f"; {unchecked} value{'s' if unchecked != 1 else ''} not checked "
+                 f"(RUM601)")
+    return line + "."
+
+
 def _applies(f: Any, unsafe_fixes: bool) -> bool:
     return f.fix is not None and (unsafe_fixes or f.fix.safe)
 
@@ -66,13 +78,13 @@ def fixable_line(findings: Iterable[Any], *, unsafe_fixes: bool = False) -> str 
 
 
 def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool = True,
-                unsafe_fixes: bool = False) -> str:
+                unsafe_fixes: bool = False, counts: Mapping[str, int] | None = None) -> str:
     """One line per finding (``[*]`` before the message of one that ``--fix`` fixes, and an
-    indented ``help:`` line for a hint that the message does not already say), then a summary
-    line and the fixable count (``summary=False``: the findings only).  ANSI colours only
-    when ``color`` is true."""
+    indented ``help:`` line for a hint that the message does not already say), then (unless
+    ``summary=False``) what was read (with ``counts``: see :func:`counts_line`), a summary
+    line and the fixable count.  ANSI colours only when ``color`` is true."""
     out: list[str] = []
-    counts = {"error": 0, "warning": 0, "info": 0}
+    totals, counts = counts, {"error": 0, "warning": 0, "info": 0}
     findings = sort_findings(findings)
     for f in findings:
         counts[f.severity] += 1
@@ -87,6 +99,8 @@ def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool =
         out.append(f"{where}: {code} {mark}{f.message}".replace("\n", "\n    "))
         if f.extra_hint:
             out.append(f"    help: {f.extra_hint}".replace("\n", "\n    "))
+    if summary and totals is not None:
+        out.append(counts_line(totals))
     if summary:
         line = summary_line(counts)
         if color:

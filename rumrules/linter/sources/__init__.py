@@ -9,14 +9,20 @@
 
 Supported inputs: BatchCreateRumMetricDefinitions and UpdateRumMetricDefinition bodies and
 ``aws rum ... --cli-input-json``/``--cli-input-yaml`` files (JSON or YAML), one
-MetricDefinitionRequest, plain lists of definitions, and CloudFormation templates (YAML with
-the short tags, or JSON) holding ``AWS::RUM::AppMonitor`` metric destinations.
+MetricDefinitionRequest, plain lists of definitions, BatchGetRumMetricDefinitions output
+(kind ``stored``), and CloudFormation templates (YAML with the short tags, or JSON; CDK's
+``cdk.out/*.template.json`` and SAM templates alike) holding ``AWS::RUM::AppMonitor`` metric
+destinations and custom resources whose SDK calls create, update or delete metric
+definitions (CDK's ``Custom::AWS``).
 
-Positions are 1-based, columns count Unicode code points.  Intrinsic functions are kept in
-their long form (``{"Ref": ...}``, ``{"Fn::Sub": ...}``), except an EventPattern written with
-``Fn::Sub``, whose text is checked as the pattern; an EventPattern written as a mapping is
-serialized to JSON for checking (see ``DefinitionSource.transformed``).  Reading PyYAML-free
-is possible for JSON only.
+Positions are 1-based, columns count Unicode code points.  Intrinsic functions are resolved
+where the template alone decides them (``_intrinsics``: ``Fn::Join``, ``Fn::Sub``, ``Ref`` to
+a parameter's ``Default``, both branches of ``Fn::If``...), with the file position of every
+character of a resolved text; what does not resolve stays in its long form
+(``{"Fn::GetAtt": [...]}``) and is listed with the reason (``DefinitionSource.unresolved``,
+``RequestSource.unresolved``, ``Document.unchecked``).  An EventPattern written as a mapping is
+serialized to JSON for checking (see ``DefinitionSource.transformed``).  Reading PyYAML-free is
+possible for JSON only.
 """
 
 from ._edits import TextEdit
