@@ -237,3 +237,20 @@ def test_fix_replaces_the_file_a_link_names_and_keeps_its_mode(tmp_path, monkeyp
     assert real.read_text(encoding="utf-8") == fix_text(_text("batch.json"), "batch.json").text
     assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]
+
+
+def test_values_in_sdk_call_json_text_or_resolved_from_intrinsics_are_not_rewritten():
+    """A CDK Custom::AWS call holds the definitions as JSON text inside the template, and a
+    value resolved from Fn::Select is not the text at its place: such findings are reported
+    without a fix, and fixing leaves the text alone."""
+    projects = Path(__file__).resolve().parent / "data" / "projects"
+    cdk = (projects / "cdk.out" / "StorefrontStack.template.json").read_text(encoding="utf-8")
+    cdk = cdk.replace('\\"Name\\":\\"Http5xxCount\\",\\"UnitLabel\\":\\"Count\\"',
+                      '\\"Name\\":\\"Http5xxCount\\",\\"UnitLabel\\":\\"count\\"', 1)
+    sam = (projects / "sam" / "template.yaml").read_text(encoding="utf-8")
+    sam = sam.replace("UnitLabel: !Select [1, !Ref Units]", "UnitLabel: !Select [1, [count, ms]]")
+    for name, text in (("StorefrontStack.template.json", cdk), ("template.yaml", sam)):
+        found = [f for f in lint(text=text, filename=name) if f.code == "RUM105"]
+        assert found and all(f.fix is None for f in found), name
+        result = fix_text(text, name, unsafe=True)
+        assert not result.changed and not result.fixed
