@@ -9,11 +9,11 @@ import sys
 import time
 from datetime import datetime, timezone
 
-__all__ = ["add_backfill_parser", "run_backfill", "parse_time"]
+__all__ = ["add_parser", "run_backfill", "parse_time"]
 
 
-def add_backfill_parser(sub) -> None:
-    """Add the ``backfill`` subcommand to the CLI's subparsers."""
+def add_parser(sub) -> argparse.ArgumentParser:
+    """Add ``backfill`` to the subcommand parsers ``sub``."""
     bf = sub.add_parser(
         "backfill", help="what definitions would have published over stored events",
         description="Apply metric definitions to stored RUM event documents (JSON lines, "
@@ -50,6 +50,7 @@ def add_backfill_parser(sub) -> None:
     bf.add_argument("--destination", choices=("CloudWatch", "Evidently"), default="CloudWatch")
     bf.add_argument("--account-id", default=None)
     bf.set_defaults(func=_cmd_backfill)
+    return bf
 
 
 def parse_time(value: str, option: str) -> float:
@@ -126,8 +127,8 @@ def run_backfill(args: argparse.Namespace, stdout=None, stderr=None) -> int:
                     parse_time(args.end, "--to") if args.end else None)
     if window.start is not None and window.end is not None and window.start >= window.end:
         raise RumRulesError("--from must be before --to")
-    new_defs = _definitions(args.definitions)
-    old_defs = _definitions(args.compare) if args.compare else None
+    new_defs = _definitions(args.definitions, stderr)
+    old_defs = _definitions(args.compare, stderr) if args.compare else None
 
     batches = (b for path in args.events for b in read_batches(path, args.input_format))
     name = args.app_monitor_name
