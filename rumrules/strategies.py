@@ -243,7 +243,7 @@ def _event_pattern_objects() -> st.SearchStrategy[EventPattern]:
 
 def _pattern_sets() -> st.SearchStrategy:
     """What ``st.from_type(PatternSet)`` draws."""
-    from .index import PatternSet
+    from .pattern import PatternSet
 
     return st.lists(event_patterns(dialect="eventbridge"), max_size=6).map(
         lambda texts: PatternSet("eventbridge", [(f"p{i}", t) for i, t in enumerate(texts)]))

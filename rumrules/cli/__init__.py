@@ -16,7 +16,17 @@ from pathlib import Path
 from ..errors import RumRulesError
 from ._inputs import json_records, read_input
 
-__all__ = ["main"]
+__all__ = ["main", "CheckOptions", "collect_findings"]
+
+
+def __getattr__(name: str):
+    """The inner API for plugins (``CheckOptions``, ``collect_findings``), imported on first
+    use so that the command line starts cheap."""
+    if name in ("CheckOptions", "collect_findings"):
+        from . import _check
+
+        return getattr(_check, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _text_or_file(value: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from ..errors import RumRulesError, Severity
 from ..rules import check_definitions
-from ..rules._checker import rule_by_code
+from ..rules import rule_by_code
 from .formatters import Finding, render
 from .sources import code_matches, read_paths
 

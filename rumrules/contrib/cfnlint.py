@@ -21,7 +21,7 @@ from typing import Any
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
-from ..cli._check import CheckOptions, collect_findings
+from ..cli import CheckOptions, collect_findings
 from ..cli.formatters import DOCS_BASE_URL
 from ..cli.sources import SourceError
 from ..rules import RULES

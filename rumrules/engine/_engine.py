@@ -11,11 +11,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import DefinitionError, RumRulesError, Severity
-from ..index import PatternSet
 from ..ingestion import ingest_batch
-from ..pattern._events import load_event
-from ..pattern._numbers import NumberText
-from ..rules._checker import analyse
+from ..pattern import NumberText, PatternSet, load_event
+from ..rules import analyse
 from ._datum import MetricDatum
 
 __all__ = ["MetricEngine", "ProcessResult"]

@@ -92,6 +92,17 @@ def compile_ast(root: Node, dialect: str) -> tuple[tuple[Condition, ...], ...]:
                            column=getattr(node, "column", 1), hint=f.hint) from None
 
 
+def _drive(walk) -> None:
+    """Run a walk whose steps yield the walks they call (the compiler's nesting), one at a
+    time on an explicit stack: no recursion, whatever the depth of the pattern."""
+    stack = [walk]
+    while stack:
+        try:
+            stack.append(next(stack[-1]))
+        except StopIteration:
+            stack.pop()
+
+
 class _Compiler:
     def __init__(self, dialect: str) -> None:
         self.eventbridge = dialect == "eventbridge"
@@ -106,7 +117,7 @@ class _Compiler:
         if not isinstance(root, ObjectNode):
             _fail("Filter is not an object", root,
                   'a pattern is a JSON object such as {"event_type": ["..."]}')
-        self.parse_object(root, (), inside_or=False)
+        _drive(self.parse_object(root, (), inside_or=False))
         if self.too_many is None and self.first_or is not None and _over_bounds(self.alts):
             self.too_many = self.first_or  # the fields after the $or made it too big
         if self.too_many is not None:
@@ -126,14 +137,14 @@ class _Compiler:
             if key == "$or":
                 if not self.eventbridge:
                     _fail_dialect("$or", member)
-                self.parse_or(member, prefix)
+                yield self.parse_or(member, prefix)
                 continue
             if inside_or and key in _RESERVED_IN_OR:
                 _fail(f"{key} is Ruler reserved fieldName which cannot be used inside $or.",
                       member)
             value = member.value
             if isinstance(value, ObjectNode):
-                self.parse_object(value, prefix + (key,), inside_or)
+                yield self.parse_object(value, prefix + (key,), inside_or)
             elif isinstance(value, ArrayNode):
                 self.write_rules(member, prefix + (key,), value)
             else:
@@ -153,7 +164,7 @@ class _Compiler:
             if not isinstance(item, ObjectNode):
                 _fail("Only JSON object is allowed in array of $or relationship.", item)
             self.alts = [dict(alt) for alt in base]
-            self.parse_object(item, prefix, inside_or=True)
+            yield self.parse_object(item, prefix, inside_or=True)
             result.extend(self.alts)
             if _over_bounds(result):
                 # past the bound: note where, and go on validating with one alternative

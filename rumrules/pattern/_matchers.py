@@ -11,19 +11,53 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, ClassVar
 
-from ._ip import parse_ip
+from ._ip import parse_exact_ip
 from ._numbers import NumberText, event_number, format_number
 
-__all__ = ["Exact", "Numeric", "Prefix", "Suffix", "EqualsIgnoreCase", "AnythingBut",
-           "Exists", "Cidr", "Wildcard", "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob"]
+__all__ = ["MatcherKind", "Matcher", "MATCHER_TYPES", "Exact", "Numeric", "Prefix", "Suffix", "EqualsIgnoreCase", "AnythingBut",
+           "Exists", "Cidr", "Wildcard", "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob",
+           "event_ip", "number_text", "text_in_block"]
 
-RUM_KINDS = frozenset({"exact", "numeric"})
+
+
+class MatcherKind(StrEnum):
+    """The operators of the EventPattern language, one matcher class each (a ``str``: a
+    kind compares equal to the operator's name)."""
+
+    EXACT = "exact"
+    NUMERIC = "numeric"
+    PREFIX = "prefix"
+    SUFFIX = "suffix"
+    EQUALS_IGNORE_CASE = "equals-ignore-case"
+    EXACTLY = "exactly"
+    WILDCARD = "wildcard"
+    CIDR = "cidr"
+    ANYTHING_BUT = "anything-but"
+    EXISTS = "exists"
+
+
+class Matcher:
+    """The base of every matcher type: ``kind``, ``test(value)`` for a present leaf value and
+    ``describe()`` in words."""
+
+    __slots__ = ()
+    kind: ClassVar[MatcherKind]
+
+    def test(self, v: Any) -> bool:  # pragma: no cover - every type defines it
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - every type defines it
+        raise NotImplementedError
+
+
+RUM_KINDS = frozenset({MatcherKind.EXACT, MatcherKind.NUMERIC})
 
 
 @dataclass(frozen=True, slots=True)
-class Exact:
+class Exact(Matcher):
     """An exact value: a string, a number (``value`` a float, ``text`` its spelling; a
     number that is not comparable has ``value`` None and matches only its own spelling),
     ``true``, ``false`` or ``null``.  ``ip`` is set when the string is an IP address."""
@@ -34,7 +68,7 @@ class Exact:
     line: int = 0
     column: int = 0
     ip: str | None = None
-    kind = "exact"
+    kind = MatcherKind.EXACT
 
     def test(self, v: Any) -> bool:
         t = self.type
@@ -43,7 +77,7 @@ class Exact:
                 return False
             if v == self.value:
                 return True
-            return self.ip is not None and _event_ip(v) == self.ip
+            return self.ip is not None and event_ip(v) == self.ip
         if t == "number":
             if self.value is None:  # not comparable: only the same spelling matches
                 tv = type(v)
@@ -62,7 +96,7 @@ class Exact:
 
 
 @dataclass(frozen=True, slots=True)
-class Numeric:
+class Numeric(Matcher):
     """``{"numeric": [...]}``: a range of doubles; ``=`` is a range of one point."""
 
     lower: float | None
@@ -72,7 +106,7 @@ class Numeric:
     line: int = 0
     column: int = 0
     operands: tuple = ()
-    kind = "numeric"
+    kind = MatcherKind.NUMERIC
 
     def test(self, v: Any) -> bool:
         n = event_number(v)
@@ -96,15 +130,51 @@ class Numeric:
         return " and ".join(parts)
 
 
-def _event_ip(v: Any) -> str | None:
-    """The hex address of an event value: strings, and numbers by their text."""
+def event_ip(v: Any) -> str | None:
+    """The hex address of an event string that is an address (dotted IPv4 or IPv6 text; a
+    string of digits alone is not one), else ``None``.  Event numbers are not addresses:
+    :meth:`Cidr.test` compares their text with the block's bounds as the reference does."""
     if type(v) is str:
-        return parse_ip(v)
-    if type(v) is int and v >= 0:
-        return parse_ip(str(v))
-    if type(v) is NumberText:
-        return parse_ip(v.text)
+        return parse_exact_ip(v)
     return None
+
+
+def number_text(v: Any) -> str | None:
+    """The JSON text of an event number (``None`` for other values)."""
+    t = type(v)
+    if t is NumberText:
+        return v.text
+    if t is int:
+        return int.__repr__(v)
+    if t is float:
+        return float.__repr__(v)
+    if t is Decimal:
+        return str(v)
+    return None
+
+
+def text_in_block(text: str, low: str, high: str) -> bool:
+    """The reference's test of a number's JSON text against a block's hex bounds: a byte
+    walk along both bounds that accepts as soon as a character falls strictly between them
+    (so ``1.5`` is inside ``0.0.0.0/0``), and otherwise needs the whole bound."""
+    on_low = on_high = True
+    n = len(low)
+    for i, c in enumerate(text):
+        if i >= n:
+            return False
+        if on_low:
+            if c < low[i]:
+                return False
+            if c > low[i]:
+                on_low = False
+        if on_high:
+            if c > high[i]:
+                return False
+            if c < high[i]:
+                on_high = False
+        if not on_low and not on_high:
+            return True
+    return len(text) == n
 
 
 def case_regex(text: str) -> str:
@@ -127,7 +197,7 @@ def case_regex(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Prefix:
+class Prefix(Matcher):
     """``{"prefix": "ab"}`` (strings only; ``ignore_case`` for the equals-ignore-case form)."""
 
     value: str
@@ -135,7 +205,7 @@ class Prefix:
     line: int = 0
     column: int = 0
     regex: Any = field(default=None, compare=False)
-    kind = "prefix"
+    kind = MatcherKind.PREFIX
 
     def test(self, v: Any) -> bool:
         if type(v) is not str:
@@ -149,7 +219,7 @@ class Prefix:
 
 
 @dataclass(frozen=True, slots=True)
-class Suffix:
+class Suffix(Matcher):
     """``{"suffix": ".png"}`` (strings only; ``ignore_case`` for the equals-ignore-case form)."""
 
     value: str
@@ -157,7 +227,7 @@ class Suffix:
     line: int = 0
     column: int = 0
     regex: Any = field(default=None, compare=False)
-    kind = "suffix"
+    kind = MatcherKind.SUFFIX
 
     def test(self, v: Any) -> bool:
         if type(v) is not str:
@@ -171,14 +241,14 @@ class Suffix:
 
 
 @dataclass(frozen=True, slots=True)
-class EqualsIgnoreCase:
+class EqualsIgnoreCase(Matcher):
     """``{"equals-ignore-case": "abc"}`` (strings only)."""
 
     value: str
     line: int = 0
     column: int = 0
     regex: Any = field(default=None, compare=False)
-    kind = "equals-ignore-case"
+    kind = MatcherKind.EQUALS_IGNORE_CASE
 
     def test(self, v: Any) -> bool:
         return type(v) is str and self.regex.fullmatch(v) is not None
@@ -188,13 +258,13 @@ class EqualsIgnoreCase:
 
 
 @dataclass(frozen=True, slots=True)
-class Exactly:
+class Exactly(Matcher):
     """``{"exactly": "x"}``: the string itself (no IP-address reading)."""
 
     value: str
     line: int = 0
     column: int = 0
-    kind = "exactly"
+    kind = MatcherKind.EXACTLY
 
     def test(self, v: Any) -> bool:
         return type(v) is str and v == self.value
@@ -246,7 +316,7 @@ class Glob:
 
 
 @dataclass(frozen=True, slots=True)
-class Wildcard:
+class Wildcard(Matcher):
     """``{"wildcard": "a*c"}``: ``*`` is any run of characters, ``\\*`` and ``\\\\`` escape.
 
     ``regex`` is a :class:`Glob` (linear time, ``fullmatch`` like a compiled regex)."""
@@ -255,7 +325,7 @@ class Wildcard:
     line: int = 0
     column: int = 0
     regex: Any = field(default=None, compare=False)
-    kind = "wildcard"
+    kind = MatcherKind.WILDCARD
 
     def test(self, v: Any) -> bool:
         return type(v) is str and self.regex.fullmatch(v) is not None
@@ -265,7 +335,7 @@ class Wildcard:
 
 
 @dataclass(frozen=True, slots=True)
-class Cidr:
+class Cidr(Matcher):
     """``{"cidr": "10.0.0.0/24"}``: strings that are addresses inside the block."""
 
     value: str
@@ -273,18 +343,22 @@ class Cidr:
     high: str
     line: int = 0
     column: int = 0
-    kind = "cidr"
+    kind = MatcherKind.CIDR
 
     def test(self, v: Any) -> bool:
-        ip = _event_ip(v)
-        return ip is not None and self.low <= ip <= self.high
+        if type(v) is str:
+            ip = parse_exact_ip(v)
+            return ip is not None and self.low <= ip <= self.high
+        text = number_text(v)
+        return text is not None and type(v) is not bool and text_in_block(text, self.low,
+                                                                          self.high)
 
     def describe(self) -> str:
         return f"an address in {self.value}"
 
 
 @dataclass(frozen=True, slots=True)
-class AnythingBut:
+class AnythingBut(Matcher):
     """``{"anything-but": ...}``: any present value except the listed ones.
 
     ``mode`` is ``values`` (``strings`` or ``numbers``), ``prefix``, ``suffix``,
@@ -299,7 +373,7 @@ class AnythingBut:
     line: int = 0
     column: int = 0
     regexes: tuple = field(default=(), compare=False)
-    kind = "anything-but"
+    kind = MatcherKind.ANYTHING_BUT
 
     def test(self, v: Any) -> bool:
         mode = self.mode
@@ -328,13 +402,13 @@ class AnythingBut:
 
 
 @dataclass(frozen=True, slots=True)
-class Exists:
+class Exists(Matcher):
     """``{"exists": true|false}``: the field holds a value (leaf-only; ``null`` counts)."""
 
     value: bool
     line: int = 0
     column: int = 0
-    kind = "exists"
+    kind = MatcherKind.EXISTS
 
     def test(self, v: Any) -> bool:  # a present leaf value
         return self.value
@@ -394,3 +468,9 @@ class Leaf:
             if m.test(v):
                 return True
         return False
+
+
+#: Every matcher type by its kind.
+MATCHER_TYPES: dict[MatcherKind, type] = {cls.kind: cls for cls in (
+    Exact, Numeric, Prefix, Suffix, EqualsIgnoreCase, Exactly, Wildcard, Cidr, AnythingBut,
+    Exists)}

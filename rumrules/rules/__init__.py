@@ -9,9 +9,12 @@ requests and batches.  ``docs/rules/<CODE>.md`` documents each one.
 """
 
 from ._api import batch_create, batch_delete, update_definition
-from ._checker import RULES, check_definition, check_definitions
+from ._checker import RULES, analyse, check_definition, check_definitions, rule_by_code
 from ._destination import MetricDestination
 from ._rule import Rule
 
 __all__ = ["check_definition", "check_definitions", "batch_create", "update_definition",
            "batch_delete", "MetricDestination", "Rule", "RULES"]
+
+# also imported here for the engine and the CLI (an inner API, not in rumrules.__all__):
+# analyse (one definition's compiled patterns and findings), rule_by_code

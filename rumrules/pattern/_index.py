@@ -16,10 +16,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from decimal import Decimal
 
-from ..pattern._matchers import _event_ip
-from ..pattern._numbers import NumberText, event_number
+from ._events import (MISSING, Many, Plan, _check_int, combine_trails, event_values, flatten,
+                      load_event, path_values)
+from ._matchers import event_ip
+from ._numbers import NumberText, event_number
 
-__all__ = ["Node", "Group", "build_index", "fold", "case_key"]
+__all__ = ["Node", "Group", "build_index", "fold", "case_key", "Index", "Bits", "walk",
+           "plan_key", "keeps_empty"]
 
 _RANGE_INDEX_MIN = 6
 
@@ -28,12 +31,11 @@ class Node:
     """A trie node: the groups of its outgoing edges (one per path) and the alternatives
     that end here."""
 
-    __slots__ = ("groups", "ends", "checks", "_edges")
+    __slots__ = ("groups", "ends", "_edges")
 
     def __init__(self) -> None:
         self.groups: list[Group] | dict = {}
         self.ends: list | tuple = []    # order indexes of the names whose alternative ends here
-        self.checks: list | tuple = []  # (order index, pattern) that must be verified first
         self._edges: dict = {}
 
 
@@ -176,14 +178,15 @@ class Group:
     by) and an ignore-case text with no :func:`case_key`.
     """
 
-    __slots__ = ("path_id", "segments", "strings", "numbers", "texts", "trues", "falses",
+    __slots__ = ("key", "segments", "lookup", "strings_only", "strings", "numbers", "texts", "trues", "falses",
                  "nulls", "ips", "ranges", "others", "absent", "_bounds", "_cells",
                  "prefixes", "suffixes", "fprefixes", "fsuffixes", "folded", "cidrs",
                  "_cidr_masks", "_strops", "_fold")
 
-    def __init__(self, path_id: int, segments: tuple[str, ...]) -> None:
-        self.path_id = path_id
+    def __init__(self, key: str, segments: tuple[str, ...]) -> None:
+        self.key = key
         self.segments = segments
+        self.lookup = self.targets
         self.strings: dict[str, list[Node]] = {}
         self.numbers: dict[float, list[Node]] = {}
         self.texts: dict[str, list[Node]] = {}   # numbers that are not comparable
@@ -216,6 +219,17 @@ class Group:
         self._strops = bool(self._fold or self.prefixes.keys or self.suffixes.keys)
         self._cidr_masks = tuple((bits // 4, bits % 4, self.cidrs[bits])
                                  for bits in sorted(self.cidrs))
+        self.lookup = self.targets
+        self.strings_only = False
+        if self.strings and not (
+                self._strops or self.numbers or self.texts or self.trues or self.falses
+                or self.nulls or self.ips or self.ranges or self.others or self.cidrs):
+            get = self.strings.get
+
+            def strings_only(value, get=get, str=str, type=type):
+                return get(value, ()) if type(value) is str else ()
+            self.lookup = strings_only
+            self.strings_only = True
         if len(self.ranges) < _RANGE_INDEX_MIN:
             return
         points = sorted({b for m, _ in self.ranges for b in (m.lower, m.upper) if b is not None})
@@ -256,19 +270,18 @@ class Group:
                     for m, node in self.ranges:
                         if m.test(value):
                             found.append(node)
-            elif self.texts:
+            if self.texts:  # numbers a pattern holds by their spelling (2^53 + 1, 1e400)
                 text = _number_text(value)
                 if text is not None:
                     hit = self.texts.get(text)
                     if hit:
                         found.extend(hit)
-        if (self.ips or self._cidr_masks) and (t is str or t is int or t is NumberText):
-            ip = _event_ip(value)
-            if ip is not None:
-                if t is str:  # an exact string that is an address matches strings only
-                    hit = self.ips.get(ip)
-                    if hit:
-                        found.extend(hit)
+        if self.ips or self._cidr_masks:
+            ip = event_ip(value)
+            if ip is not None:  # an address string
+                hit = self.ips.get(ip)
+                if hit:
+                    found.extend(hit)
                 for digits, rest, keys in self._cidr_masks:
                     key = _cidr_key(ip, digits, rest)
                     if key is not None:
@@ -277,6 +290,12 @@ class Group:
                             for m, node in hit:
                                 if m.low <= ip <= m.high:
                                     found.append(node)
+            elif t is not str and t is not bool and self._cidr_masks:
+                for _, _, keys in self._cidr_masks:   # numbers: the matcher's own test
+                    for lst in keys.values():
+                        for m, node in lst:
+                            if m.test(value):
+                                found.append(node)
         for m, node in self.others:
             if m.test(value):
                 found.append(node)
@@ -432,35 +451,351 @@ def _add_edge(group: Group, m, node: Node) -> None:
     group.others.append((m, node))
 
 
+def _absence(cond) -> bool:
+    return any(m.kind == "exists" and not m.value for m in cond.matchers)
+
+
+def plan_key(cond, keep_empty: bool) -> str:
+    """The key under which an event's values at ``cond``'s path are read: the path, marked
+    with a leading ``\\x01`` when a literal empty key must not be walked into."""
+    if keep_empty or "" not in cond.segments:
+        return cond.path
+    return "\x01" + cond.path
+
+
 def build_index(entries, path_rank: dict[str, int]) -> Node:
-    """Merge ``entries`` — ``(name index, conditions, verify)`` — into one trie; a path's
-    rank orders the conditions and identifies the path (the per-event value cache key)."""
+    """Merge ``entries`` — ``(name index, conditions, keep_empty)`` — into one trie.
+
+    Each chain is sorted by the paths' ranks.  An alternative with a condition that accepts
+    absence (``exists: false``) is sorted by path text instead, the order in which the
+    reference reads an event's fields: absence is then judged under the array elements that
+    the conditions before it chose (array consistency), as the reference judges it."""
     root = Node()
-    for name, conditions, verify in entries:
-        chain = sorted(conditions, key=lambda c: path_rank[c.path])
+    for name, conditions, keep_empty in entries:
+        if any(_absence(c) for c in conditions):
+            chain = sorted(conditions, key=lambda c: c.path)
+        else:
+            chain = sorted(conditions, key=lambda c: path_rank[c.path])
         frontier = [root]
         for cond in chain:
+            key = plan_key(cond, keep_empty)
             nxt_frontier = []
             for node in frontier:
-                group = node.groups.get(cond.path)
+                group = node.groups.get(key)
                 if group is None:
-                    group = node.groups[cond.path] = Group(path_rank[cond.path], cond.segments)
+                    group = node.groups[key] = Group(key, cond.segments)
                 # one child per distinct value list; each of its items leads there (OR)
-                key = (cond.path, frozenset(_edge_key(m) for m in cond.matchers))
-                child = node._edges.get(key)
+                edge = (key, frozenset(_edge_key(m) for m in cond.matchers))
+                child = node._edges.get(edge)
                 if child is None:
-                    child = node._edges[key] = Node()
+                    child = node._edges[edge] = Node()
                     for m in cond.matchers:
                         _add_edge(group, m, child)
                 nxt_frontier.append(child)
             frontier = nxt_frontier
         for node in frontier:
-            if verify is None:
-                node.ends.append(name)
-            else:
-                node.checks.append((name, verify))
+            node.ends.append(name)
     _finish(root)
     return root
+
+
+def keeps_empty(conditions) -> bool:
+    """Does an alternative walk into literal empty keys of the event?  Only when one of its
+    paths has an empty step that Java's ``String.split`` keeps (not a trailing one): like
+    the reference, ``{"a": {"": "y"}}`` is not at path ``a.``, while ``{"a.": "y"}`` is."""
+    for c in conditions:
+        segs = list(c.segments)
+        if segs != [""]:
+            while segs and segs[-1] == "":   # Java's split drops trailing empty strings
+                segs.pop()
+        if "" in segs:
+            return True
+    return False
+
+
+class Bits:
+    """The index for events that hold one value per path (no array of objects on a path,
+    no dotted key merging two values): each alternative is a bit, and each path a
+    :class:`Group` whose edges lead to bits instead of nodes.  The alternatives that hold
+    are the AND over the paths of the bits each value accepts (with the bits of the
+    alternatives that do not test the path), a few big-integer operations per path
+    whatever the number of patterns."""
+
+    __slots__ = ("paths", "all", "names", "simple")
+
+    def __init__(self, entries, path_rank: dict[str, int]) -> None:
+        groups: dict[str, Group] = {}
+        tested: dict[str, int] = {}
+        rank: dict[str, int] = {}
+        for i, (_name, conditions, keep_empty) in enumerate(entries):
+            bit = 1 << i
+            for cond in conditions:
+                key = plan_key(cond, keep_empty)
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = Group(key, cond.segments)
+                    tested[key] = 0
+                    rank[key] = path_rank[cond.path]
+                tested[key] |= bit
+                for m in cond.matchers:
+                    _add_edge(group, m, bit)
+        self.all = everything = (1 << len(entries)) - 1
+        paths = []
+        for key in sorted(groups, key=rank.__getitem__):
+            group = groups[key]
+            group.finish()
+            _combine_bits(group)
+            free = everything & ~tested[key]
+            absent = free
+            for bit in group.absent:
+                absent |= bit
+            fast = None
+            if group.strings_only:
+                fast = {}
+                for value, bits in group.strings.items():
+                    mask = free
+                    for bit in bits:
+                        mask |= bit
+                    fast[value] = mask
+            paths.append((key, group, free, absent, fast))
+        self.paths = tuple(paths)
+        self.names = tuple(name for name, _, _ in entries)
+        #: names ascend with the bits, one bit each: names_of gives them in order, once
+        self.simple = all(name == i for i, name in enumerate(self.names))
+
+    def match(self, values: dict) -> int:
+        """The bits of the alternatives that hold for ``values`` (no :class:`Many`)."""
+        m = self.all
+        for key, group, free, absent, fast in self.paths:
+            v = values.get(key, MISSING)
+            if v is MISSING:
+                m &= absent
+            elif fast is not None:
+                m &= fast.get(v, free) if type(v) is str else free
+            else:
+                here = free
+                for bit in group.targets(v):
+                    here |= bit
+                m &= here
+            if not m:
+                return 0
+        return m
+
+    def names_of(self, m: int) -> list:
+        """The names of the alternatives whose bits are set in ``m``, lowest bit first
+        (with repeats when a name has several alternatives)."""
+        names = self.names
+        out = []
+        while m:
+            low = m & -m
+            out.append(names[low.bit_length() - 1])
+            m ^= low
+        return out
+
+
+def _or(bits) -> list:
+    mask = 0
+    for bit in bits:
+        mask |= bit
+    return [mask] if mask else []
+
+
+def _combine_bits(group: "Group") -> None:
+    """Fold the lists of bits a group's lookups return into one integer each."""
+    for table in (group.strings, group.numbers, group.texts, group.ips):
+        for key, bits in table.items():
+            table[key] = _or(bits)
+    group.trues = _or(group.trues)
+    group.falses = _or(group.falses)
+    group.nulls = _or(group.nulls)
+    group._cells = [_or(cell) for cell in group._cells]
+
+
+class Index:
+    """The one index of a pattern or a set: ``root`` (the trie walked with array trails),
+    ``bits`` (the same alternatives as bits, for events with one value per path) and the
+    ``plan`` of paths for :func:`flatten` (``None`` when some path has an empty step: then
+    values are read path by path, see :class:`_PathValues`).  :meth:`find` is the one walk
+    over events that :class:`PatternSet`, :meth:`EventPattern.matches` and
+    :meth:`EventPattern.explain` use."""
+
+    __slots__ = ("root", "plan", "bits")
+
+    def __init__(self, entries, path_rank: dict[str, int]) -> None:
+        entries = list(entries)
+        self.root = build_index(entries, path_rank)
+        paths = {c.path for _, conds, _ in entries for c in conds}
+        plain = all("" not in p.split(".") for p in paths)
+        self.plan = Plan(paths) if plain else None
+        self.bits = Bits(entries, path_rank) if plain else None
+
+    def values(self, doc):
+        """The values of the event ``doc`` (a dict) for this index: ``(values, many)``."""
+        if self.plan is not None:
+            return flatten(doc, self.plan)
+        return _PathValues(doc), True
+
+    def read(self, event):
+        """The values of ``event`` (a dict or JSON text) for this index: ``(values, many)``;
+        a :class:`RumRulesError` when it is not a JSON object."""
+        if self.plan is not None:
+            return event_values(event, self.plan)
+        return _PathValues(load_event(event)), True
+
+    def find(self, event, first: bool = False) -> set:
+        """The names of the alternatives that ``event`` satisfies (with ``first``: at least
+        the first one found, when there is one)."""
+        values, many = self.read(event)
+        return self.find_values(values, many, first)
+
+    def find_values(self, values, many: bool, first: bool = False) -> set:
+        """:meth:`find` for values already read."""
+        if not many:
+            m = self.bits.match(values)
+            if not m:
+                return set()
+            return set(self.bits.names_of(m))
+        return walk(self.root, values, many, first)
+
+    def find_ordered(self, event) -> list:
+        """The names :meth:`find` gives, ascending (the order of :class:`PatternSet`)."""
+        values, many = self.read(event)
+        if not many:
+            bits = self.bits
+            m = bits.match(values)
+            if not m:
+                return []
+            if bits.simple:
+                return bits.names_of(m)
+            return sorted(set(bits.names_of(m)))
+        return sorted(walk(self.root, values, many))
+
+
+class _PathValues(dict):
+    """Values read path by path (patterns with empty steps): filled on first use."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc) -> None:
+        super().__init__()
+        self.doc = doc
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        keep = not key.startswith("\x01")
+        path = key[1:] if not keep else key
+        items = path_values(self.doc, tuple(path.split(".")), keep_empty=keep)
+        for v, _ in items:
+            if type(v) is int:
+                _check_int(v)
+        if not items:
+            value = MISSING
+        elif len(items) == 1 and not items[0][1]:
+            value = items[0][0]
+        else:
+            value = Many(items)
+        self[key] = value
+        return default if value is MISSING else value
+
+
+def walk(root: Node, values: dict, many: bool, first: bool = False) -> set:
+    """The one walk of an event through an index: the names of the alternatives that hold.
+
+    ``values`` (from :meth:`Index.values`) maps a group's key to the event's value there,
+    or to a :class:`Many` with array trails.  Without any :class:`Many` (the usual case) the
+    walk follows the edges the values satisfy; otherwise each state carries the array
+    elements chosen so far, and a value is used only when its trail agrees with them
+    (array consistency).  ``first`` stops at the first name found.
+    """
+    found: set = set()
+    if not many:
+        stack = [root]
+        pop = stack.pop
+        extend = stack.extend
+        while stack:
+            node = pop()
+            if node.ends:
+                found.update(node.ends)
+                if first:
+                    return found
+            for key, group in node.groups:
+                v = values.get(key, MISSING)
+                if v is MISSING:
+                    if group.absent:
+                        extend(group.absent)
+                else:
+                    hit = group.lookup(v)
+                    if hit:
+                        extend(hit)
+        return found
+    states: list = [(root, ())]
+    pop = states.pop
+    push = states.append
+    while states:
+        node, assign = pop()
+        if node.ends:
+            found.update(node.ends)
+            if first:
+                return found
+        for key, group in node.groups:
+            v = values.get(key, MISSING)
+            if v is MISSING:
+                for child in group.absent:
+                    push((child, assign))
+                continue
+            if type(v) is not Many:
+                for child in group.lookup(v):
+                    push((child, assign))
+                continue
+            seen: set = set()
+            compatible = False
+            for value, trail in _candidates(v, assign):
+                here = assign
+                if trail:
+                    here = combine_trails(assign, trail)
+                    if here is None:
+                        continue
+                compatible = True
+                for child in group.lookup(value):
+                    k = (id(child), here)
+                    if k not in seen:
+                        seen.add(k)
+                        push((child, here))
+            if not compatible:
+                for child in group.absent:
+                    push((child, assign))
+    return found
+
+
+def _candidates(many: Many, assign: tuple):
+    """The items of ``many`` whose outermost array element agrees with ``assign``, found
+    through an index of the items by that element (so matching two fields inside one array
+    of n objects costs n, not n * n)."""
+    items = many.items
+    if not assign or len(items) < 8:
+        return items
+    by = many.by_first
+    if by is None:
+        by = many.by_first = ({}, [])
+        for item in items:
+            trail = item[1]
+            if trail:
+                aid, i = trail[0]
+                by[0].setdefault(aid, {}).setdefault(i, []).append(item)
+            else:
+                by[1].append(item)
+    arrays, free = by
+    bound = dict(assign)
+    out = list(free)
+    for aid, per in arrays.items():
+        i = bound.get(aid)
+        if i is None:
+            for lst in per.values():
+                out.extend(lst)
+        else:
+            out.extend(per.get(i, ()))
+    return out
 
 
 def _finish(root: Node) -> None:
@@ -474,9 +809,8 @@ def _finish(root: Node) -> None:
         groups = list(node.groups.values())
         for g in groups:
             g.finish()
-        node.groups = tuple(groups)
+        node.groups = tuple((g.key, g) for g in groups)
         node.ends = tuple(dict.fromkeys(node.ends))
-        node.checks = tuple(node.checks)
         node._edges = {}
         for g in groups:
             stack.extend(g.children())

@@ -7,9 +7,9 @@ from collections import Counter
 from typing import Any, Iterable
 
 from ..errors import RumRulesError
-from ..pattern import DIALECTS, EventPattern, compile_pattern
-from ..pattern._events import combine_trails, load_event, path_values
-from ._index import Node, build_index
+from ._compile import DIALECTS
+from ._index import Index, keeps_empty
+from ._pattern import EventPattern, compile_pattern
 
 __all__ = ["PatternSet"]
 
@@ -23,16 +23,30 @@ class _UnknownName(RumRulesError, KeyError):
     """No pattern under this name: a :class:`RumRulesError`, and a ``KeyError`` too."""
 
 
+class _Snapshot:
+    """One consistent state of a set: its index and the names in order (never changed)."""
+
+    __slots__ = ("index", "names")
+
+    def __init__(self, index: Index, names: list[str]) -> None:
+        self.index = index
+        self.names = names
+
+
 class PatternSet:
     """Many EventPatterns under names, matched together through one index.
 
     ``add(name, text_or_pattern)`` adds a pattern (text is compiled in the set's dialect; a
     compiled :class:`EventPattern` is used as it is); adding several patterns under one name
     ORs them.  ``matches(event)`` returns the names whose pattern matches, in the order they
-    were first added — the same answer as calling ``EventPattern.matches`` for each, at the
-    cost of the partial matches rather than of the number of patterns.  The index is built
-    on the first match after a change; a built set is safe to share between threads, and it
-    pickles (by its pattern texts).
+    were first added — the same answer as calling ``EventPattern.matches`` for each (a
+    promise the reference implementation does not make), at the cost of the partial matches
+    rather than of the number of patterns.
+
+    Threads: ``matches`` reads one immutable snapshot of the set (the index and the names
+    together), taken when it starts; ``add`` and ``remove`` may run in other threads at the
+    same time and never make it give a wrong answer or raise: it answers for the set as it
+    was before or after each change.  The set pickles (by its pattern texts).
     """
 
     def __init__(self, dialect: str = "rum", patterns: Iterable[tuple[str, Any]] = ()) -> None:
@@ -44,8 +58,7 @@ class PatternSet:
         self.dialect = dialect
         self._patterns: list[tuple[str, EventPattern]] = []
         self._order: dict[str, int] = {}
-        self._root: Node | None = None
-        self._names: list[str] = []
+        self._snapshot: _Snapshot | None = None
         self._lock = threading.Lock()
         try:
             pairs = list(patterns)
@@ -70,7 +83,7 @@ class PatternSet:
         with self._lock:
             self._patterns.append((name, pattern))
             self._order.setdefault(name, len(self._order))
-            self._root = None
+            self._snapshot = None
         return pattern
 
     def remove(self, name: str) -> None:
@@ -82,7 +95,7 @@ class PatternSet:
             self._patterns = [(n, p) for n, p in self._patterns if n != name]
             del self._order[name]
             self._order = {n: i for i, n in enumerate(self._order)}
-            self._root = None
+            self._snapshot = None
 
     @property
     def names(self) -> list[str]:
@@ -95,17 +108,16 @@ class PatternSet:
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self._order
 
-    def _index(self) -> Node:
-        root = self._root
-        if root is None:
+    def _current(self) -> _Snapshot:
+        snap = self._snapshot
+        if snap is None:
             with self._lock:
-                root = self._root
-                if root is None:
-                    self._names = list(self._order)
-                    root = self._root = self._build()
-        return root
+                snap = self._snapshot
+                if snap is None:
+                    snap = self._snapshot = self._build()
+        return snap
 
-    def _build(self) -> Node:
+    def _build(self) -> _Snapshot:
         uses: Counter = Counter()
         for _, pattern in self._patterns:
             for alt in pattern.alternatives:
@@ -113,54 +125,19 @@ class PatternSet:
                     uses[c.path] += 1
         ranked = sorted(uses, key=lambda p: (-uses[p], p))
         rank = {p: i for i, p in enumerate(ranked)}
-        entries = []
-        for name, pattern in self._patterns:
-            verify = pattern if any("" in c.segments for c in pattern.conditions) else None
-            for alt in pattern.alternatives:
-                entries.append((self._order[name], alt, verify))
-        return build_index(entries, rank)
+        order = self._order
+        entries = [(order[name], alt, keeps_empty(alt))
+                   for name, pattern in self._patterns for alt in pattern.alternatives]
+        return _Snapshot(Index(entries, rank), list(order))
 
     def matches(self, event: Any) -> list[str]:
         """The names whose pattern matches ``event`` (a dict, or JSON text)."""
-        doc = load_event(event)
-        root = self._index()
-        found: set[int] = set()
-        cache: dict[int, list] = {}
-        stack: list[tuple[Node, tuple]] = [(root, ())]
-        push = stack.append
-        while stack:
-            node, assign = stack.pop()
-            if node.ends:
-                found.update(node.ends)
-            for index, pattern in node.checks:
-                if index not in found and pattern.matches(doc):
-                    found.add(index)
-            for group in node.groups:
-                values = cache.get(group.path_id)
-                if values is None:
-                    values = cache[group.path_id] = path_values(doc, group.segments)
-                if not values:
-                    for child in group.absent:
-                        push((child, assign))
-                    continue
-                if len(values) == 1 and not values[0][1]:
-                    for child in group.targets(values[0][0]):
-                        push((child, assign))
-                    continue
-                seen: set = set()
-                for value, trail in values:
-                    here = assign
-                    if trail:
-                        here = combine_trails(assign, trail)
-                        if here is None:
-                            continue
-                    for child in group.targets(value):
-                        key = (id(child), here)
-                        if key not in seen:
-                            seen.add(key)
-                            push((child, here))
-        names = self._names
-        return [names[i] for i in sorted(found)]
+        snap = self._snapshot or self._current()
+        found = snap.index.find_ordered(event)
+        if not found:
+            return found
+        names = snap.names
+        return [names[i] for i in found]
 
     def __reduce__(self):
         return (_restore, (self.dialect, [(n, p.text, p.dialect) for n, p in self._patterns]))
