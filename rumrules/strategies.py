@@ -39,7 +39,12 @@ except ImportError as e:  # pragma: no cover - exercised in a subprocess test
 
 from .catalog.metadata import METADATA_FIELDS
 from .catalog.metrics import EXTENDED_DIMENSIONS, EXTENDED_METRICS
+from .errors import RumRulesError
 from .pattern import EventPattern, compile_pattern
+
+#: The most events :func:`put_rum_events_requests` puts in one request (PutRumEvents' own
+#: limit is 50 events per request).
+MAX_EVENTS = 50
 
 __all__ = ["event_patterns", "events", "metric_definitions", "put_rum_events_requests"]
 
@@ -218,8 +223,8 @@ def event_patterns(*, dialect: str = "rum") -> st.SearchStrategy[str]:
     operator form (``anything-but`` with values, numbers, ``prefix``, ``suffix``,
     ``equals-ignore-case`` and ``wildcard``; ``cidr`` blocks of IPv4 and IPv6; ``exactly``;
     ``prefix``/``suffix`` with ``equals-ignore-case``; ``$or``)."""
-    if dialect not in ("rum", "eventbridge"):
-        raise ValueError("dialect must be 'rum' or 'eventbridge'")
+    if not (isinstance(dialect, str) and dialect in ("rum", "eventbridge")):
+        raise InvalidArgument(f"dialect must be 'rum' or 'eventbridge', not {dialect!r:.80}")
 
     @st.composite
     def build(draw):
@@ -757,7 +762,10 @@ def _split_options(plan: _Plan) -> list:
 def _compiled(target: str | bytes | EventPattern) -> EventPattern:
     if isinstance(target, EventPattern):
         return target
-    return compile_pattern(target, dialect="eventbridge")
+    try:
+        return compile_pattern(target, dialect="eventbridge")
+    except RumRulesError as e:
+        raise InvalidArgument(f"not an EventPattern: {e}") from None
 
 
 def _matching_builder(pattern: EventPattern):
@@ -856,7 +864,7 @@ def events(*, matching: str | EventPattern | None = None,
     {"a": [{"exists": false}]}]}``).
     """
     if matching is not None and not_matching is not None:
-        raise ValueError("give matching or not_matching, not both")
+        raise InvalidArgument("give matching or not_matching, not both")
     if matching is not None:
         pattern = _compiled(matching)
         return _matching_builder(pattern).filter(pattern.matches)
@@ -969,8 +977,8 @@ _BREAKS = {
 def metric_definitions(*, kind: str | None = None, valid: bool = True) -> st.SearchStrategy[dict]:
     """MetricDefinitionRequest dicts: ``kind`` ``"extended"``, ``"custom"`` or ``None``
     (either); ``valid=False`` gives definitions that break exactly one rule."""
-    if kind not in (None, "extended", "custom"):
-        raise ValueError("kind must be 'extended', 'custom' or None")
+    if not (kind is None or kind in ("extended", "custom")):
+        raise InvalidArgument(f"kind must be 'extended', 'custom' or None, not {kind!r:.80}")
     kinds = [kind] if kind else ["extended", "custom"]
 
     @st.composite
@@ -1031,8 +1039,10 @@ def put_rum_events_requests(*, max_events: int = 8,
     per-event page metadata, ``details``/``metadata`` as JSON text), which ``ingest`` accepts
     whole: no event dropped, no attribute removed.  At most ``max_events`` events each; every
     draw is cheap, so the default settings' health checks pass."""
-    if not isinstance(max_events, int) or isinstance(max_events, bool) or max_events < 0:
-        raise ValueError("max_events must be an integer >= 0")
+    if not isinstance(max_events, int) or isinstance(max_events, bool) or not (
+            0 <= max_events <= MAX_EVENTS):
+        raise InvalidArgument(f"max_events must be an integer from 0 to {MAX_EVENTS} (a "
+                              "PutRumEvents request holds at most that many events)")
     types = _EVENT_TYPES + (["checkout.completed"] if custom_events else [])
 
     @st.composite

@@ -342,9 +342,11 @@ def _number_text(value):
     if t is NumberText:
         return value.text
     if t is int:
-        return str(value)
+        return int.__repr__(value)
     if t is Decimal:
         return value
+    if t is float:  # a dict's float reads as its json.dumps text (5e-324)
+        return float.__repr__(value)
     return None
 
 

@@ -84,7 +84,8 @@ class Exact(Matcher):
                 if tv is Decimal:
                     return v == Decimal(self.text)
                 return (tv is NumberText and v.text == self.text) or (
-                    tv is int and str(v) == self.text)
+                    tv is int and int.__repr__(v) == self.text) or (
+                    tv is float and float.__repr__(v) == self.text)
             n = event_number(v)
             return n is not None and n == self.value
         if t == "boolean":
