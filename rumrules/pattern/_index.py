@@ -563,7 +563,7 @@ class Bits:
         self.paths = tuple(paths)
         self.names = tuple(name for name, _, _ in entries)
         #: names ascend with the bits, one bit each: names_of gives them in order, once
-        self.simple = all(name == i for i, name in enumerate(self.names))
+        self.simple = all(a < b for a, b in zip(self.names, self.names[1:]))
 
     def match(self, values: dict) -> int:
         """The bits of the alternatives that hold for ``values`` (no :class:`Many`)."""

@@ -227,7 +227,7 @@ def test_many_patterns_leave_nothing_to_test_one_by_one():
     patterns = ps._patterns
     for ev in events:
         assert ps.matches(ev) == [n for n, p in patterns if p.matches(ev)]
-    ((_, group),) = ps._current().index.root.groups
+    ((_, group),) = ps._current().main.root.groups
     assert group.others == []
 
 
