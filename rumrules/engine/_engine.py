@@ -64,8 +64,9 @@ class MetricEngine:
     (as ``check_definitions`` does: each definition, then duplicates and the 2000 limit),
     and any error-severity finding raises :class:`DefinitionError` with the diagnostics.
     The patterns the checker compiled go into one :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or
-    ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction,
-    thread-safe and picklable.
+    ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction
+    and picklable; any number of threads may call ``process`` on one engine at once (its
+    :class:`PatternSet` is never changed, and each call keeps its own state).
 
     Raise :class:`RumRulesError` for a ``destination``, ``app_monitor_name`` (a non-empty
     string) or ``account_id`` (a string or ``None``) that is not one, and

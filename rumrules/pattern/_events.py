@@ -33,7 +33,7 @@ __all__ = ["load_event", "MISSING", "Merged", "Nested", "expand", "has_dotted_ke
            "path_values", "values_at", "shape_at", "flatten", "flatten_items", "Plan", "Many",
            "combine_trails", "LEAF_TYPES",
            "container_type", "CYCLE_MESSAGE", "use_fast_parser", "FAST_PARSER", "key_text",
-           "event_values", "Inexact"]
+           "event_values", "Inexact", "fast_doc"]
 
 #: Types that are always leaf values: the walk never asks whether they are containers.
 LEAF_TYPES = frozenset({str, int, float, bool, type(None), Decimal, NumberText})
@@ -176,6 +176,15 @@ def _fast_doc(event: Any):
     except _OrjsonError:
         return None
     return doc if type(doc) is dict else None
+
+
+def fast_doc(event: Any) -> tuple[Any, bool]:
+    """``(document, exact)`` for the matching walks: a dict event as it is (exact), text
+    read by orjson when that is safe (not exact: zeros and subnormals are to be checked),
+    else ``(None, True)``: the caller reads it with :func:`load_event`."""
+    if type(event) is dict:
+        return event, True
+    return _fast_doc(event), False
 
 
 class Inexact(Exception):

@@ -16,7 +16,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from decimal import Decimal
 
-from ._events import (MISSING, Many, Plan, _check_int, combine_trails, event_values, flatten,
+from ._events import (LEAF_TYPES, MISSING, Inexact, Many, Plan, _MIN_NORMAL, _check_int,
+                      _fast_doc, combine_trails, event_values, flatten,
                       load_event, path_values)
 from ._matchers import event_ip
 from ._numbers import NumberText, event_number
@@ -523,7 +524,7 @@ class Bits:
     alternatives that do not test the path), a few big-integer operations per path
     whatever the number of patterns."""
 
-    __slots__ = ("paths", "all", "names", "simple")
+    __slots__ = ("paths", "all", "names", "simple", "tree")
 
     def __init__(self, entries, path_rank: dict[str, int]) -> None:
         groups: dict[str, Group] = {}
@@ -561,6 +562,7 @@ class Bits:
                     fast[value] = mask
             paths.append((key, group, free, absent, fast))
         self.paths = tuple(paths)
+        self.tree = _tree(paths, everything)
         self.names = tuple(name for name, _, _ in entries)
         #: names ascend with the bits, one bit each: names_of gives them in order, once
         self.simple = all(a < b for a, b in zip(self.names, self.names[1:]))
@@ -583,6 +585,70 @@ class Bits:
                 return 0
         return m
 
+    def match_doc(self, doc, exact: bool = True) -> int:
+        """:meth:`match` straight from a document, without :func:`flatten`: the objects on
+        the paths are read key by key and each value ANDed in as it is met.  Raise
+        :class:`Inexact` when the document is not that simple (an array, a dotted or
+        non-string key, a Mapping that is not a dict, a value that is not plain JSON; with
+        ``exact=False``, a zero or subnormal float): the caller then takes the general
+        path."""
+        m = self.all
+        stack = [(doc, self.tree[""])]
+        join = "".join
+        while stack:
+            obj, entries = stack.pop()
+            if type(obj) is not dict:
+                raise Inexact
+            try:
+                if "." in join(obj):
+                    raise Inexact
+            except TypeError:   # a key that is not a string
+                raise Inexact from None
+            get = obj.get
+            for key, leaf, inner, missing, below in entries:
+                v = get(key, MISSING)
+                if v is MISSING:
+                    m &= missing
+                    continue
+                tv = type(v)
+                if tv is dict:
+                    if inner is not None:
+                        stack.append((v, inner))
+                    if leaf is not None:     # an object is not a value: the path is absent
+                        m &= leaf[2]
+                    continue
+                if tv is str:
+                    if leaf is not None:
+                        group, free, absent, fast = leaf
+                        if fast is not None:
+                            m &= fast.get(v, free)
+                            if inner is not None:
+                                m &= below
+                            continue
+                    else:
+                        m &= below
+                        continue
+                elif tv is list or tv is tuple or tv not in LEAF_TYPES:
+                    raise Inexact
+                elif tv is int:
+                    _check_int(v)
+                elif tv is float and not exact and -_MIN_NORMAL < v < _MIN_NORMAL:
+                    raise Inexact
+                if inner is not None:
+                    m &= below
+                if leaf is not None:
+                    group, free, absent, fast = leaf
+                    if fast is not None:
+                        m &= free
+                    else:
+                        here = free
+                        for bit in group.targets(v):
+                            here |= bit
+                        m &= here
+            if not m:
+                return 0
+        return m
+
     def names_of(self, m: int) -> list:
         """The names of the alternatives whose bits are set in ``m``, lowest bit first
         (with repeats when a name has several alternatives)."""
@@ -593,6 +659,46 @@ class Bits:
             out.append(names[low.bit_length() - 1])
             m ^= low
         return out
+
+
+def _tree(paths, everything: int) -> dict:
+    """For :meth:`Bits.match_doc`: per object prefix (``""``, ``"a."``), the keys to read
+    there as ``(key, leaf, inner, missing, below)``: ``leaf`` the path's
+    ``(group, free, absent, fast)`` when a pattern tests the key's path, ``inner`` the
+    entries of the object below it when a pattern tests a longer path, ``missing`` the
+    mask when the key is absent (every path at or below it absent) and ``below`` the mask
+    when it holds a value but no object (the paths below it absent)."""
+    leaves = {key: (group, free, absent, fast) for key, group, free, absent, fast in paths}
+    children: dict[str, dict[str, None]] = {"": {}}
+    for key in leaves:
+        parts = key.split(".")
+        for i in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:i - 1])
+            children.setdefault(prefix + "." if prefix else "", {})[parts[i - 1]] = None
+
+    def absent_below(prefix: str) -> int:
+        mask = everything
+        for path, (_, _, absent, _) in leaves.items():
+            if path.startswith(prefix):
+                mask &= absent
+        return mask
+
+    tree: dict[str, tuple] = {}
+    for prefix, keys in children.items():
+        entries = []
+        for key in keys:
+            path = prefix + key
+            leaf = leaves.get(path)
+            inner = path + "." if path + "." in children else None
+            below = absent_below(path + ".") if inner else everything
+            missing = below & (leaf[2] if leaf else everything)
+            entries.append((key, leaf, inner, missing, below))
+        tree[prefix] = tuple(entries)
+    for prefix in sorted(tree, key=lambda p: -p.count(".")):   # deepest first: link each
+        entries = tree[prefix]                                   # key to the entries below
+        tree[prefix] = tuple((k, leaf, tree.get(inner) if inner else None, missing, below)
+                             for k, leaf, inner, missing, below in entries)
+    return tree
 
 
 def _or(bits) -> list:
@@ -661,6 +767,23 @@ class Index:
 
     def find_ordered(self, event) -> list:
         """The names :meth:`find` gives, ascending (the order of :class:`PatternSet`)."""
+        bits = self.bits
+        if bits is not None:
+            if type(event) is dict:
+                doc, exact = event, True
+            else:
+                doc, exact = _fast_doc(event), False
+            if doc is not None:
+                try:
+                    m = bits.match_doc(doc, exact)
+                except Inexact:
+                    pass
+                else:
+                    if not m:
+                        return []
+                    if bits.simple:
+                        return bits.names_of(m)
+                    return sorted(set(bits.names_of(m)))
         values, many = self.read(event)
         if not many:
             bits = self.bits

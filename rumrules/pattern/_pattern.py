@@ -28,7 +28,9 @@ class EventPattern:
     ``text`` and ``dialect`` are what it was compiled from; ``ast`` is the syntax tree with
     positions; ``conditions`` the fields it tests (duplicates merged, text order, all
     ``$or`` branches); ``alternatives`` one tuple of conditions per ``$or`` expansion.
-    Instances are immutable, hashable, thread-safe and picklable.
+    Instances are immutable, hashable and picklable.  Threads: any number may call
+    ``matches`` and ``explain`` on one pattern at once; each call reads the event into its
+    own values and walks the pattern's index, which nothing changes after compilation.
     """
 
     __slots__ = ("text", "dialect", "ast", "alternatives", "conditions", "_index",

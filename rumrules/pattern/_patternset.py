@@ -176,6 +176,9 @@ class PatternSet:
         snap = self._snapshot or self._current()
         main = snap.main
         delta = snap.delta
+        if delta is None and not snap.dead and main is not None:
+            names = snap.names
+            return [names[s] for s in main.find_ordered(event)]
         if delta is None:
             if main is None:
                 load_event(event)   # the same errors for a bad event as a full set
