@@ -8,11 +8,11 @@ from typing import Any
 
 from ..errors import PatternError, RumRulesError
 from ._ast import ObjectNode
-from ._compile import DIALECTS, Condition, compile_ast
+from ._compile import DIALECTS, Condition, compile_text
 from ._events import load_event
 from ._explain import Explanation, explain_alternatives
 from ._index import Index, keeps_empty
-from ._parse import MAX_PATTERN_LENGTH, parse_json
+from ._parse import MAX_PATTERN_LENGTH
 
 __all__ = ["EventPattern", "compile_pattern", "purge", "MAX_CACHE"]
 
@@ -133,8 +133,7 @@ def compile_pattern(text: str | bytes, dialect: str = "rum") -> EventPattern:
             f"EventPattern is {len(source)} characters long; the limit is {MAX_PATTERN_LENGTH}",
             line=1, column=MAX_PATTERN_LENGTH + 1,
             hint="split the definition or drop conditions")
-    ast = parse_json(source)
-    alternatives = compile_ast(ast, dialect)
+    ast, alternatives = compile_text(source, dialect)
     pattern = EventPattern(source, dialect, ast, alternatives)
     if cacheable:
         with _cache_lock:

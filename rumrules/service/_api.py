@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import Diagnostic, RequestError, Severity, render_path
-from ._checker import analyse
+from ..rules import analyse
 from ._destination import MetricDestination
 
 __all__ = ["batch_create", "update_definition", "batch_delete"]
