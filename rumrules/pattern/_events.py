@@ -545,22 +545,14 @@ def flatten(doc: Mapping, plan: Plan, shapes: dict | None = None,
                      for key, v in obj.items()]
         for full, v in pairs:
             tv = type(v)
+            if tv is not dict and tv is not list and tv is not tuple and tv not in LEAF_TYPES:
+                tv = container_type(v) or tv   # another Mapping, a list or tuple subclass
             if tv is dict:
                 if full in inner:
                     stack.append((v, full + ".", trail))
                 if shapes is not None and full in paths:
                     shapes.setdefault(full, set()).add("object")
                 continue
-            if tv is not list and tv is not tuple and tv not in LEAF_TYPES:
-                kind = container_type(v)
-                if kind is dict:
-                    if full in inner:
-                        stack.append((v, full + ".", trail))
-                    if shapes is not None and full in paths:
-                        shapes.setdefault(full, set()).add("object")
-                    continue
-                if kind is list:
-                    tv = list
             if tv is list or tv is tuple:
                 at = full in paths
                 below = full in inner

@@ -19,7 +19,7 @@ from decimal import Decimal
 from ._events import (LEAF_TYPES, MISSING, Inexact, Many, Plan, _MIN_NORMAL, _check_int,
                       _fast_doc, combine_trails, event_values, flatten,
                       load_event, path_values)
-from ._matchers import event_ip
+from ._matchers import event_ip, number_text
 from ._numbers import NumberText, event_number
 
 __all__ = ["Node", "Group", "build_index", "fold", "case_key", "Index", "Bits", "walk",
@@ -302,6 +302,13 @@ class Group:
                 found.append(node)
         return found
 
+    def bits_of(self, value, free: int) -> int:
+        """In a :class:`Bits` index (edges lead to bits): ``free`` with the bits of every
+        edge that accepts ``value``."""
+        for bit in self.targets(value):
+            free |= bit
+        return free
+
     def _string_targets(self, value: str, found: list) -> None:
         if self.prefixes.lengths:
             self.prefixes.prefixes(value, value, found)
@@ -339,16 +346,8 @@ class Group:
 
 
 def _number_text(value):
-    t = type(value)
-    if t is NumberText:
-        return value.text
-    if t is int:
-        return int.__repr__(value)
-    if t is Decimal:
-        return value
-    if t is float:  # a dict's float reads as its json.dumps text (5e-324)
-        return float.__repr__(value)
-    return None
+    """The key of an event number in ``Group.texts``: a Decimal as it is, else its text."""
+    return value if type(value) is Decimal else number_text(value)
 
 
 def _covers_point(m, x: float) -> bool:
@@ -577,10 +576,7 @@ class Bits:
             elif fast is not None:
                 m &= fast.get(v, free) if type(v) is str else free
             else:
-                here = free
-                for bit in group.targets(v):
-                    here |= bit
-                m &= here
+                m &= group.bits_of(v, free)
             if not m:
                 return 0
         return m
@@ -638,13 +634,7 @@ class Bits:
                     m &= below
                 if leaf is not None:
                     group, free, absent, fast = leaf
-                    if fast is not None:
-                        m &= free
-                    else:
-                        here = free
-                        for bit in group.targets(v):
-                            here |= bit
-                        m &= here
+                    m &= free if fast is not None else group.bits_of(v, free)
             if not m:
                 return 0
         return m
@@ -763,7 +753,7 @@ class Index:
             if not m:
                 return set()
             return set(self.bits.names_of(m))
-        return walk(self.root, values, many, first)
+        return walk(self.root, values, first)
 
     def find_ordered(self, event) -> list:
         """The names :meth:`find` gives, ascending (the order of :class:`PatternSet`)."""
@@ -793,7 +783,7 @@ class Index:
             if bits.simple:
                 return bits.names_of(m)
             return sorted(set(bits.names_of(m)))
-        return sorted(walk(self.root, values, many))
+        return sorted(walk(self.root, values))
 
 
 class _PathValues(dict):
@@ -824,36 +814,16 @@ class _PathValues(dict):
         return default if value is MISSING else value
 
 
-def walk(root: Node, values: dict, many: bool, first: bool = False) -> set:
+def walk(root: Node, values: dict, first: bool = False) -> set:
     """The one walk of an event through an index: the names of the alternatives that hold.
 
     ``values`` (from :meth:`Index.values`) maps a group's key to the event's value there,
-    or to a :class:`Many` with array trails.  Without any :class:`Many` (the usual case) the
-    walk follows the edges the values satisfy; otherwise each state carries the array
-    elements chosen so far, and a value is used only when its trail agrees with them
-    (array consistency).  ``first`` stops at the first name found.
+    or to a :class:`Many` with array trails.  The walk follows the edges the values satisfy;
+    each state carries the array elements chosen so far, and a value is used only when its
+    trail agrees with them (array consistency).  ``first`` stops at the first name found.
+    (Events with one value per path go through :class:`Bits` instead.)
     """
     found: set = set()
-    if not many:
-        stack = [root]
-        pop = stack.pop
-        extend = stack.extend
-        while stack:
-            node = pop()
-            if node.ends:
-                found.update(node.ends)
-                if first:
-                    return found
-            for key, group in node.groups:
-                v = values.get(key, MISSING)
-                if v is MISSING:
-                    if group.absent:
-                        extend(group.absent)
-                else:
-                    hit = group.lookup(v)
-                    if hit:
-                        extend(hit)
-        return found
     states: list = [(root, ())]
     pop = states.pop
     push = states.append
