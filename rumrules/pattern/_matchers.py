@@ -8,6 +8,8 @@ not tested: only ``exists: false`` accepts them (see :class:`Leaf`).
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from typing import Any, ClassVar
 from ._ip import parse_exact_ip
 from ._numbers import NumberText, event_number, format_number
 
-__all__ = ["MatcherKind", "Matcher", "MATCHER_TYPES", "Exact", "Numeric", "Prefix", "Suffix", "EqualsIgnoreCase", "AnythingBut",
+__all__ = ["MatcherKind", "Matcher", "MATCHER_TYPES", "ABSENT", "Exact", "Numeric", "Prefix", "Suffix", "EqualsIgnoreCase", "AnythingBut",
            "Exists", "Cidr", "Wildcard", "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob",
            "event_ip", "number_text", "text_in_block"]
 
@@ -52,8 +54,47 @@ class Matcher:
     def describe(self) -> str:  # pragma: no cover - every type defines it
         raise NotImplementedError
 
+    def hits(self) -> list:
+        """Event values this matcher should accept, from its own fields (for test data;
+        the caller checks them with :meth:`test`); :data:`ABSENT` is the field left out."""
+        return []
+
+    def misses(self) -> list:
+        """Event values just outside what this matcher accepts (near misses, unchecked)."""
+        return []
+
 
 RUM_KINDS = frozenset({MatcherKind.EXACT, MatcherKind.NUMERIC})
+
+
+class _Absent:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+#: In :meth:`Matcher.hits` and :meth:`Matcher.misses`: the field left out of the event.
+ABSENT: Any = _Absent()
+
+
+def _near_numbers(x: float) -> list:
+    out = [x, math.nextafter(x, math.inf), math.nextafter(x, -math.inf)]
+    if x.is_integer() and abs(x) < 2 ** 53:
+        out.append(int(x))
+    return out
+
+
+def _address(bits: int, value: int, upper: bool = False) -> str:
+    if bits == 32:
+        return str(ipaddress.IPv4Address(value))
+    text = ipaddress.IPv6Address(value).exploded
+    return text.upper() if upper else text
+
+
+def _string_misses(kind: str, v: str) -> list:
+    return [v[:-1], v[1:], "#" + v if kind != "prefix" else v[:-1] + "#",
+            v + "#" if kind != "suffix" else "#" + v[1:], v.swapcase()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +136,37 @@ class Exact(Matcher):
     def describe(self) -> str:
         return self.text if self.type != "string" else _json(self.value)
 
+    def hits(self) -> list:
+        if self.type == "number":
+            if self.value is None:  # not a double: only its own spelling matches
+                return ([int(self.text)] if re.fullmatch(r"-?[0-9]+", self.text)
+                        else [Decimal(self.text)])
+            out = [self.value]
+            if self.value.is_integer() and abs(self.value) < 2 ** 53:
+                out.append(int(self.value))
+            if self.value == 0:
+                out.append(-0.0)
+            return out
+        return [self.value]
+
+    def misses(self) -> list:
+        if self.type == "number":
+            out: list = [self.text, True]
+            if self.value is not None:
+                out += [math.nextafter(self.value, math.inf),
+                        math.nextafter(self.value, -math.inf)]
+                if abs(self.value) < 1e15:
+                    out.append(self.value + 1)
+            else:
+                out.append(self.text + "1" if "e" not in self.text.lower() else "0")
+            return out
+        if self.type == "string":
+            v = self.value
+            return [v + "x", v.swapcase(), v[:-1], v[1:], " " + v]
+        if self.type == "boolean":
+            return [not self.value, str(self.value).lower(), int(self.value)]
+        return ["null", 0, False, ABSENT]
+
 
 @dataclass(frozen=True, slots=True)
 class Numeric(Matcher):
@@ -129,6 +201,30 @@ class Numeric(Matcher):
         if self.upper is not None:
             parts.append(f"{'<=' if self.upper_inclusive else '<'} {format_number(self.upper)}")
         return " and ".join(parts)
+
+    def hits(self) -> list:
+        lo, hi = self.lower, self.upper
+        out: list = []
+        if lo is not None:
+            out += _near_numbers(lo) + [lo + 1000.0, lo * 2, lo / 2]
+        if hi is not None:
+            out += _near_numbers(hi) + [hi - 1000.0, hi * 2, hi / 2]
+        if lo is not None and hi is not None:
+            mid = lo / 2 + hi / 2
+            out += [mid, float(round(mid))]
+        return out + [0, 0.0, 1]
+
+    def misses(self) -> list:
+        out: list = []
+        for bound, inclusive, away in ((self.lower, self.lower_inclusive, -math.inf),
+                                       (self.upper, self.upper_inclusive, math.inf)):
+            if bound is None:
+                continue
+            edge = math.nextafter(bound, away) if inclusive else bound
+            out += [edge, repr(bound), str(int(bound)) if bound.is_integer() else repr(bound)]
+            if abs(bound) < 1e15:
+                out.append(bound - 1 if away < 0 else bound + 1)
+        return out
 
 
 def event_ip(v: Any) -> str | None:
@@ -218,6 +314,16 @@ class Prefix(Matcher):
     def describe(self) -> str:
         return f"prefix {_json(self.value)}" + (" (ignoring case)" if self.ignore_case else "")
 
+    def hits(self) -> list:
+        v = self.value
+        out = [v + t for t in ("", "abc", "/x")]
+        if self.ignore_case:
+            out += [v.upper(), v.lower(), v.swapcase()]
+        return out
+
+    def misses(self) -> list:
+        return _string_misses("prefix", self.value)
+
 
 @dataclass(frozen=True, slots=True)
 class Suffix(Matcher):
@@ -240,6 +346,16 @@ class Suffix(Matcher):
     def describe(self) -> str:
         return f"suffix {_json(self.value)}" + (" (ignoring case)" if self.ignore_case else "")
 
+    def hits(self) -> list:
+        v = self.value
+        out = [t + v for t in ("", "abc", "/x")]
+        if self.ignore_case:
+            out += [v.upper(), v.lower(), v.swapcase()]
+        return out
+
+    def misses(self) -> list:
+        return _string_misses("suffix", self.value)
+
 
 @dataclass(frozen=True, slots=True)
 class EqualsIgnoreCase(Matcher):
@@ -257,6 +373,13 @@ class EqualsIgnoreCase(Matcher):
     def describe(self) -> str:
         return f"equal to {_json(self.value)} ignoring case"
 
+    def hits(self) -> list:
+        v = self.value
+        return [v, v.upper(), v.lower(), v.swapcase()]
+
+    def misses(self) -> list:
+        return _string_misses("equals-ignore-case", self.value)
+
 
 @dataclass(frozen=True, slots=True)
 class Exactly(Matcher):
@@ -272,6 +395,12 @@ class Exactly(Matcher):
 
     def describe(self) -> str:
         return f"exactly {_json(self.value)}"
+
+    def hits(self) -> list:
+        return [self.value]
+
+    def misses(self) -> list:
+        return _string_misses("exactly", self.value)
 
 
 class Glob:
@@ -334,6 +463,14 @@ class Wildcard(Matcher):
     def describe(self) -> str:
         return f"wildcard {_json(self.value)}"
 
+    def hits(self) -> list:
+        pieces = self.regex.pieces   # the compiled glob's literal pieces
+        return ["".join(pieces), "x".join(pieces), "*-".join(pieces)]
+
+    def misses(self) -> list:
+        joined = "".join(self.regex.pieces)
+        return [joined + "#", "#" + joined, joined[:-1], 5]
+
 
 @dataclass(frozen=True, slots=True)
 class Cidr(Matcher):
@@ -356,6 +493,33 @@ class Cidr(Matcher):
 
     def describe(self) -> str:
         return f"an address in {self.value}"
+
+    def span(self) -> tuple[int, int, int]:
+        """``(bits, low, high)``: the block's address length and bounds as integers."""
+        return len(self.low) * 4, int(self.low, 16), int(self.high, 16)
+
+    @staticmethod
+    def address(bits: int, value: int) -> str:
+        """The text of the address ``value`` of ``bits`` bits (IPv4 dotted, IPv6 exploded)."""
+        return _address(bits, value)
+
+    def hits(self) -> list:
+        bits, low, high = self.span()
+        values = [low, high, low + (high - low) // 2]
+        out = [_address(bits, v) for v in values] + [_address(bits, high, upper=True)]
+        if bits == 32:
+            a = ipaddress.IPv4Address(values[2]).packed
+            out.append(".".join(f"{b:03d}" for b in a))  # 010.000.000.001
+        return out
+
+    def misses(self) -> list:
+        bits, low, high = self.span()
+        out: list = ["zz-not-an-address", str(low)]   # a string of digits is not an address
+        if low > 0:
+            out.append(_address(bits, low - 1))
+        if high < (1 << bits) - 1:
+            out.append(_address(bits, high + 1))
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +565,28 @@ class AnythingBut(Matcher):
                 "equals-ignore-case": "ignoring case ", "wildcard": "wildcard "}[self.mode]
         return f"anything but {what}{', '.join(items)}"
 
+    def hits(self) -> list:
+        out = ["zz-other", "", "Chrome", 0, 12345, -1.5, True, None]
+        for s in self.strings:
+            out += [s + "x", "x" + s, s.swapcase(), s[1:], s[:-1]]
+        for n in self.numbers:
+            out += [math.nextafter(n, math.inf), math.nextafter(n, -math.inf)]
+            if abs(n) < 1e15:
+                out.append(n + 1)
+        return out
+
+    def misses(self) -> list:
+        out = list(self.strings) + list(self.numbers)
+        if self.mode == "prefix":
+            out += [s + "x" for s in self.strings]
+        elif self.mode == "suffix":
+            out += ["x" + s for s in self.strings]
+        elif self.mode == "equals-ignore-case":
+            out += [s.swapcase() for s in self.strings]
+        elif self.mode == "wildcard":
+            out += ["x".join(g.pieces) for g in self.regexes]   # the compiled globs
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class Exists(Matcher):
@@ -416,6 +602,12 @@ class Exists(Matcher):
 
     def describe(self) -> str:
         return "present" if self.value else "absent"
+
+    def hits(self) -> list:
+        return ["x", 1, True, None, 0.5] if self.value else [ABSENT]
+
+    def misses(self) -> list:
+        return [ABSENT] if self.value else ["x", None, 0]
 
 
 def _json(s: str) -> str:

@@ -3,12 +3,8 @@ matcher, placed at its path."""
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import math
 import random
-import re
-from decimal import Decimal
 from typing import Any
 
 from hypothesis import reject
@@ -16,21 +12,13 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ..errors import RumRulesError
-from ..pattern import EventPattern, compile_pattern
+from ..pattern import ABSENT, EventPattern, compile_pattern
 
 from ._common import _BROWSERS, _COUNTRIES, _EVENT_TYPES, _MIN_NORMAL, _PAGES
 
 # ---------------------------------------------------------------------------------- events
 
-class _Absent:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-
-#: "leave the field out" (what satisfies exists:false, and misses exists:true)
-_ABSENT: Any = _Absent()
+_ABSENT = ABSENT   # the field left out (the matcher types' own marker)
 _UUIDS = ["cff852ba-f230-45cf-b1b7-b7fa57825a3d", "7571feb9-f2ab-42d4-bdca-f2d86dac83e2",
           "00000000-0000-0000-0000-000000000000", "5b6a3f1e-0c4d-4b8e-9a2f-1d3c5e7f9a0b"]
 
@@ -102,149 +90,14 @@ def _cond_accepts(c, v: Any) -> bool:
     return any(_accepts(m, v) for m in c.matchers)
 
 
-def _cidr_range(m) -> tuple[int, int, int]:
-    return len(m.low) * 4, int(m.low, 16), int(m.high, 16)
-
-
-def _address(bits: int, value: int, upper: bool = False) -> str:
-    if bits == 32:
-        return str(ipaddress.IPv4Address(value))
-    text = ipaddress.IPv6Address(value).exploded
-    return text.upper() if upper else text
-
-
-def _near_numbers(x: float) -> list:
-    out = [x, math.nextafter(x, math.inf), math.nextafter(x, -math.inf)]
-    if x.is_integer() and abs(x) < 2 ** 53:
-        out.append(int(x))
-    return out
-
-
 def _hits(m) -> list:
-    """Leaf values that ``m`` accepts, from its own fields (checked by the caller)."""
-    k = m.kind
-    if k == "exact":
-        if m.type == "number":
-            if m.value is None:  # not a double: only its own spelling matches
-                return [int(m.text)] if re.fullmatch(r"-?[0-9]+", m.text) else [Decimal(m.text)]
-            out = [m.value]
-            if m.value.is_integer() and abs(m.value) < 2 ** 53:
-                out.append(int(m.value))
-            if m.value == 0:
-                out.append(-0.0)
-            return out
-        return [m.value]
-    if k == "numeric":
-        lo, hi = m.lower, m.upper
-        out: list = []
-        if lo is not None:
-            out += _near_numbers(lo) + [lo + 1000.0, lo * 2, lo / 2]
-        if hi is not None:
-            out += _near_numbers(hi) + [hi - 1000.0, hi * 2, hi / 2]
-        if lo is not None and hi is not None:
-            mid = lo / 2 + hi / 2
-            out += [mid, float(round(mid))]
-        out += [0, 0.0, 1]
-        return out
-    if k in ("prefix", "suffix"):
-        v = m.value
-        tails = ["", "abc", "/x"]
-        out = [v + t for t in tails] if k == "prefix" else [t + v for t in tails]
-        if m.ignore_case:
-            out += [v.upper(), v.lower(), v.swapcase()]
-        return out
-    if k == "equals-ignore-case":
-        v = m.value
-        return [v, v.upper(), v.lower(), v.swapcase()]
-    if k == "exactly":
-        return [m.value]
-    if k == "anything-but":
-        out = ["zz-other", "", "Chrome", 0, 12345, -1.5, True, None]
-        for s in m.strings:
-            out += [s + "x", "x" + s, s.swapcase(), s[1:], s[:-1]]
-        for n in m.numbers:
-            out += [math.nextafter(n, math.inf), math.nextafter(n, -math.inf)]
-            if abs(n) < 1e15:
-                out.append(n + 1)
-        return out
-    if k == "exists":
-        return ["x", 1, True, None, 0.5] if m.value else [_ABSENT]
-    if k == "cidr":
-        bits, low, high = _cidr_range(m)
-        values = [low, high, low + (high - low) // 2]
-        out = [_address(bits, v) for v in values] + [_address(bits, high, upper=True)]
-        if bits == 32:
-            out += [values[0], values[2]]  # numbers are read as addresses too
-            a = ipaddress.IPv4Address(values[2]).packed
-            out.append(".".join(f"{b:03d}" for b in a))  # 010.000.000.001
-        return out
-    if k == "wildcard":
-        pieces = m.regex.pieces   # the compiled glob's literal pieces
-        return ["".join(pieces), "x".join(pieces), "*-".join(pieces)]
-    return []
+    """Leaf values that ``m`` accepts: the matcher type's own (checked by the caller)."""
+    return m.hits()
 
 
 def _misses(m) -> list:
-    """Leaf values just outside what ``m`` accepts (near misses), unchecked."""
-    k = m.kind
-    if k == "exact":
-        if m.type == "number":
-            out: list = [m.text, True]
-            if m.value is not None:
-                out += [math.nextafter(m.value, math.inf), math.nextafter(m.value, -math.inf)]
-                if abs(m.value) < 1e15:
-                    out.append(m.value + 1)
-            else:
-                out.append(m.text + "1" if "e" not in m.text.lower() else "0")
-            return out
-        if m.type == "string":
-            v = m.value
-            return [v + "x", v.swapcase(), v[:-1], v[1:], " " + v]
-        if m.type == "boolean":
-            return [not m.value, str(m.value).lower(), int(m.value)]
-        return ["null", 0, False, _ABSENT]
-    if k == "numeric":
-        out = []
-        for bound, inclusive, away in ((m.lower, m.lower_inclusive, -math.inf),
-                                       (m.upper, m.upper_inclusive, math.inf)):
-            if bound is None:
-                continue
-            edge = math.nextafter(bound, away) if inclusive else bound
-            out += [edge, repr(bound), str(int(bound)) if bound.is_integer() else repr(bound)]
-            if abs(bound) < 1e15:
-                out.append(bound - 1 if away < 0 else bound + 1)
-        return out
-    if k in ("prefix", "suffix", "equals-ignore-case", "exactly"):
-        v = m.value
-        out = [v[:-1], v[1:], "#" + v if k != "prefix" else v[:-1] + "#",
-               v + "#" if k != "suffix" else "#" + v[1:], v.swapcase()]
-        return out
-    if k == "anything-but":
-        out = list(m.strings) + list(m.numbers)
-        if m.mode == "prefix":
-            out += [s + "x" for s in m.strings]
-        elif m.mode == "suffix":
-            out += ["x" + s for s in m.strings]
-        elif m.mode == "equals-ignore-case":
-            out += [s.swapcase() for s in m.strings]
-        elif m.mode == "wildcard":
-            out += ["x".join(g.pieces) for g in m.regexes]   # the compiled globs
-        return out
-    if k == "exists":
-        return [_ABSENT] if m.value else ["x", None, 0]
-    if k == "cidr":
-        bits, low, high = _cidr_range(m)
-        out = ["zz-not-an-address"]
-        if low > 0:
-            out.append(_address(bits, low - 1))
-        if high < (1 << bits) - 1:
-            out.append(_address(bits, high + 1))
-        return out
-    if k == "wildcard":
-        pieces = m.regex.pieces   # the compiled glob's literal pieces
-        joined = "".join(pieces)
-        return [joined + "#", "#" + joined, joined[:-1], 5]
-    return []
+    """Leaf values just outside what ``m`` accepts: the matcher type's own, unchecked."""
+    return m.misses()
 
 
 _GENERIC_MISSES = [_ABSENT, "zz-other", 12345, True, None]
@@ -293,8 +146,8 @@ def _dynamic_hits(m):
     if k == "anything-but":
         return st.one_of(st.text("abcC/", max_size=4), st.integers(-3, 3))
     if k == "cidr":
-        bits, low, high = _cidr_range(m)
-        return st.integers(low, high).map(lambda v: _address(bits, v))
+        bits, low, high = m.span()
+        return st.integers(low, high).map(lambda v: m.address(bits, v))
     if k == "wildcard":
         pieces = m.regex.pieces   # the compiled glob's literal pieces
         gaps = st.lists(st.text("ab*.", max_size=2), min_size=len(pieces) - 1,
