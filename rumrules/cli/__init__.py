@@ -19,17 +19,7 @@ from ..service import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_P
                        DEFAULT_REGION)
 from ._inputs import json_records, read_input
 
-__all__ = ["main", "CheckOptions", "collect_findings"]
-
-
-def __getattr__(name: str):
-    """The inner API for plugins (``CheckOptions``, ``collect_findings``), imported on first
-    use so that the command line starts cheap."""
-    if name in ("CheckOptions", "collect_findings"):
-        from . import _check
-
-        return getattr(_check, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["main"]
 
 
 def _text_or_file(value: str) -> str:
@@ -66,7 +56,8 @@ def _codes(value: str) -> list[str]:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from ._check import CheckOptions, normalize_codes, run_check
+    from ..linter import normalize_codes
+    from ._check import CheckOptions, run_check
     from ._config import load_config
 
     config = load_config(Path(args.config) if args.config else None)

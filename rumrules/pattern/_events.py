@@ -304,7 +304,7 @@ def has_dotted_keys(obj: dict) -> bool:
 def expand(obj: dict, keep_empty: bool = True) -> dict:
     """A view of ``obj`` whose keys are single path segments (``"a.b"`` -> ``a`` -> ``b``).
 
-    ``keep_empty=False`` drops a literal ``""`` key (see the pruning rule in ``_match``);
+    ``keep_empty=False`` drops a literal ``""`` key (see ``keeps_empty`` in ``_index``);
     empty segments that come from splitting a dotted key are kept.
     """
     out: dict = Nested()
