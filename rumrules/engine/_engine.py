@@ -11,11 +11,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import DefinitionError, RumRulesError, Severity
-from ..index import PatternSet
 from ..ingestion import ingest_batch
-from ..pattern import load_event
-from ..pattern._numbers import NumberText
-from ..rules._checker import analyse
+from ..pattern import NumberText, PatternSet, load_event
+from ..rules import analyse
 from ._datum import MetricDatum
 
 __all__ = ["MetricEngine", "ProcessResult"]
@@ -69,8 +67,9 @@ class MetricEngine:
     (as ``check_definitions`` does: each definition, then duplicates and the 2000 limit),
     and any error-severity finding raises :class:`DefinitionError` with the diagnostics.
     The patterns the checker compiled go into one :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or
-    ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction,
-    thread-safe and picklable.
+    ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction
+    and picklable; any number of threads may call ``process`` on one engine at once (its
+    :class:`PatternSet` is never changed, and each call keeps its own state).
 
     Raise :class:`RumRulesError` for a ``destination``, ``app_monitor_name`` (a non-empty
     string) or ``account_id`` (a string or ``None``) that is not one, and
