@@ -14,39 +14,49 @@ function time(ms) {
   return ms == null ? "" : new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 }
 
+const WINDOW_MINUTES = 30;
+
 function chart(points) {
-  // one bar per minute: the sum of the data points' values (the count in the title)
-  const width = 600, height = 90, pad = 14;
+  // the last WINDOW_MINUTES minutes up to the latest data point, one bar per minute: the sum
+  // of the data points' values (their count and the minute in the bar's title)
+  const width = 600, height = 90, pad = 14, axis = 12;
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "chart");
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   svg.setAttribute("preserveAspectRatio", "none");
   if (!points.length) return svg;
-  const first = points[0][0], last = points[points.length - 1][0];
-  const minutes = Math.max(1, (last - first) / 60000 + 1);
-  const top = Math.max(...points.map(p => p[2]), 1);
-  const bar = Math.max(2, (width - 2 * pad) / minutes - 2);
-  for (const [minute, count, sum] of points) {
-    const x = pad + ((minute - first) / 60000) * ((width - 2 * pad) / minutes);
-    const h = Math.max(1, (sum / top) * (height - 2 * pad));
+  const last = points[points.length - 1][0];
+  const first = last - (WINDOW_MINUTES - 1) * 60000;
+  const shown = points.filter(p => p[0] >= first);
+  const top = Math.max(...shown.map(p => p[2]), 1);
+  const slot = (width - 2 * pad) / WINDOW_MINUTES;
+  const text = (x, y, value, anchor) => {
+    const t = document.createElementNS(SVG, "text");
+    t.setAttribute("x", x); t.setAttribute("y", y);
+    if (anchor) t.setAttribute("text-anchor", anchor);
+    t.textContent = value;
+    svg.append(t);
+  };
+  for (const [minute, count, sum] of shown) {
+    const x = pad + ((minute - first) / 60000) * slot;
+    const h = Math.max(1, (sum / top) * (height - pad - axis));
     const rect = document.createElementNS(SVG, "rect");
-    rect.setAttribute("x", x); rect.setAttribute("width", bar);
-    rect.setAttribute("y", height - pad - h); rect.setAttribute("height", h);
+    rect.setAttribute("x", x + 1); rect.setAttribute("width", Math.max(1, slot - 2));
+    rect.setAttribute("y", height - axis - h); rect.setAttribute("height", h);
     const title = document.createElementNS(SVG, "title");
     title.textContent = `${time(minute)}: ${count} data points, sum ${sum}`;
     rect.append(title);
     svg.append(rect);
   }
-  const label = document.createElementNS(SVG, "text");
-  label.setAttribute("x", 2); label.setAttribute("y", 10);
-  label.textContent = `max ${top}`;
-  svg.append(label);
+  text(2, 10, `max ${top} / minute`);
+  text(pad, height - 1, time(first).slice(11, 16));
+  text(width - pad, height - 1, time(last).slice(11, 16) + " UTC", "end");
   return svg;
 }
 
 function definition(d) {
   const total = d.points.reduce((a, p) => a + p[1], 0);
-  const state = total ? el("span", {class: "fired"}, `fired: ${total} data points`)
+  const state = total ? el("span", {class: "fired"}, `fired: ${total} data point${total === 1 ? "" : "s"}`)
                       : el("span", {class: "silent"}, "no data points yet");
   const box = el("div", {class: "definition", "data-name": d.name},
     el("h3", {}, `${d.name} `, el("span", {class: "muted"}, `${d.namespace} → ${d.destination}`), " ", state));
