@@ -26,8 +26,8 @@ START_TIMEOUT = 20.0
 class ThreadServer:
     """uvicorn serving :func:`create_app` in a thread; ``url`` once started."""
 
-    def __init__(self, data: str | Path = ":memory:") -> None:
-        self.app = create_app(str(data))
+    def __init__(self, data: str | Path = ":memory:", **options) -> None:
+        self.app = create_app(str(data), **options)  # options: create_app's keywords
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=0,
                                                     log_level="warning", lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -43,6 +43,8 @@ class ThreadServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=START_TIMEOUT)
+        if self.app.state.publisher is not None:
+            self.app.state.publisher.stop()
         self.app.state.service.store.close()
 
 

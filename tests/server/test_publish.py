@@ -1,0 +1,94 @@
+"""Metrics out: the server forwards the data points it stored to moto's CloudWatch server
+(boto3 PutMetricData), and get_metric_statistics returns what the engine computes offline;
+EMF lines for an app monitor with CwLogEnabled."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from rumrules.server import TrafficOptions
+
+from .conftest import ThreadServer, rum_client
+from .traffic import boto_batch, engine, setup_monitor, web_batch
+
+DRAIN_SECONDS = 30
+
+
+@pytest.fixture(scope="module")
+def moto_url():
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        moto.stop()
+
+
+def _drain(server: ThreadServer) -> None:
+    store = server.app.state.service.store
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline:
+        with store.read() as conn:
+            if not conn.execute("SELECT COUNT(*) FROM data_points WHERE published = 0"
+                                ).fetchone()[0]:
+                return
+        time.sleep(0.1)
+    raise AssertionError("the publisher did not drain the data points")
+
+
+def test_cloudwatch_round_trip_and_emf(moto_url, tmp_path):
+    emf = tmp_path / "emf"
+    server = ThreadServer(traffic=TrafficOptions(cloudwatch_endpoint=moto_url,
+                                                 emf_dir=str(emf)))
+    try:
+        rum = rum_client(server.url)
+        name = "moto-round-trip"
+        app_id = setup_monitor(rum, name)
+        rum.update_app_monitor(Name=name, CwLogEnabled=True)
+        bodies = [web_batch(app_id, 60, seed) for seed in (21, 100, 500)]  # three minutes
+        for body in bodies:
+            rum.put_rum_events(**boto_batch(body))
+        _drain(server)
+    finally:
+        server.stop()
+    offline = [d for body in bodies for d in engine(name).process(body)]
+    groups: dict = defaultdict(list)
+    for d in offline:
+        groups[(d.namespace, d.name, tuple(sorted(d.dimensions.items())))].append(d)
+    assert {k[1] for k in groups} == {"PageViewCount", "JsErrorCount", "Clicks"}
+    cloudwatch = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=moto_url,
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+    for (namespace, metric, dims), data in groups.items():
+        # periods count from StartTime: start on a minute, as the data points' minutes do
+        start = min(d.timestamp for d in data).replace(second=0, microsecond=0) \
+            - timedelta(minutes=5)
+        end = max(d.timestamp for d in data) + timedelta(minutes=5)
+        got = cloudwatch.get_metric_statistics(
+            Namespace=namespace, MetricName=metric, StartTime=start, EndTime=end, Period=60,
+            Dimensions=[{"Name": k, "Value": v} for k, v in dims],
+            Statistics=["SampleCount", "Sum"])["Datapoints"]
+        by_minute: dict = defaultdict(lambda: [0, 0.0])
+        for d in data:
+            minute = d.timestamp.replace(second=0, microsecond=0)
+            by_minute[minute][0] += 1
+            by_minute[minute][1] += d.value
+        # per minute (moto stamps a period with its first data point's time: compare the
+        # minutes' statistics in order)
+        assert [[p["SampleCount"], p["Sum"]] for p in sorted(got, key=lambda p: p["Timestamp"])
+                ] == [by_minute[m] for m in sorted(by_minute)], (namespace, metric, dims)
+    lines = (emf / f"{name}.log").read_text().splitlines()
+    assert len(lines) == len(offline)
+    records = [json.loads(line) for line in lines]
+    assert sorted((r["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Name"],
+                   r["_aws"]["Timestamp"]) for r in records) == sorted(
+        (d.name, int(d.timestamp.timestamp() * 1000)) for d in offline)
+    assert all(isinstance(r["application_name"], str) for r in records)
+    assert datetime.fromtimestamp(records[0]["_aws"]["Timestamp"] / 1000, timezone.utc).year > 2000
