@@ -26,7 +26,7 @@ from ._publish import Publisher
 __all__ = ["create_app", "app_from_environment", "ApiHandler", "ENVIRONMENT"]
 
 _log = logging.getLogger("rumrules.server")
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 # settings handed to worker processes (``--workers N``) through the environment
 ENVIRONMENT = {"data": "RUMRULES_SERVE_DATA", "account_id": "RUMRULES_SERVE_ACCOUNT_ID",
                "region": "RUMRULES_SERVE_REGION"}

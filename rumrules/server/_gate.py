@@ -125,9 +125,10 @@ class TrafficGate:
                 await self.app(scope, receive, send)
                 return
             origin = headers.get("origin")
-            wanted = method
-            if method == "OPTIONS":
-                wanted = headers.get("access-control-request-method", "POST").upper()
+            # a CORS preflight (other OPTIONS requests are the API's to answer)
+            preflight = method == "OPTIONS" and origin is not None \
+                and "access-control-request-method" in headers
+            wanted = headers["access-control-request-method"].upper() if preflight else method
             op, labels, path = self._route(wanted, raw)
             monitor = None
             if op is not None and op.name == PUT_RUM_EVENTS:
@@ -135,7 +136,7 @@ class TrafficGate:
                                                   labels.get("Id", ""))
             if origin and monitor and origin_allowed(origin, monitor_domains(monitor)):
                 cors = response_headers(origin)
-            if method == "OPTIONS":
+            if preflight:
                 await self._preflight(send, origin, cors, headers)
                 return
             body = await read_body(receive, headers.get("content-length"),

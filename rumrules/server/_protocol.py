@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 from botocore.session import get_session
 
 __all__ = ["Protocol", "ProtocolError", "load_model", "MAX_BODY_BYTES"]
@@ -121,26 +121,25 @@ class _Reader:
         return value
 
     def _integer(self, shape: Shape, value: Any, path: str) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                self.fail(path, value, "Member must be an integer")
-                return value
-        self._range(shape, value, path)
-        return value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return self._number(shape, value, path, int, "an integer")
 
     _long = _integer
 
     def _double(self, shape: Shape, value: Any, path: str) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                isinstance(value, float) and not math.isfinite(value)):
-            self.fail(path, value, "Member must be a number")
-            return value
-        self._range(shape, value, path)
-        return value
+        if isinstance(value, float) and not math.isfinite(value):
+            value = str(value)  # NaN and infinities are no JSON numbers
+        return self._number(shape, value, path, (int, float), "a number")
 
     _float = _double
+
+    def _number(self, shape: Shape, value: Any, path: str, types: Any, what: str) -> Any:
+        if isinstance(value, bool) or not isinstance(value, types):
+            self.fail(path, value, f"Member must be {what}")
+        else:
+            self._range(shape, value, path)
+        return value
 
     def _boolean(self, shape: Shape, value: Any, path: str) -> Any:
         if not isinstance(value, bool):
@@ -319,7 +318,7 @@ class Protocol:
         members given, e.g. ``resourceName``) in the body."""
         try:
             shape = self.model.shape_for(code)
-        except Exception:  # noqa: BLE001 - botocore's NoShapeFoundError: not a modelled error
+        except NoShapeFoundError:  # not a modelled error (UnknownOperationException ...)
             shape = None
         status = _STATUS_OUTSIDE_MODEL.get(code, 400)
         headers = {"x-amzn-ErrorType": code}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from ..service import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_P
 from ._app import ENVIRONMENT, TRAFFIC_ENVIRONMENT, create_app
 from ._gate import TrafficOptions
 
-__all__ = ["serve", "is_loopback"]
+__all__ = ["serve", "BackgroundServer", "is_loopback"]
 
 
 def is_loopback(host: str) -> bool:
@@ -40,6 +41,17 @@ def _who(host: str, traffic: TrafficOptions) -> str:
     return "any caller accepted (no --credentials), so on loopback only"
 
 
+def _check_address(host: str, port: int) -> None:
+    """Refuse an address nothing can listen on (in use, not local) with one line, before
+    uvicorn would log a traceback-like error and exit 1."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        reason = os.strerror(e.errno) if e.errno else str(e)
+        raise RumRulesError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data: str = DEFAULT_DATA, *,
           workers: int = 1, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REGION,
           log_level: str = "info", traffic: TrafficOptions | None = None) -> None:
@@ -52,6 +64,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data: str = DEFAUL
     if workers < 1:
         raise RumRulesError(f"--workers must be at least 1, not {workers}")
     who = _who(host, traffic)
+    _check_address(host, port)
     if data != MEMORY:
         data = str(Path(data).resolve())
     where = "in memory (lost at exit)" if data == MEMORY else f"in {data}"
@@ -70,3 +83,47 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data: str = DEFAUL
                        ENVIRONMENT["region"]: region, TRAFFIC_ENVIRONMENT: traffic.to_json()})
     uvicorn.run("rumrules.server._app:app_from_environment", factory=True, host=host,
                 port=port, workers=workers, log_level=log_level)
+
+
+class BackgroundServer:
+    """The server in a thread of this process, on ``host`` and a free port (``port=0``) or
+    the one given; for test suites and notebooks.  ``url`` is its endpoint, ``app`` the ASGI
+    app (``app.state.service`` the :class:`~rumrules.service.RumService`).  A context
+    manager; :meth:`stop` stops it and closes the database.  Raise
+    :class:`~rumrules.RumRulesError` when it does not start within ``timeout`` seconds."""
+
+    def __init__(self, data: str = MEMORY, *, host: str = DEFAULT_HOST, port: int = 0,
+                 timeout: float = 20.0, **settings: str) -> None:
+        import threading
+        import time
+
+        self.app = create_app(str(data), **settings)
+        self._server = uvicorn.Server(uvicorn.Config(self.app, host=host, port=port,
+                                                     log_level="warning", lifespan="off"))
+        self._thread = threading.Thread(target=self._server.run, name="rumrules-serve",
+                                        daemon=True)
+        self._timeout = timeout
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RumRulesError(f"the server did not start on {host}:{port}")
+            time.sleep(0.01)
+        self.host = host
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://{host}:{self.port}"
+
+    def stop(self) -> None:
+        """Stop serving, wait for the thread, close the database."""
+        self._server.should_exit = True
+        self._thread.join(timeout=self._timeout)
+        if self.app.state.publisher is not None:
+            self.app.state.publisher.stop()
+        self.app.state.service.store.close()
+
+    def __enter__(self) -> "BackgroundServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

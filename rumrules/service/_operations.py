@@ -22,7 +22,6 @@ from typing import Any
 
 from ..errors import RequestError
 from ..ingestion import ingest_batch
-from ..rules import canonical
 from ._api import batch_create, batch_delete, update_definition
 from ._destination import MetricDestination
 from ._events import EventRecorder, ensure_schema, forget_app_monitor
@@ -93,6 +92,12 @@ def _after(operation: str, token: str | None) -> Any:
         raise _invalid(f"NextToken {token!r} is not a token this operation returned",
                        "NextToken")
     return last
+
+
+def _paging(operation: str, p: Mapping) -> tuple[int, Any]:
+    """``(limit, last key seen)`` of a listing request (MaxResults 0 or absent: the
+    default page)."""
+    return p.get("MaxResults") or DEFAULT_PAGE, _after(operation, p.get("NextToken"))
 
 
 def _page(rows: list, limit: int, operation: str, key: Callable[[Any], Any]) -> tuple[list, dict]:
@@ -216,8 +221,7 @@ class RumService:
         return {}
 
     def list_app_monitors(self, p: dict) -> dict:
-        limit = p.get("MaxResults", DEFAULT_PAGE)
-        after = _after("ListAppMonitors", p.get("NextToken"))
+        limit, after = _paging("ListAppMonitors", p)
         with self.store.read() as conn:
             rows = conn.execute("SELECT name, body FROM app_monitors WHERE name > ? "
                                 "ORDER BY name LIMIT ?", (after or "", limit + 1)).fetchall()
@@ -367,8 +371,7 @@ class RumService:
         return {}
 
     def list_rum_metrics_destinations(self, p: dict) -> dict:
-        limit = p.get("MaxResults", DEFAULT_PAGE)
-        after = _after("ListRumMetricsDestinations", p.get("NextToken"))
+        limit, after = _paging("ListRumMetricsDestinations", p)
         with self.store.read() as conn:
             self._monitor(conn, p["AppMonitorName"])
             rows = conn.execute("SELECT seq, destination, arn, iam_role_arn FROM destinations "
@@ -400,6 +403,7 @@ class RumService:
               state: MetricDestination) -> None:
         """Write what an operation changed in ``state`` (``before``: id -> definition)."""
         after = {d.pop("MetricDefinitionId"): d for d in state.definitions()}
+        keys = {i: key for key, i in state.keys().items()}
         gone = [(i,) for i in before if i not in after]
         conn.executemany("DELETE FROM definitions WHERE id = ?", gone)
         top = conn.execute("SELECT COALESCE(MAX(position), 0) FROM definitions WHERE "
@@ -407,7 +411,7 @@ class RumService:
         for definition_id, definition in after.items():
             if before.get(definition_id) == definition:
                 continue
-            body, key = json.dumps(definition), canonical(definition)
+            body, key = json.dumps(definition), keys[definition_id]
             if definition_id in before:
                 conn.execute("UPDATE definitions SET body = ?, key = ? WHERE id = ?",
                              (body, key, definition_id))
@@ -435,8 +439,7 @@ class RumService:
         return self._definitions_call(p, batch_delete)
 
     def batch_get_rum_metric_definitions(self, p: dict) -> dict:
-        limit = p.get("MaxResults", DEFAULT_PAGE)
-        after = _after("BatchGetRumMetricDefinitions", p.get("NextToken"))
+        limit, after = _paging("BatchGetRumMetricDefinitions", p)
         with self.store.read() as conn:
             seq = self._destination_seq(conn, p)
             rows = conn.execute("SELECT position, id, body FROM definitions WHERE "
@@ -471,8 +474,7 @@ class RumService:
         return {}
 
     def get_app_monitor_data(self, p: dict) -> dict:
-        limit = p.get("MaxResults", DEFAULT_PAGE)
-        after = _after("GetAppMonitorData", p.get("NextToken"))
+        limit, after = _paging("GetAppMonitorData", p)
         time_range = p["TimeRange"]
         start, end = time_range["After"], time_range.get("Before")
         if end is not None and end < start:

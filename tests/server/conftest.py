@@ -5,55 +5,52 @@ every parsed response is validated against botocore's output shape."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
-import uvicorn
 from botocore.config import Config
 from botocore.validate import ParamValidator
 
-from rumrules.server import create_app
+from rumrules.server import BackgroundServer
 
 ARN = "arn:aws:rum:us-east-1:123456789012:appmonitor/{}"
-START_TIMEOUT = 20.0
 
 
-class ThreadServer:
-    """uvicorn serving :func:`create_app` in a thread; ``url`` once started."""
-
-    def __init__(self, data: str | Path = ":memory:", **options) -> None:
-        self.app = create_app(str(data), **options)  # options: create_app's keywords
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=0,
-                                                    log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + START_TIMEOUT
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.01)
-        self.port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=START_TIMEOUT)
-        if self.app.state.publisher is not None:
-            self.app.state.publisher.stop()
-        self.app.state.service.store.close()
+class ThreadServer(BackgroundServer):
+    """The server in a thread on 127.0.0.1, a free port (``rumrules.server.BackgroundServer``)."""
 
 
 class ResponseInvalid(AssertionError):
     """A parsed response that does not fit botocore's output shape."""
 
 
+# answers to requests that name no operation or carry no JSON object: no operation lists them
+OUTSIDE_OPERATIONS = {"UnknownOperationException", "SerializationException"}
+
+
+def _validate_error(http_response, parsed, model) -> None:
+    code = parsed["Error"]["Code"]
+    listed = {s.name: s for s in model.error_shapes}
+    if code in OUTSIDE_OPERATIONS:
+        return
+    if code not in listed:
+        raise ResponseInvalid(f"{model.name} answered {code}, which its model does not list")
+    shape = listed[code]
+    if http_response.status_code != shape.metadata["error"]["httpStatusCode"]:
+        raise ResponseInvalid(f"{code} with status {http_response.status_code}")
+    body = json.loads(http_response.content)
+    missing = [m for m in shape.required_members if m not in body]
+    if missing or body.get("__type") != code:
+        raise ResponseInvalid(f"{code} without {missing or '__type'}: {body}")
+
+
 def _validate_response(http_response, parsed, model, **_):
-    if http_response.status_code >= 300 or model.output_shape is None:
+    if http_response.status_code >= 300:
+        _validate_error(http_response, parsed, model)
+        return
+    if model.output_shape is None:
         return
     body = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
     report = ParamValidator().validate(body, model.output_shape)
@@ -73,7 +70,7 @@ def rum_client(url: str, **config):
     config.setdefault("inject_host_prefix", False)
     client = boto3.client("rum", endpoint_url=url, region_name="us-east-1",
                           aws_access_key_id="testing", aws_secret_access_key="testing",
-                          config=Config(retries={"max_attempts": 1}, **config))
+                          config=Config(retries={"total_max_attempts": 1}, **config))
     client.meta.events.register("after-call.rum", _validate_response)
     return client
 
