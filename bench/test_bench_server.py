@@ -65,30 +65,42 @@ def test_server_baseline_engine_process(benchmark):
     benchmark.extra_info.update(batch_p50_ms=p50 * 1e3, batch_p99_ms=p99 * 1e3)
 
 
-@pytest.mark.benchmark(group=GROUP)
-def test_server_put_rum_events_http(benchmark, server):
+def _http_rounds(benchmark, server, clients: int, count: int) -> None:
+    """Rounds of ``count`` fresh batches over ``clients`` connections; the last round's
+    figures and the engine's on the same batches in ``extra_info``."""
     rum = rum_client(server.url)
     rounds: list = []
 
     def setup():
-        name = f"bench-{len(rounds)}-{time.monotonic_ns()}"
+        name = f"bench-{clients}-{len(rounds)}-{time.monotonic_ns()}"
         app_id = setup_monitor(rum, name)  # a fresh app monitor: no BatchId seen before
-        work = batches(app_id, BATCHES, EVENTS)
+        work = batches(app_id, count, EVENTS)
         rounds.append((name, work))
         return (work,), {}
 
     def run(work):
-        result = run_load(server.url, work, CLIENTS)
-        assert len(result.acknowledged) == BATCHES, (result.refused, len(result.pending))
+        result = run_load(server.url, work, clients)
+        assert len(result.acknowledged) == count, (result.refused, len(result.pending))
         rounds[-1] = rounds[-1] + (result,)
 
-    benchmark.extra_info["events"] = BATCHES * EVENTS
+    benchmark.extra_info["events"] = count * EVENTS
     benchmark.pedantic(run, setup=setup, rounds=2, iterations=1)
     name, work, result = rounds[-1]
     p50, p99 = result.percentile(50), result.percentile(99)
     base50, base99 = _percentiles(_in_process(name, work))
     benchmark.extra_info.update(
-        events_per_second=BATCHES * EVENTS / result.seconds,
+        events_per_second=count * EVENTS / result.seconds,
         request_p50_ms=p50 * 1e3, request_p99_ms=p99 * 1e3,
         engine_batch_p50_ms=base50 * 1e3, engine_batch_p99_ms=base99 * 1e3,
         p50_ratio=p50 / base50, p99_ratio=p99 / base99)
+
+
+@pytest.mark.benchmark(group=GROUP)
+def test_server_put_rum_events_http(benchmark, server):
+    _http_rounds(benchmark, server, CLIENTS, BATCHES)
+
+
+@pytest.mark.benchmark(group=GROUP)
+def test_server_put_rum_events_http_one_client(benchmark, server):
+    """One client, one request at a time: the latency of a request without queueing."""
+    _http_rounds(benchmark, server, 1, BATCHES // 4)
