@@ -22,38 +22,38 @@ EVENTS = 25  # 4,000 events
 NO_RATE_LIMIT = ("--events-per-second", "0")
 
 
+def _stored(data, app_id: str) -> tuple[dict[str, int], set[str], object]:
+    """Events per stored BatchId, the accepted BatchIds, and the data points' sums."""
+    store = Store(data)
+    try:
+        with store.read() as conn:
+            per_batch = dict(conn.execute(
+                "SELECT batch_id, COUNT(*) FROM events WHERE app_monitor_id = ? "
+                "GROUP BY batch_id", (app_id,)))
+            accepted = {b for (b,) in conn.execute(
+                "SELECT batch_id FROM batches WHERE app_monitor_id = ?", (app_id,))}
+        return per_batch, accepted, stored_points(store, app_id)
+    finally:
+        store.close()
+
+
 def _check_stored(data, app_id: str, name: str, bodies: dict[str, dict]) -> None:
     """Exactly ``bodies`` (BatchId -> body) stored, each batch whole and once, and their
     data points those of the engine offline."""
-    store = Store(data)
-    try:
-        with store.read() as conn:
-            per_batch = dict(conn.execute(
-                "SELECT batch_id, COUNT(*) FROM events WHERE app_monitor_id = ? "
-                "GROUP BY batch_id", (app_id,)))
-            accepted = {b for (b,) in conn.execute(
-                "SELECT batch_id FROM batches WHERE app_monitor_id = ?", (app_id,))}
-        assert per_batch == {b: len(body["RumEvents"]) for b, body in bodies.items()}
-        assert accepted == set(bodies)
-        assert stored_points(store, app_id) == offline_points(name, bodies.values())
-    finally:
-        store.close()
+    per_batch, accepted, points = _stored(data, app_id)
+    assert per_batch == {b: len(body["RumEvents"]) for b, body in bodies.items()}
+    assert accepted == set(bodies)
+    assert points == offline_points(name, bodies.values())
 
 
-def _check_partial(data, app_id: str, acknowledged: dict[str, dict]) -> None:
-    """After the kill: every acknowledged batch stored, and every stored batch whole."""
-    store = Store(data)
-    try:
-        with store.read() as conn:
-            per_batch = dict(conn.execute(
-                "SELECT batch_id, COUNT(*) FROM events WHERE app_monitor_id = ? "
-                "GROUP BY batch_id", (app_id,)))
-            accepted = {b for (b,) in conn.execute(
-                "SELECT batch_id FROM batches WHERE app_monitor_id = ?", (app_id,))}
-    finally:
-        store.close()
+def _check_partial(data, app_id: str, name: str, acknowledged: dict[str, dict],
+                   sent: dict[str, dict]) -> None:
+    """After the kill: every acknowledged batch stored, and every stored batch whole (its
+    events and its data points; some may have committed without their answer)."""
+    per_batch, accepted, points = _stored(data, app_id)
     assert set(acknowledged) <= accepted
     assert set(per_batch) == accepted and set(per_batch.values()) == {EVENTS}
+    assert points == offline_points(name, [sent[b] for b in accepted])
 
 
 def test_concurrent_clients_every_acknowledged_event_once(tmp_path):
@@ -91,7 +91,8 @@ def test_sigkill_mid_load_then_restart_and_retry(tmp_path):
         server.stop()
     assert result.acknowledged and result.pending, "the kill did not land mid-load"
     # after the restart: every acknowledged batch is there, none by halves
-    _check_partial(data, app_id, result.acknowledged)
+    everything = {b["BatchId"]: b for b in work}
+    _check_partial(data, app_id, name, result.acknowledged, everything)
     server = ProcessServer(data, *NO_RATE_LIMIT, port=server.port, log=tmp_path / "server.log")
     try:
         # the clients retry what got no answer, and some acknowledged ones again (their
@@ -101,6 +102,5 @@ def test_sigkill_mid_load_then_restart_and_retry(tmp_path):
     finally:
         server.stop()
     assert not retried.pending and not retried.refused
-    everything = {b["BatchId"]: b for b in work}
     assert set(result.acknowledged) | set(retried.acknowledged) == set(everything)
     _check_stored(data, app_id, name, everything)
