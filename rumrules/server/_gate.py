@@ -146,7 +146,7 @@ class TrafficGate:
             if headers.get("content-encoding", "").lower() == "gzip":
                 body = gunzip(body, self.options.limits.max_decoded_bytes)
             if op is not None and op.name == PUT_RUM_EVENTS:
-                self._hold(body, labels.get("Id", ""))
+                self._hold(body, monitor)
         except (AuthError, LimitError) as e:
             await self._refuse(send, e.code, e.message, e.status, cors,
                                retryAfterSeconds=getattr(e, "retry_after", None))
@@ -187,9 +187,10 @@ class TrafficGate:
             raise AuthError("MissingAuthenticationTokenException",
                             "Missing Authentication Token")
 
-    def _hold(self, body: bytes, app_monitor_id: str) -> None:
+    def _hold(self, body: bytes, monitor: dict | None) -> None:
         """PutRumEvents within events per request and per second (a body that is not a
-        request is left to the handler to refuse)."""
+        request, or an app monitor that does not exist, is left to the handler to refuse;
+        so buckets exist for real app monitors only)."""
         limits = self.options.limits
         try:
             events = json.loads(body).get("RumEvents")
@@ -205,7 +206,8 @@ class TrafficGate:
                            f"'RumEvents' failed to satisfy constraint: Member must have "
                            f"length less than or equal to {cap} (--max-events-per-request)",
                            400)
-        if self.limiter is not None and n:
+        if self.limiter is not None and n and monitor is not None:
+            app_monitor_id = monitor["Id"]
             wait = self.limiter.take(app_monitor_id, n)
             if wait:
                 raise _Refused("ThrottlingException",

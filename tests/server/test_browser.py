@@ -84,7 +84,9 @@ def test_aws_rum_web_in_chromium(web_client, server, rum, name, tmp_path):
 
     app_id = setup_monitor(rum, name, domain="127.0.0.1")
     page_server = _PageServer(web_client, {"appId": app_id, "endpoint": server.url})
-    wanted = {"com.amazon.rum.page_view_event", "com.amazon.rum.js_error_event", CUSTOM_EVENT}
+    wanted = {"com.amazon.rum.page_view_event", "com.amazon.rum.js_error_event", CUSTOM_EVENT,
+              "com.amazon.rum.http_event", "com.amazon.rum.performance_navigation_event",
+              "shop.note"}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch_persistent_context(
@@ -93,8 +95,11 @@ def test_aws_rum_web_in_chromium(web_client, server, rum, name, tmp_path):
                 viewport={"width": 1280, "height": 900})
             try:
                 shop = browser.new_page()
-                rejected = []
+                rejected, encodings = [], []
                 shop.on("requestfailed", lambda r: rejected.append(r.url))
+                shop.on("request", lambda r: encodings.append(
+                    r.headers.get("content-encoding")) if r.url.startswith(
+                    f"{server.url}/appmonitors/") and r.method == "POST" else None)
                 shop.goto(page_server.url + "/")
                 deadline = time.monotonic() + WAIT_SECONDS
                 events = []
@@ -102,7 +107,7 @@ def test_aws_rum_web_in_chromium(web_client, server, rum, name, tmp_path):
                     events = _events(rum, name)
                     if wanted <= {e["event_type"] for e in events}:
                         break
-                    time.sleep(0.5)
+                    shop.wait_for_timeout(500)  # (lets Playwright deliver the page's events)
                 types = Counter(e["event_type"] for e in events)
                 assert wanted <= set(types), (types, rejected)
                 click = next(e for e in events if e["event_type"] == CUSTOM_EVENT)
@@ -110,6 +115,9 @@ def test_aws_rum_web_in_chromium(web_client, server, rum, name, tmp_path):
                 error = next(e for e in events if e["event_type"].endswith("js_error_event"))
                 assert "boom" in error["event_details"]["message"]
                 assert all(e["metadata"]["domain"] == "127.0.0.1" for e in events)
+                assert "gzip" in encodings, encodings  # the client compressed a batch
+                http = next(e for e in events if e["event_type"].endswith("http_event"))
+                assert http["event_details"]["request"]["url"].endswith("/api/cart")
                 # the data points of the definitions: what the engine computes offline for
                 # the very events stored, and at least one of each
                 engine = rumrules.MetricEngine(DEFINITIONS, app_monitor_name=name)
