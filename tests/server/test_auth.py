@@ -193,3 +193,16 @@ def test_without_credentials_only_loopback(capsys):
     with pytest.raises(RumRulesError, match="loopback only"):
         serve(host="0.0.0.0", port=0, data=":memory:")
     assert Verifier(KEYS, "us-east-1").signed({"authorization": "x"})
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--host", "0.0.0.0"], "listens on loopback only"),
+    (["--credentials", "no-such-file"], "cannot read the credentials file"),
+    (["--events-per-second", "-1"], "--events-per-second must be 0 (no limit) or more"),
+])
+def test_serve_usage_errors_of_the_traffic_options(args, says, monkeypatch, capsys, tmp_path):
+    from tests.cli._helpers import run_cli
+
+    code, out, err = run_cli(["serve", "--port", "0", "--data", ":memory:", *args],
+                             monkeypatch, capsys, cwd=tmp_path)
+    assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
