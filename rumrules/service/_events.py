@@ -255,6 +255,6 @@ def overview(store: Store, *, recent: int = 25, minutes: int = 60) -> dict:
                     "dimensions": definition.get("DimensionKeys") or {},
                     "points": points})
             out.append({"name": m["Name"], "id": app_id,
-                        "domains": m.get("DomainList") or [m.get("Domain")],
+                        "domains": [d for d in m.get("DomainList") or [m.get("Domain")] if d],
                         "events": count, "recent": events, "definitions": definitions})
     return {"appMonitors": out}

@@ -103,3 +103,41 @@ def test_the_page_and_its_overview(server, rum, name):
     assert fired == {d["Name"]: sum(v for k, v in expected.items() if k[1] == d["Name"])
                      for d in DEFINITIONS}
     assert all(fired.values())
+
+
+def test_definitions_changed_between_batches_apply_from_then_on(server, rum, name):
+    app_id = setup_monitor(rum, name)
+    first = web_batch(app_id, 30, 31)
+    rum.put_rum_events(**boto_batch(first))
+    extra = {"Name": "HttpCalls", "Namespace": "Shop",
+             "EventPattern": '{"event_type": ["com.amazon.rum.http_event"]}'}
+    rum.batch_create_rum_metric_definitions(AppMonitorName=name, Destination="CloudWatch",
+                                            MetricDefinitions=[extra])
+    second = web_batch(app_id, 30, 32)
+    rum.put_rum_events(**boto_batch(second))
+    stored = stored_points(server.app.state.service.store, app_id)
+    http = {k: v for k, v in stored.items() if k[1] == "HttpCalls"}
+    assert http and sum(http.values()) == sum(
+        1 for e in second["RumEvents"] if e["type"] == "com.amazon.rum.http_event")
+    assert {k: v for k, v in stored.items() if k[1] != "HttpCalls"} == offline_points(
+        name, [first, second])
+
+
+def test_every_destination_gets_its_data_points(server, rum, name):
+    app_id = setup_monitor(rum, name)
+    arn = "arn:aws:evidently:us-east-1:123456789012:project/shop/feature/checkout"
+    rum.put_rum_metrics_destination(AppMonitorName=name, Destination="Evidently",
+                                    DestinationArn=arn)
+    rum.batch_create_rum_metric_definitions(
+        AppMonitorName=name, Destination="Evidently", DestinationArn=arn,
+        MetricDefinitions=[{"Name": "PageViews", "Namespace": "Shop", "EventPattern":
+                            '{"event_type": ["com.amazon.rum.page_view_event"]}'}])
+    body = web_batch(app_id, 40, 41)
+    rum.put_rum_events(**boto_batch(body))
+    with server.app.state.service.store.read() as conn:
+        by_destination = dict(conn.execute(
+            "SELECT destination, COUNT(*) FROM data_points WHERE app_monitor_id = ? "
+            "GROUP BY destination", (app_id,)))
+    views = sum(1 for e in body["RumEvents"] if e["type"] == "com.amazon.rum.page_view_event")
+    assert by_destination["Evidently"] == views
+    assert by_destination["CloudWatch"] == sum(offline_points(name, [body]).values())

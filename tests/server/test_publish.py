@@ -92,3 +92,46 @@ def test_cloudwatch_round_trip_and_emf(moto_url, tmp_path):
         (d.name, int(d.timestamp.timestamp() * 1000)) for d in offline)
     assert all(isinstance(r["application_name"], str) for r in records)
     assert datetime.fromtimestamp(records[0]["_aws"]["Timestamp"] / 1000, timezone.utc).year > 2000
+
+
+def test_a_failed_send_is_released_and_sent_later(moto_url, tmp_path):
+    from botocore.config import Config
+    from botocore.exceptions import EndpointConnectionError
+
+    from rumrules.server import Publisher
+
+    from .process import free_port
+
+    server = ThreadServer()
+    try:
+        rum = rum_client(server.url)
+        app_id = setup_monitor(rum, "down-then-up")
+        body = web_batch(app_id, 30, 51)
+        rum.put_rum_events(**boto_batch(body))
+        service = server.app.state.service
+        down = boto3.client("cloudwatch", region_name="us-east-1",
+                            endpoint_url=f"http://127.0.0.1:{free_port()}",
+                            aws_access_key_id="t", aws_secret_access_key="t",
+                            config=Config(retries={"total_max_attempts": 1},
+                                          connect_timeout=2))
+        with pytest.raises(EndpointConnectionError):  # nothing listens there
+            Publisher(service, cloudwatch=down).publish_once()
+        with service.store.read() as conn:
+            waiting = conn.execute("SELECT COUNT(*) FROM data_points WHERE published = 0"
+                                   ).fetchone()[0]
+        assert waiting == len(engine("down-then-up").process(body)) > 0
+        up = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=moto_url,
+                          aws_access_key_id="t", aws_secret_access_key="t")
+        assert Publisher(service, cloudwatch=up).publish_once() == waiting
+        assert Publisher(service, cloudwatch=up).publish_once() == 0
+    finally:
+        server.stop()
+
+
+def test_traffic_options_reach_worker_processes_intact():
+    from rumrules.server import Limits
+
+    options = TrafficOptions(credentials={"AKID": "s"}, limits=Limits(events_per_second=5),
+                             open_page=True, cloudwatch_endpoint="http://127.0.0.1:1",
+                             emf_dir="/tmp/emf")
+    assert TrafficOptions.from_json(options.to_json()) == options
