@@ -68,6 +68,9 @@ def test_concurrent_clients_every_acknowledged_event_once(tmp_path):
     assert not result.pending and not result.refused
     assert len(result.acknowledged) == BATCHES
     _check_stored(tmp_path / "data", app_id, name, result.acknowledged)
+    # it said at start who may call, and where
+    assert "any caller accepted (no --credentials), so on loopback only" in (
+        tmp_path / "server.log").read_text()
 
 
 def test_sigkill_mid_load_then_restart_and_retry(tmp_path):
