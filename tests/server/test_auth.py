@@ -206,3 +206,26 @@ def test_serve_usage_errors_of_the_traffic_options(args, says, monkeypatch, caps
     code, out, err = run_cli(["serve", "--port", "0", "--data", ":memory:", *args],
                              monkeypatch, capsys, cwd=tmp_path)
     assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_signed_requests_with_query_strings_and_encoded_paths(signed_server):
+    """Signatures over what botocore encodes: an ARN in the path, lists in the query."""
+    rum = _client(signed_server.url, "AKIDRUMTESTTWO", KEYS["AKIDRUMTESTTWO"])
+    name = "signed-paths"
+    rum.create_app_monitor(Name=name, Domain="example.com")
+    arn = ARN.format(name)
+    rum.tag_resource(ResourceArn=arn, Tags={"team": "web shop", "cost:center": "a/b"})
+    rum.untag_resource(ResourceArn=arn, TagKeys=["cost:center", "no/such+key"])
+    assert rum.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"team": "web shop"}
+    rum.put_rum_metrics_destination(AppMonitorName=name, Destination="CloudWatch")
+    created = rum.batch_create_rum_metric_definitions(
+        AppMonitorName=name, Destination="CloudWatch", MetricDefinitions=[
+            {"Name": "PageViewCount",
+             "EventPattern": '{"event_type": ["com.amazon.rum.page_view_event"]}'}])
+    ids = [d["MetricDefinitionId"] for d in created["MetricDefinitions"]]
+    got = rum.batch_get_rum_metric_definitions(AppMonitorName=name, Destination="CloudWatch",
+                                               MaxResults=1)
+    assert [d["MetricDefinitionId"] for d in got["MetricDefinitions"]] == ids
+    deleted = rum.batch_delete_rum_metric_definitions(
+        AppMonitorName=name, Destination="CloudWatch", MetricDefinitionIds=ids)
+    assert deleted["MetricDefinitionIds"] == ids
