@@ -58,7 +58,8 @@ def _codes(value: str) -> list[str]:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from ._check import CheckOptions, normalize_codes, run_check
+    from ..linter import normalize_codes
+    from ._check import CheckOptions, run_check
     from ._config import load_config
 
     config = load_config(Path(args.config) if args.config else None)

@@ -15,15 +15,12 @@ template is checked once per run; every rule class reads its own findings from t
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
-from ..cli._check import CheckOptions, collect_findings
-from ..cli.formatters import DOCS_BASE_URL
-from ..cli.sources import SourceError
+from ..linter import DOCS_BASE_URL, SourceError, lint
 from ..rules import RULES
 
 __all__ = ["cfnlint_id"]
@@ -53,11 +50,9 @@ def _findings(filename: str | None, cfn: Any) -> tuple[list, bool]:
            for r in resources.values()):
         try:
             if placed:
-                found = collect_findings([filename], CheckOptions())
+                found = lint(filename)
             else:  # standard input: only the decoded template is left; positions are not ours
-                text = json.dumps(cfn.template, default=str)
-                found = collect_findings(["-"], CheckOptions(stdin_filename="template.json"),
-                                         stdin=text)
+                found = lint(data=cfn.template, filename="template.json")
         except SourceError:
             found = []
     _cache[key] = (found, placed)

@@ -6,17 +6,24 @@ are in :mod:`rumrules.service`.
 Each rule is a :class:`Rule` (stable code, name, severity, summary, source, examples) with a
 check; :data:`RULES` is the checker.  Codes: RUM0xx EventPattern validity, RUM1xx field
 constraints, RUM2xx extended metrics, RUM3xx custom metrics, RUM4xx both kinds, RUM5xx
-requests and batches.  ``docs/rules/<CODE>.md`` documents each one.
+requests and batches, RUM6xx files and templates (what could not be checked, and what the
+resources of one template say about each other: :func:`check_document`).
+``docs/rules/<CODE>.md`` documents each one.
 
 Inner API for the service package (not in ``rumrules.__all__``): :func:`analyse` (every
 finding of a request, per definition), :func:`canonical` (a definition's identity) and
-:data:`MAX_PER_DESTINATION`.
+:data:`MAX_PER_DESTINATION`; for the linter and the CLI: :func:`rule_by_code`,
+:func:`check_document` and the facts it reads (:class:`DocumentFacts`...).
 """
 
-from ._checker import RULES, analyse, check_definition, check_definitions
+from ._checker import RULES, analyse, check_definition, check_definitions, rule_by_code
+from ._document import (CallFacts, DefinitionFacts, DestinationFacts, DocumentFacts,
+                        LogReaderFacts, MonitorFacts, UncheckedFacts, check_document)
 from ._identity import canonical
 from ._model import MAX_PER_DESTINATION
 from ._rule import Rule
 
 __all__ = ["check_definition", "check_definitions", "Rule", "RULES", "analyse", "canonical",
-           "MAX_PER_DESTINATION"]
+           "MAX_PER_DESTINATION", "rule_by_code", "check_document", "DocumentFacts",
+           "MonitorFacts", "DestinationFacts", "DefinitionFacts", "CallFacts", "UncheckedFacts",
+           "LogReaderFacts"]

@@ -155,6 +155,37 @@ def _namespace_charset(ctx):
     yield Finding(message, ctx.at("Namespace"), hint=f"write {fixed!r}")
 
 
+@rule(
+    "RUM313", "namespace-doubled-prefix", "warning",
+    "A custom metric's Namespace starts with RUM/CustomMetrics/, which RUM adds itself.",
+    source="API reference MetricDefinitionRequest Namespace (custom metrics are published to "
+           "RUM/CustomMetrics/<Namespace>); seen in a public CDK stack whose dashboards query "
+           "the single prefix",
+    details=f"""
+RUM publishes a custom metric under `{CUSTOM_NAMESPACE_PREFIX}` followed by the Namespace of
+the definition.  A Namespace that already starts with `{CUSTOM_NAMESPACE_PREFIX}` is published as
+`{CUSTOM_NAMESPACE_PREFIX}{CUSTOM_NAMESPACE_PREFIX}...`, so dashboards and alarms that query the
+namespace as written find no data.  Write the part after the prefix.
+""",
+    good=[CUSTOM, edit(CUSTOM, Namespace="MFE/AB"), edit(CUSTOM, Namespace="RUM/MFE")],
+    bad=[
+        Example(edit(CUSTOM, Namespace="RUM/CustomMetrics/MFE/AB"), "the prefix written out",
+                _NS),
+        Example(edit(CUSTOM, Namespace="RUM/CustomMetrics/PageVisit"), "one level", _NS),
+        Example(edit(CUSTOM, Namespace="rum/custommetrics/PageVisit"), "in another casing",
+                _NS),
+    ],
+)
+def _namespace_doubled_prefix(ctx):
+    ns = ctx.custom_namespace
+    if not ns or not ns.lower().startswith(CUSTOM_NAMESPACE_PREFIX.lower()):
+        return
+    rest = ns[len(CUSTOM_NAMESPACE_PREFIX):] or "MyApp"
+    yield Finding(f"Namespace {ns!r} is published as {CUSTOM_NAMESPACE_PREFIX + ns!r}: RUM puts "
+                  f"{CUSTOM_NAMESPACE_PREFIX!r} in front of every custom namespace; write "
+                  f"{rest!r}", ctx.at("Namespace"), hint=f"write {rest!r}")
+
+
 # ----------------------------------------------------------------------------------------
 # First-level keys
 

@@ -19,12 +19,16 @@ _SCOPES = {
     "definition": "each metric definition",
     "request": "a BatchCreate, Update or BatchDelete request",
     "batch": "the definitions of a request or destination together",
+    "document": "a file as a whole (a template's resources together)",
 }
 
 
 def _findings(rule, data) -> list:
     if rule.scope == "definition":
         return check_definition(data)
+    if rule.scope == "document":  # a whole file: read and checked as rumrules check does
+        from .. import lint
+        return lint(data=data)
     return check_definitions(data)
 
 
@@ -106,8 +110,8 @@ def render_index() -> str:
         "that read what another rule already rejected stay quiet.",
         "",
         "Codes: RUM0xx EventPattern validity, RUM1xx field constraints, RUM2xx extended metrics, "
-        "RUM3xx custom metrics, RUM4xx both kinds, RUM5xx requests and batches.  Codes are "
-        "stable.",
+        "RUM3xx custom metrics, RUM4xx both kinds, RUM5xx requests and batches, RUM6xx files "
+        "and templates (`rumrules check` and `rumrules.lint` only).  Codes are stable.",
         "",
         "| code | name | severity | summary |",
         "|---|---|---|---|",

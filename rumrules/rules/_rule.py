@@ -16,9 +16,10 @@ from ..errors import Diagnostic, Severity
 
 __all__ = ["Rule", "Example", "Finding", "rule", "REGISTRY", "SCOPES"]
 
-#: What a rule looks at: one definition, one request (its top-level members), or the
-#: definitions of a batch or destination together.
-SCOPES = ("definition", "request", "batch")
+#: What a rule looks at: one definition, one request (its top-level members), the
+#: definitions of a batch or destination together, or a whole file (a template's resources
+#: together, and what could not be read; see ``_document``).
+SCOPES = ("definition", "request", "batch", "document")
 
 
 class Finding(NamedTuple):
@@ -104,6 +105,7 @@ _FAMILIES = {
     "3": "custom metrics",
     "4": "extended and custom metrics",
     "5": "requests and batches",
+    "6": "files and templates",
 }
 
 #: Every rule declared so far, in declaration order.

@@ -22,11 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from ._finding import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, rule_metadata,
+from ...linter import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, rule_metadata,
                        sort_findings)
 
 __all__ = ["format_sarif", "sarif_log", "artifact_uri", "fingerprint", "SARIF_SCHEMA",
@@ -82,9 +82,11 @@ def _descriptor(code: str, lookup: RuleLookup | None, docs_base_url: str) -> dic
 def sarif_log(findings: Iterable[Any], *, rule_lookup: RuleLookup | None = None,
               rules: Iterable[str] | None = None, tool_version: str | None = None,
               base_dir: str | None = None, information_uri: str = INFORMATION_URI,
-              docs_base_url: str = DOCS_BASE_URL) -> dict[str, Any]:
+              docs_base_url: str = DOCS_BASE_URL,
+              counts: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The SARIF log as a dict.  ``rules`` lists rule codes to describe besides those that
-    have findings (for example every rule that ran)."""
+    have findings (for example every rule that ran); ``counts`` (files read, definitions
+    checked, values not checked) go in the run's ``properties``."""
     if tool_version is None:
         from ... import __version__ as tool_version
     items: list[Finding] = sort_findings(findings)
@@ -117,17 +119,16 @@ def sarif_log(findings: Iterable[Any], *, rule_lookup: RuleLookup | None = None,
             "partialFingerprints": {
                 FINGERPRINT_KEY: fingerprint(f.code, uri, identity, message, occurrence)},
         })
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "rumrules", "version": str(tool_version),
-                                "semanticVersion": str(tool_version),
-                                "informationUri": information_uri, "rules": descriptors}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "rumrules", "version": str(tool_version),
+                            "semanticVersion": str(tool_version),
+                            "informationUri": information_uri, "rules": descriptors}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
+    if counts is not None:
+        run["properties"] = {"rumrules": dict(counts)}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def format_sarif(findings: Iterable[Any], **options: Any) -> str:

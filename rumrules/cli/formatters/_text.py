@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
-from ._finding import sort_findings
+from ...linter import sort_findings
 
-__all__ = ["format_text", "use_color", "summary_line"]
+__all__ = ["format_text", "use_color", "summary_line", "counts_line"]
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
@@ -45,11 +45,25 @@ def summary_line(counts: dict[str, int]) -> str:
     return f"Found {_plural(total, 'problem')} ({', '.join(parts)})."
 
 
-def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool = True) -> str:
+def counts_line(counts: Mapping[str, int]) -> str:
+    """``Checked 14 metric definitions in 3 files; 2 values not checked (RUM601).`` from
+    ``{"files", "definitions_checked", "not_checked"}``."""
+    line = (f"Checked {_plural(counts.get('definitions_checked', 0), 'metric definition')} in "
+            f"{_plural(counts.get('files', 0), 'file')}")
+    unchecked = counts.get("not_checked", 0)
+    if unchecked:
+        line += (f"; {unchecked} value{'s' if unchecked != 1 else ''} not checked "
+                 f"(RUM601)")
+    return line + "."
+
+
+def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool = True,
+                counts: Mapping[str, int] | None = None) -> str:
     """One line per finding (and an indented ``help:`` line for a hint that the message does
-    not already say), then a summary line.  ANSI colours only when ``color`` is true."""
+    not already say), then a summary line (with ``counts``, what was read first: see
+    :func:`counts_line`).  ANSI colours only when ``color`` is true."""
     out: list[str] = []
-    counts = {"error": 0, "warning": 0, "info": 0}
+    totals, counts = counts, {"error": 0, "warning": 0, "info": 0}
     for f in sort_findings(findings):
         counts[f.severity] += 1
         where = f.file
@@ -62,6 +76,8 @@ def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool =
         out.append(f"{where}: {code} {f.message}".replace("\n", "\n    "))
         if f.extra_hint:
             out.append(f"    help: {f.extra_hint}".replace("\n", "\n    "))
+    if summary and totals is not None:
+        out.append(counts_line(totals))
     if summary:
         line = summary_line(counts)
         if color:

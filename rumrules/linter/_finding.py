@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import render_path
+from ..errors import render_path
 
 __all__ = ["Finding", "as_finding", "sort_findings", "RuleLookup", "rule_metadata",
            "DOCS_BASE_URL", "INFORMATION_URI", "severity_of"]
