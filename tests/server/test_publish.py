@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
 import boto3
@@ -135,3 +135,47 @@ def test_traffic_options_reach_worker_processes_intact():
                              open_page=True, cloudwatch_endpoint="http://127.0.0.1:1",
                              emf_dir="/tmp/emf")
     assert TrafficOptions.from_json(options.to_json()) == options
+
+
+def _series(d) -> tuple:
+    return d.namespace, d.name, tuple(sorted(d.dimensions.items()))
+
+
+def _sample_counts(cloudwatch, data) -> dict:
+    """Per metric and dimension set, the data points CloudWatch holds for ``data``'s span."""
+    counts = {}
+    for key in {_series(d) for d in data}:
+        namespace, metric, dims = key
+        stamps = [d.timestamp for d in data if _series(d) == key]
+        got = cloudwatch.get_metric_statistics(
+            Namespace=namespace, MetricName=metric, Period=3600, Statistics=["SampleCount"],
+            StartTime=min(stamps).replace(second=0, microsecond=0) - timedelta(minutes=5),
+            EndTime=max(stamps) + timedelta(minutes=5),
+            Dimensions=[{"Name": k, "Value": v} for k, v in dims])["Datapoints"]
+        counts[key] = sum(p["SampleCount"] for p in got)
+    return counts
+
+
+def test_workers_publish_each_data_point_once(moto_url, tmp_path):
+    from .load import batches, run_load
+    from .process import ProcessServer
+
+    server = ProcessServer(tmp_path / "data", "--workers", "2", "--cloudwatch-endpoint",
+                           moto_url, "--events-per-second", "0", log=tmp_path / "server.log")
+    name = "two-workers"
+    try:
+        app_id = setup_monitor(rum_client(server.url), name)
+        work = batches(app_id, 40, 20, seed=777)
+        result = run_load(server.url, work, 8)
+        assert len(result.acknowledged) == len(work)
+        offline = [d for body in work for d in engine(name).process(body)]
+        expected = {k: float(n) for k, n in Counter(_series(d) for d in offline).items()}
+        cloudwatch = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=moto_url,
+                                  aws_access_key_id="t", aws_secret_access_key="t")
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while _sample_counts(cloudwatch, offline) != expected and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(1.0)  # a second publisher that sent a point twice would show by now
+        assert _sample_counts(cloudwatch, offline) == expected
+    finally:
+        server.stop()
