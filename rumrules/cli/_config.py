@@ -10,7 +10,7 @@ from ..errors import RumRulesError
 
 __all__ = ["load_config", "CONFIG_KEYS"]
 
-CONFIG_KEYS = {"select": list, "ignore": list, "format": str, "exit-zero": bool}
+CONFIG_KEYS = {"select": list, "ignore": list, "format": str, "exit-zero": bool, "fail-on": str}
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
-from ..linter import DOCS_BASE_URL, SourceError, lint
+from ..linter import SourceError, docs_url, lint
 from ..rules import RULES
 
 __all__ = ["cfnlint_id"]
@@ -90,7 +90,7 @@ def _make_rules() -> dict[str, type]:
             "id": cfnlint_id(rule.code, rule.severity),
             "shortdesc": f"{rule.code} {rule.name}",
             "description": rule.summary,
-            "source_url": f"{DOCS_BASE_URL}{rule.code}.md",
+            "source_url": docs_url(rule.code),
             "code": rule.code,
         })
     return out

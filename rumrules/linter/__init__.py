@@ -15,25 +15,34 @@ objects: the records that every ``rumrules check`` output format and the cfn-lin
 (:mod:`rumrules.contrib.cfnlint`) render.
 """
 
-from ._finding import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, as_finding,
-                       rule_metadata, severity_of, sort_findings)
+from ._finding import (DOCS_BASE_URL, FAIL_ON, INFORMATION_URI, Edit, Finding, FindingFix,
+                       RuleLookup, as_finding, docs_url, rule_metadata, severity_of,
+                       sort_findings)
 from ._run import (LintOptions, LintStats, collect_findings, document_findings, finding_key,
                    lint, normalize_codes, rule_lookup)
+from ._fix import FixResult, apply_edits, fix_text
 from .sources import SourceError, SourceNote
 
 __all__ = [
     "DOCS_BASE_URL",
+    "FAIL_ON",
     "INFORMATION_URI",
+    "Edit",
     "Finding",
+    "FixResult",
+    "FindingFix",
     "LintOptions",
     "LintStats",
     "RuleLookup",
     "SourceError",
     "SourceNote",
+    "apply_edits",
     "as_finding",
     "collect_findings",
+    "docs_url",
     "document_findings",
     "finding_key",
+    "fix_text",
     "lint",
     "normalize_codes",
     "rule_lookup",

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from ..errors import RumRulesError
 from ..rules import check_definitions, check_document, rule_by_code
 from ._facts import NOT_CHECKED, document_facts
-from ._finding import Finding
+from ._finding import Edit, Finding, FindingFix
 from .sources import code_matches, read_paths, read_text
 
 __all__ = ["LintOptions", "LintStats", "lint", "collect_findings", "rule_lookup",
@@ -140,9 +140,11 @@ def document_findings(docs: Iterable[Any], options: LintOptions, *,
             if not _selected(diag.code, options) or _suppressed_in(doc, diag.code, diag.path):
                 continue
             line, column = doc.locate(diag.path)
+            end = doc.end_of(diag.path) or (line, column)
             findings.append(Finding.from_diagnostic(
                 diag, file=doc.file, line=line, column=column,
-                key=json.dumps([diag.code == NOT_CHECKED, *diag.path], default=str)))
+                key=json.dumps([diag.code == NOT_CHECKED, *diag.path], default=str),
+                end_line=end[0], end_column=end[1]))
         for source in doc.requests:
             stats.definitions += len(source.definitions)
             request = source.request
@@ -161,15 +163,36 @@ def document_findings(docs: Iterable[Any], options: LintOptions, *,
                 if not _selected(diag.code, options):
                     continue
                 line, column = source.locate(diag.path, diag.line, diag.column)
-                finding = Finding.from_diagnostic(diag, file=doc.file, line=line,
-                                                  column=column,
-                                                  path=source.full_path(diag.path),
-                                                  key=finding_key(source, diag.path))
+                full = source.full_path(diag.path)
                 how = source.resolved_by(diag.path)
+                if diag.line is not None:  # a place inside the EventPattern text
+                    end = (line, column + 1)
+                else:
+                    end = doc.end_of(full) or (line, column)
+                finding = Finding.from_diagnostic(
+                    diag, file=doc.file, line=line, column=column, path=full,
+                    key=finding_key(source, diag.path), end_line=end[0], end_column=end[1],
+                    # a value resolved from intrinsic functions is not the text at its place
+                    fix=None if how else _placed_fix(doc, full, diag))
                 if how:
                     finding = replace(finding, message=_with_resolution(finding.message, how))
                 findings.append(finding)
     return findings
+
+
+def _placed_fix(doc: Any, path: tuple[Any, ...], diag: Any) -> FindingFix | None:
+    """The diagnostic's :class:`~rumrules.errors.Fix` as edits in ``doc``'s text, or
+    ``None`` (no fix, or one that cannot be placed exactly)."""
+    if diag.fix is None:
+        return None
+    planned = doc.plan_fix(path, diag.fix, diag.line, diag.column)
+    if not planned:
+        return None
+    edits = []
+    for e in planned:
+        (line, column), (end_line, end_column) = doc.position(e.start), doc.position(e.end)
+        edits.append(Edit(line, column, end_line, end_column, e.text, e.start, e.end))
+    return FindingFix("safe" if diag.fix.safe else "unsafe", diag.hint, tuple(edits))
 
 
 def _suppressed_in(doc: Any, code: str, path: tuple[Any, ...]) -> bool:
@@ -245,7 +268,7 @@ def lint(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] = (), 
         except (TypeError, ValueError) as e:
             raise RumRulesError(f"{name}: not a JSON-like value: {e}") from None
         doc = read_text(dumped, name, explicit=explicit)
-        found += [replace(f, line=None, column=None)
+        found += [replace(f, line=None, column=None, end_line=None, end_column=None, fix=None)
                   for f in document_findings([doc] if doc else [], options, notes=notes,
                                              stats=stats)]
     return sort_findings(found)

@@ -20,10 +20,15 @@ from ._checker import RULES, analyse, check_definition, check_definitions, rule_
 from ._document import (CallFacts, DefinitionFacts, DestinationFacts, DocumentFacts,
                         LogReaderFacts, MonitorFacts, UncheckedFacts, check_document)
 from ._identity import canonical
-from ._model import MAX_PER_DESTINATION
+# the API model (lengths, patterns, limits), for the JSON Schemas and other readers
+from ._model import (APP_MONITOR_NAME_LENGTH, APP_MONITOR_NAME_RE, ARN_MAX, DESTINATIONS,
+                     DIMENSION_KEY_LENGTH, DIMENSION_NAME_LENGTH, ID_LENGTH, LENGTHS,
+                     MAX_BATCH, MAX_DIMENSIONS, MAX_PER_DESTINATION, NAMESPACE_CHARS)
 from ._rule import Rule
 
 __all__ = ["check_definition", "check_definitions", "Rule", "RULES", "analyse", "canonical",
            "MAX_PER_DESTINATION", "rule_by_code", "check_document", "DocumentFacts",
            "MonitorFacts", "DestinationFacts", "DefinitionFacts", "CallFacts", "UncheckedFacts",
-           "LogReaderFacts"]
+           "LogReaderFacts", "LENGTHS", "NAMESPACE_CHARS", "APP_MONITOR_NAME_RE",
+           "APP_MONITOR_NAME_LENGTH", "MAX_DIMENSIONS", "DIMENSION_KEY_LENGTH",
+           "DIMENSION_NAME_LENGTH", "MAX_BATCH", "ARN_MAX", "ID_LENGTH", "DESTINATIONS"]

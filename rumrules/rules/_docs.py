@@ -23,6 +23,13 @@ _SCOPES = {
 }
 
 
+_FIXES = {
+    "safe": "**safe**, applied by `rumrules check --fix` (where the change can be stated exactly)",
+    "unsafe": "**unsafe** (it may change what the metric means), applied by `rumrules check "
+              "--fix --unsafe-fixes` (where the change can be stated exactly)",
+}
+
+
 def _findings(rule, data) -> list:
     if rule.scope == "definition":
         return check_definition(data)
@@ -76,6 +83,8 @@ def render_rule(rule) -> str:
         f"- Checks: {_SCOPES[rule.scope]}",
         f"- Source: {rule.source}",
     ]
+    if rule.fix:
+        lines.append(f"- Fix: {_FIXES[rule.fix]}")
     if rule.decisions:
         lines.append("- Decisions (SPEC §5, see [decisions](../decisions.md)):")
         for d in rule.decisions:

@@ -190,7 +190,7 @@ def test_skip_unrecognized_skips_named_files_of_another_shape(tmp_path, monkeypa
                             cwd=tmp_path)
     assert code == 1 and err == ""
     assert out.startswith("monitor.template:") and " RUM301 " in out
-    assert out.endswith("Found 1 problem (1 error).\n")
+    assert out.endswith("Found 1 problem (1 error).\n1 fixable with --fix --unsafe-fixes.\n")
     code, out, err = _check(["check", "--skip-unrecognized", "package.json", "ci.yml"],
                             monkeypatch, capsys, cwd=tmp_path)
     nothing = "Checked 0 metric definitions in 0 files.\nNo problems found.\n"

@@ -34,8 +34,12 @@ def test_check_examples_golden(fmt, golden, monkeypatch, capsys):
 def test_json_format_shape(monkeypatch, capsys):
     _, out, _ = run(["check", TEMPLATE, "--format", "json"], monkeypatch, capsys)
     rows = json.loads(out)["findings"]
-    assert rows and set(rows[0]) == {"file", "line", "column", "code", "severity", "message",
-                                     "path"}
+    assert rows and list(rows[0]) == ["file", "line", "column", "end_line", "end_column",
+                                      "code", "severity", "message", "path", "help", "fix",
+                                      "url"]
+    fixed = [r for r in rows if r["fix"]]
+    assert {r["code"] for r in fixed} >= {"RUM105", "RUM202"}
+    assert all(r["url"].endswith(f"/docs/rules/{r['code']}.md") for r in rows)
     assert rows[0]["path"].startswith("$.Resources.")
 
 

@@ -20,7 +20,8 @@ from ...linter import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, as_f
 from ._github import escape_data, escape_property, format_github
 from ._json import format_json
 from ._sarif import FINGERPRINT_KEY, SARIF_SCHEMA, artifact_uri, fingerprint, format_sarif, sarif_log
-from ._text import counts_line, format_text, summary_line, use_color
+from ._statistics import format_statistics
+from ._text import counts_line, fixable_line, format_text, summary_line, use_color
 
 __all__ = [
     "DOCS_BASE_URL",
@@ -34,10 +35,12 @@ __all__ = [
     "as_finding",
     "escape_data",
     "escape_property",
+    "fixable_line",
     "fingerprint",
     "format_github",
     "format_json",
     "format_sarif",
+    "format_statistics",
     "format_text",
     "render",
     "rule_metadata",
@@ -57,17 +60,20 @@ def render(findings: Iterable[Any], format: str = "text", *,
            rule_lookup: RuleLookup | None = None, rules: Iterable[str] | None = None,
            color: bool | None = None, stream: IO[Any] | None = None,
            tool_version: str | None = None, base_dir: str | None = None,
+           summary: bool = True, unsafe_fixes: bool = False,
            counts: Mapping[str, int] | None = None) -> str:
     """The output of ``format`` for ``findings``.
 
-    ``color`` (text only): ``None`` decides from ``stream`` (a terminal, ``NO_COLOR``,
-    ``FORCE_COLOR``).  ``rule_lookup``/``rules``/``tool_version``/``base_dir``: SARIF only.
-    ``counts`` (``{"files", "definitions_checked", "not_checked"}``): a line of text, the
-    ``summary`` of JSON, the run's ``properties`` in SARIF (not in ``github``).
+    ``color``, ``summary`` (the counts, summary and fixable lines) and ``unsafe_fixes``
+    (whether unsafe fixes count as applicable): text only; ``color=None`` decides from
+    ``stream`` (a terminal, ``NO_COLOR``, ``FORCE_COLOR``).  ``rule_lookup``/``rules``/
+    ``tool_version``/``base_dir``: SARIF only.  ``counts`` (``{"files",
+    "definitions_checked", "not_checked"}``): a line of text, the ``summary`` of JSON, the
+    run's ``properties`` in SARIF (not in ``github``).
     """
     if format == "text":
         return format_text(findings, color=use_color(stream) if color is None else color,
-                           counts=counts)
+                           summary=summary, unsafe_fixes=unsafe_fixes, counts=counts)
     if format == "json":
         return format_json(findings, counts=counts)
     if format == "sarif":

@@ -1,5 +1,6 @@
-"""``--format json``: a list of ``{"file", "line", "column", "code", "severity", "message",
-"path"}`` (``path`` rendered ``$.a[0].b``); ``rumrules check`` wraps it with the counts:
+"""``--format json``: a list of ``{"file", "line", "column", "end_line", "end_column",
+"code", "severity", "message", "path", "help", "fix", "url"}`` (``path`` rendered
+``$.a[0].b``; ``fix`` the edits, or ``null``); ``rumrules check`` wraps it with the counts:
 ``{"summary": {"files", "definitions_checked", "not_checked"}, "findings": [...]}``."""
 
 from __future__ import annotations

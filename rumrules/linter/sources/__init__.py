@@ -25,11 +25,14 @@ serialized to JSON for checking (see ``DefinitionSource.transformed``).  Reading
 possible for JSON only.
 """
 
+from ._edits import TextEdit
 from ._errors import SourceError
 from ._nodes import MAX_DEPTH, is_intrinsic
+from ._read import _read_stdin as read_stdin
 from ._read import EXTENSIONS, STDIN, read_bytes, read_file, read_paths, read_text, walk
 from ._records import DefinitionSource, Document, RequestSource, SourceNote, code_matches
 from ._shapes import APP_MONITOR_TYPE
+from ._text import decode, encode
 
 __all__ = [
     "APP_MONITOR_TYPE",
@@ -41,11 +44,15 @@ __all__ = [
     "RequestSource",
     "SourceError",
     "SourceNote",
+    "TextEdit",
     "code_matches",
+    "decode",
+    "encode",
     "is_intrinsic",
     "read_bytes",
     "read_file",
     "read_paths",
+    "read_stdin",
     "read_text",
     "walk",
 ]

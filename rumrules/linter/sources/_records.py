@@ -124,6 +124,41 @@ class Document:
                 return key_at
         return value_at
 
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based ``(line, column)`` of character ``offset`` of :attr:`text`."""
+        return self._lines.position(offset)
+
+    def end_of(self, path: Path) -> tuple[int, int] | None:
+        """The 1-based ``(line, column)`` just past the scalar at ``path`` as written (its
+        closing quote included), or ``None`` (a mapping, a block scalar, a missing path)."""
+        from ._edits import value_end
+
+        if self._in_overlay(tuple(path)):
+            return None
+        node, depth, _ = node_at(self._root, tuple(path))
+        if depth != len(tuple(path)):
+            return None
+        end = value_end(self._lines.text, node, self._lines)
+        return None if end is None else self._lines.position(end)
+
+    def _in_overlay(self, path: Path) -> bool:
+        return any(path[:len(p)] == p for p in self._overlays)
+
+    def plan_fix(self, path: Path, fix: Any, line: int | None = None,
+                 column: int | None = None) -> list[Any] | None:
+        """The :class:`~rumrules.linter.sources.TextEdit` list (offsets in :attr:`text`)
+        that carries out ``fix`` (a :class:`~rumrules.errors.Fix`) at document ``path``,
+        ``line``/``column`` being the finding's place inside the string; ``None`` when it
+        cannot be placed exactly."""
+        from ._edits import plan_edits
+
+        path = tuple(path)
+        if self._in_overlay(path):  # JSON text inside the file: not rewritten
+            return None
+        return plan_edits(self._lines.text, self._root, self._lines, path, fix.kind,
+                          fix.value, fix.old, line=line, column=column,
+                          derived=self._derived.get(path))
+
     def _locate_overlay(self, overlay: tuple[Node, LineMap, list[int]], path: Path,
                         line: int | None, column: int | None) -> tuple[int, int]:
         root, lines, offsets = overlay
