@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from lark import Lark
@@ -96,6 +96,7 @@ def test_grammar_accepts_exactly_strict_json(text):
 
 @given(st.floats(allow_nan=False, allow_infinity=False), st.floats(allow_nan=False,
                                                                    allow_infinity=False))
+@example(bound=0.0, value=5e-324)
 def test_numeric_range_agrees_with_float_comparison(bound, value):
     try:
         p = compile_pattern(json.dumps({"x": [{"numeric": [">=", bound]}]}))
