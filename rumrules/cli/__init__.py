@@ -19,6 +19,8 @@ import sys
 from ..errors import RumRulesError
 from ..service import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_PORT,
                        DEFAULT_REGION)
+from ..service import (DEFAULT_EVENTS_PER_SECOND, DEFAULT_MAX_BODY_BYTES,
+                       DEFAULT_MAX_EVENTS_PER_REQUEST, DEFAULT_REQUEST_SECONDS)
 from ._inputs import json_records, read_input
 
 __all__ = ["main"]
@@ -83,8 +85,26 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise RumRulesError(f"rumrules serve needs the server extra ({e.name} is missing): "
                             f"pip install 'rumrules[server]'") from None
     serve(args.host, args.port, args.data, workers=args.workers, account_id=args.account_id,
-          region=args.region, log_level=args.log_level)
+          region=args.region, log_level=args.log_level, traffic=_traffic(args))
     return 0
+
+
+def _traffic(args: argparse.Namespace):  # -> rumrules.server.TrafficOptions
+    """``serve``'s traffic options (credentials, limits, publishing) from the command line."""
+    from ..server import Limits, TrafficOptions, load_credentials
+
+    for flag in ("max_body_bytes", "request_seconds", "max_events_per_request",
+                 "events_per_second"):
+        if getattr(args, flag) < 0:
+            raise RumRulesError(f"--{flag.replace('_', '-')} must be 0 (no limit) or more, "
+                                f"not {getattr(args, flag)}")
+    return TrafficOptions(
+        credentials=load_credentials(args.credentials) if args.credentials else None,
+        limits=Limits(max_body_bytes=args.max_body_bytes, request_seconds=args.request_seconds,
+                      max_events_per_request=args.max_events_per_request,
+                      events_per_second=args.events_per_second),
+        open_page=args.open_page, cloudwatch_endpoint=args.cloudwatch_endpoint,
+        emf_dir=args.emf_dir)
 
 
 def _port(text: str) -> int:
@@ -165,9 +185,35 @@ def _parser() -> argparse.ArgumentParser:
                        help="the emulated region (%(default)s)")
     serve.add_argument("--log-level", default="info",
                        choices=("critical", "error", "warning", "info", "debug"))
+    _serve_traffic_arguments(serve)
     serve.set_defaults(func=_cmd_serve)
     add_backfill(sub)
     return parser
+
+
+def _serve_traffic_arguments(serve: argparse.ArgumentParser) -> None:
+    """``serve``'s options for real traffic: auth, publishing, limits (0: no limit)."""
+    serve.add_argument("--credentials", metavar="FILE",
+                       help="ACCESS_KEY_ID SECRET pairs, one a line: every request must then "
+                            "carry a valid SigV4 signature (service rum); without it the "
+                            "server accepts any caller and listens on loopback only")
+    serve.add_argument("--open-page", action="store_true",
+                       help="with --credentials, still show the page (GET /) to anyone")
+    serve.add_argument("--cloudwatch-endpoint", metavar="URL",
+                       help="forward data points with PutMetricData to this CloudWatch "
+                            "endpoint (credentials from boto3's usual chain)")
+    serve.add_argument("--emf-dir", metavar="DIR",
+                       help="write EMF lines of app monitors with CwLogEnabled into "
+                            "DIR/<app monitor>.log")
+    serve.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES,
+                       help="largest request body as sent (%(default)s)")
+    serve.add_argument("--request-seconds", type=float, default=DEFAULT_REQUEST_SECONDS,
+                       help="time a request body may take to arrive (%(default)s)")
+    serve.add_argument("--max-events-per-request", type=int,
+                       default=DEFAULT_MAX_EVENTS_PER_REQUEST,
+                       help="RumEvents in one PutRumEvents request (%(default)s)")
+    serve.add_argument("--events-per-second", type=float, default=DEFAULT_EVENTS_PER_SECOND,
+                       help="events accepted per app monitor and second (%(default)s)")
 
 
 def _version() -> str:

@@ -13,6 +13,13 @@ Importing :mod:`rumrules` does not import this package.
 from ._app import ApiHandler, app_from_environment, create_app
 from ._protocol import Protocol, ProtocolError, load_model
 from ._run import BackgroundServer, serve
+from ._auth import AuthError, Verifier, load_credentials, policy_allows
+from ._gate import TrafficOptions
+from ._limits import Limits
+from ._publish import Publisher
 
 __all__ = ["create_app", "app_from_environment", "serve", "BackgroundServer", "ApiHandler",
            "Protocol", "ProtocolError", "load_model"]
+# taking real traffic: auth, limits, metrics out
+__all__ += ["TrafficOptions", "Limits", "Verifier", "AuthError", "load_credentials",
+            "policy_allows", "Publisher"]

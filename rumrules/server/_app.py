@@ -18,7 +18,10 @@ from starlette.routing import Route
 
 from ..errors import RequestError
 from ..service import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, MEMORY, RumService, ServiceError, Store
+from ._gate import TrafficGate, TrafficOptions, members_beyond_model
+from ._page import page_routes
 from ._protocol import MAX_BODY_BYTES, Protocol, ProtocolError
+from ._publish import Publisher
 
 __all__ = ["create_app", "app_from_environment", "ApiHandler", "ENVIRONMENT"]
 
@@ -27,6 +30,7 @@ _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 # settings handed to worker processes (``--workers N``) through the environment
 ENVIRONMENT = {"data": "RUMRULES_SERVE_DATA", "account_id": "RUMRULES_SERVE_ACCOUNT_ID",
                "region": "RUMRULES_SERVE_REGION"}
+TRAFFIC_ENVIRONMENT = "RUMRULES_SERVE_TRAFFIC"  # TrafficOptions as JSON
 
 
 class ApiHandler:
@@ -47,6 +51,7 @@ class ApiHandler:
                                     f"{len(body)} bytes; the limit is {MAX_BODY_BYTES}")
             op, labels = p.route(method, raw_path)
             params = p.parse(op, labels, query, headers, body)
+            params.update(members_beyond_model(op.name, body))
             output = self.service.call(op.name, params)
             return p.response(op, output)
         except ProtocolError as e:
@@ -88,11 +93,17 @@ class _AbsoluteForm:
 
 
 def create_app(data: str = MEMORY, *, account_id: str = DEFAULT_ACCOUNT_ID,
-               region: str = DEFAULT_REGION, service: RumService | None = None) -> Any:
+               region: str = DEFAULT_REGION, service: RumService | None = None,
+               traffic: TrafficOptions | None = None) -> Any:
     """The ASGI app of ``rumrules serve``: the RUM API over the SQLite store in ``data`` (a
     folder, or ``":memory:"``), or over ``service`` when given.  ``app.state.service`` is
     the :class:`~rumrules.service.RumService`, ``app.state.handler`` the blocking handler
-    (for extensions: more routes can be added before the catch-all)."""
+    (for extensions: more routes can be added before the catch-all).
+
+    ``traffic`` (:class:`TrafficOptions`): credentials, limits, and where data points are
+    published; ``app.state.publisher`` is the running
+    :class:`~rumrules.server.Publisher` when they are published anywhere (stop it before
+    closing the store)."""
     service = service or RumService(Store(data), account_id=account_id, region=region)
     handler = ApiHandler(service)
 
@@ -107,15 +118,25 @@ def create_app(data: str = MEMORY, *, account_id: str = DEFAULT_ACCOUNT_ID,
         return Response(content, status_code=status, headers=headers,
                         media_type="application/json")
 
-    app = Starlette(routes=[Route("/{path:path}", api, methods=_METHODS)],
-                    middleware=[Middleware(_AbsoluteForm)])
+    traffic = traffic or TrafficOptions()
+    app = Starlette(routes=[*page_routes(service), Route("/{path:path}", api, methods=_METHODS)],
+                    middleware=[Middleware(_AbsoluteForm),
+                                Middleware(TrafficGate, service=service,
+                                           protocol=handler.protocol, options=traffic)])
     app.state.service = service
     app.state.handler = handler
+    app.state.publisher = None
+    if traffic.cloudwatch_endpoint or traffic.emf_dir:
+        app.state.publisher = Publisher.for_endpoint(service, traffic.cloudwatch_endpoint,
+                                                     traffic.emf_dir).start()
     return app
 
 
 def app_from_environment() -> Any:
     """:func:`create_app` with the settings in :data:`ENVIRONMENT` (each worker process of
     ``rumrules serve --workers N`` builds its app this way)."""
-    settings = {k: os.environ[v] for k, v in ENVIRONMENT.items() if v in os.environ}
+    settings: dict[str, Any] = {k: os.environ[v] for k, v in ENVIRONMENT.items()
+                                if v in os.environ}
+    if TRAFFIC_ENVIRONMENT in os.environ:
+        settings["traffic"] = TrafficOptions.from_json(os.environ[TRAFFIC_ENVIRONMENT])
     return create_app(settings.pop("data", MEMORY), **settings)

@@ -3,6 +3,7 @@ database."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 import sys
@@ -13,9 +14,31 @@ import uvicorn
 from ..errors import RumRulesError
 from ..service import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_PORT,
                        DEFAULT_REGION, MEMORY, Store)
-from ._app import ENVIRONMENT, create_app
+from ._app import ENVIRONMENT, TRAFFIC_ENVIRONMENT, create_app
+from ._gate import TrafficOptions
 
-__all__ = ["serve", "BackgroundServer"]
+__all__ = ["serve", "BackgroundServer", "is_loopback"]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback name or address (``localhost``, 127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _who(host: str, traffic: TrafficOptions) -> str:
+    if traffic.credentials:
+        return (f"every request signed (SigV4, {len(traffic.credentials)} access key(s)), "
+                f"but PutRumEvents that a resource policy allows publicly")
+    if not is_loopback(host):
+        raise RumRulesError(f"--host {host} is not a loopback address: without --credentials "
+                            f"the server accepts any caller, so it listens on loopback only",
+                            hint="give --credentials FILE, or --host 127.0.0.1")
+    return "any caller accepted (no --credentials), so on loopback only"
 
 
 def _check_address(host: str, port: int) -> None:
@@ -31,27 +54,33 @@ def _check_address(host: str, port: int) -> None:
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data: str = DEFAULT_DATA, *,
           workers: int = 1, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REGION,
-          log_level: str = "info") -> None:
+          log_level: str = "info", traffic: TrafficOptions | None = None) -> None:
     """Serve the RUM API on ``host:port`` until interrupted, storing in ``data`` (a folder,
-    created when missing, or ``":memory:"``).  Raise :class:`~rumrules.RumRulesError` for
-    settings that cannot work (several workers over ``:memory:``, an unusable folder)."""
+    created when missing, or ``":memory:"``), taking traffic as ``traffic`` says
+    (:class:`TrafficOptions`: credentials, limits, publishing).  Raise
+    :class:`~rumrules.RumRulesError` for settings that cannot work (several workers over
+    ``:memory:``, an unusable folder, a non-loopback ``host`` without credentials)."""
+    traffic = traffic or TrafficOptions()
     if workers < 1:
         raise RumRulesError(f"--workers must be at least 1, not {workers}")
+    who = _who(host, traffic)
     _check_address(host, port)
     if data != MEMORY:
         data = str(Path(data).resolve())
     where = "in memory (lost at exit)" if data == MEMORY else f"in {data}"
     print(f"rumrules serve: the RUM API on http://{host}:{port}, data {where}",
           file=sys.stderr, flush=True)
+    print(f"rumrules serve: {who}; the page on http://{host}:{port}/", file=sys.stderr,
+          flush=True)
     if workers == 1:
-        app = create_app(data, account_id=account_id, region=region)
+        app = create_app(data, account_id=account_id, region=region, traffic=traffic)
         uvicorn.run(app, host=host, port=port, log_level=log_level)
         return
     if data == MEMORY:
         raise RumRulesError("--workers needs a --data folder: workers cannot share :memory:")
     Store(data).close()  # create the folder and schema once, before the workers race for it
     os.environ.update({ENVIRONMENT["data"]: data, ENVIRONMENT["account_id"]: account_id,
-                       ENVIRONMENT["region"]: region})
+                       ENVIRONMENT["region"]: region, TRAFFIC_ENVIRONMENT: traffic.to_json()})
     uvicorn.run("rumrules.server._app:app_from_environment", factory=True, host=host,
                 port=port, workers=workers, log_level=log_level)
 
@@ -89,6 +118,8 @@ class BackgroundServer:
         """Stop serving, wait for the thread, close the database."""
         self._server.should_exit = True
         self._thread.join(timeout=self._timeout)
+        if self.app.state.publisher is not None:
+            self.app.state.publisher.stop()
         self.app.state.service.store.close()
 
     def __enter__(self) -> "BackgroundServer":

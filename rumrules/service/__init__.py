@@ -18,17 +18,24 @@ from typing import TYPE_CHECKING, Any
 
 from ._settings import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_PORT,
                         DEFAULT_REGION)
+from ._settings import (DEFAULT_EVENTS_PER_SECOND, DEFAULT_MAX_BODY_BYTES,
+                        DEFAULT_MAX_EVENTS_PER_REQUEST, DEFAULT_REQUEST_SECONDS,
+                        LIMIT_DEFAULTS)
 
 _LAZY = {
     "batch_create": "._api", "update_definition": "._api", "batch_delete": "._api",
     "MetricDestination": "._destination",
     "RumService": "._operations", "ServiceError": "._operations", "OPERATIONS": "._operations",
     "FILTER_FIELDS": "._operations",
+    "EventRecorder": "._events", "StoredDataPoint": "._events",
+    "app_monitor_by_id": "._events", "resource_policy": "._events",
+    "claim_unpublished": "._events", "release_unpublished": "._events",
+    "overview": "._events",
     "Store": "._store", "DATABASE_FILE": "._store", "MEMORY": "._store",
 }
 
 __all__ = sorted(_LAZY) + ["DEFAULT_ACCOUNT_ID", "DEFAULT_REGION", "DEFAULT_HOST",
-                           "DEFAULT_PORT", "DEFAULT_DATA"]
+                           "DEFAULT_PORT", "DEFAULT_DATA", *LIMIT_DEFAULTS]
 
 
 def __getattr__(name: str) -> Any:
@@ -44,4 +51,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._api import batch_create, batch_delete, update_definition
     from ._destination import MetricDestination
     from ._operations import FILTER_FIELDS, OPERATIONS, RumService, ServiceError
+    from ._events import (EventRecorder, StoredDataPoint, app_monitor_by_id,
+                          claim_unpublished, overview, release_unpublished, resource_policy)
     from ._store import DATABASE_FILE, MEMORY, Store

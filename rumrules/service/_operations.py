@@ -24,6 +24,7 @@ from ..errors import RequestError
 from ..ingestion import ingest_batch
 from ._api import batch_create, batch_delete, update_definition
 from ._destination import MetricDestination
+from ._events import EventRecorder, ensure_schema, forget_app_monitor
 from ._settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ._store import Store
 
@@ -122,6 +123,8 @@ class RumService:
         self.store = store
         self.account_id = account_id
         self.region = region
+        ensure_schema(store)
+        self.recorder = EventRecorder(account_id)
 
     def call(self, operation: str, params: Mapping[str, Any]) -> dict:
         """Run ``operation`` (an API name from :data:`OPERATIONS`) with ``params``."""
@@ -213,6 +216,7 @@ class RumService:
             for table in ("destinations", "tags", "policies"):
                 conn.execute(f"DELETE FROM {table} WHERE app_monitor = ?", (name,))
             conn.execute("DELETE FROM events WHERE app_monitor_id = ?", (monitor["Id"],))
+            forget_app_monitor(conn, monitor["Id"])
             conn.execute("DELETE FROM app_monitors WHERE name = ?", (name,))
         return {}
 
@@ -455,15 +459,18 @@ class RumService:
                 raise _not_found("AppMonitor", app_id, f"AppMonitor with id {app_id} does "
                                                        f"not exist")
             monitor = json.loads(row[0])
+            if not self.recorder.first(conn, app_id, p["BatchId"]):
+                return {}  # a retried batch: acknowledged again, counted once
             result = ingest_batch(p, app_monitor_name=monitor["Name"],
                                   account_id=self.account_id)
             custom = monitor.get("CustomEvents", {}).get("Status") == "ENABLED"
+            stored = [d for d in result.documents
+                      if custom or str(d.get("event_type", "")).startswith("com.amazon.rum.")]
             conn.executemany(
                 "INSERT INTO events (app_monitor_id, timestamp, batch_id, body) "
                 "VALUES (?, ?, ?, ?)",
-                [(app_id, d["event_timestamp"], p["BatchId"], json.dumps(d))
-                 for d in result.documents
-                 if custom or str(d.get("event_type", "")).startswith("com.amazon.rum.")])
+                [(app_id, d["event_timestamp"], p["BatchId"], json.dumps(d)) for d in stored])
+            self.recorder.record(conn, monitor, p["BatchId"], stored)
         return {}
 
     def get_app_monitor_data(self, p: dict) -> dict:
