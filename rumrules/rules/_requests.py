@@ -4,6 +4,7 @@ destination, limits per call and per destination, duplicates."""
 from __future__ import annotations
 
 
+from ..errors import shown
 from ..catalog.metrics import EXTENDED_METRICS
 from ._destination import canonical
 from ._examples import CREATE, CUSTOM, DELETE, EVIDENTLY_ARN, TOLERATED, UPDATE, edit, pattern
@@ -81,7 +82,7 @@ def _destination(ctx):
         guess = closest(dest, DESTINATIONS) if isinstance(dest, str) else None
         tail = f"; did you mean {guess!r}?" if guess else ""
         yield Finding(f"Destination must be \"CloudWatch\" or \"Evidently\", not "
-                      f"{dest!r}{tail}", where, hint=f"write {guess!r}" if guess else None)
+                      f"{shown(dest)}{tail}", where, hint=f"write {guess!r}" if guess else None)
 
 
 def _arn(ctx):
@@ -348,7 +349,7 @@ def _unknown_request_member(ctx):
             guess = closest(str(key), members, cutoff=0.7)
             tail = f"; did you mean {guess!r}?" if guess else (
                 "; its members are " + ", ".join(members))
-            yield Finding(f"unknown member {key!r} in this request{tail}", (key,),
+            yield Finding(f"unknown member {shown(key)} in this request{tail}", (key,),
                           hint=f"write {guess!r}" if guess else "remove it")
 
 
