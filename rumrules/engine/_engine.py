@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import DefinitionError, RumRulesError, Severity, shown
+from ..errors import DefinitionError, Diagnostic, RumRulesError, Severity, shown
 from ..index import PatternSet
 from ..ingestion import ingest_batch
 from ..pattern._events import load_event
 from ..pattern._numbers import NumberText
-from ..rules import detached
+from ..rules import MAX_PER_DESTINATION, detached
 from ..rules._checker import analyse
 from ._datum import MetricDatum, engine_datum
 
@@ -68,6 +68,8 @@ class MetricEngine:
     allowed and ignored).  They are checked together first, as one destination holds them
     (as ``check_definitions`` does: each definition, then duplicates and the 2000 limit),
     and any error-severity finding raises :class:`DefinitionError` with the diagnostics.
+    More than 2000 definitions are refused before any is checked (RUM507: however valid,
+    one destination cannot hold them).
     The patterns the checker compiled go into one :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or
     ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction,
     thread-safe and picklable.
@@ -93,6 +95,14 @@ class MetricEngine:
         self.app_monitor_name = app_monitor_name
         self.destination = destination
         self.account_id = account_id
+        definitions = list(definitions)
+        if len(definitions) > MAX_PER_DESTINATION:  # refused whatever they hold: say so now
+            diag = Diagnostic("RUM507", Severity.ERROR,
+                              f"{len(definitions)} definitions: one destination holds at most "
+                              f"{MAX_PER_DESTINATION} (ServiceQuotaExceededException)",
+                              ("MetricDefinitions", MAX_PER_DESTINATION), rule="destination-full")
+            raise DefinitionError(f"1 error(s) in the definitions: [{MAX_PER_DESTINATION}] "
+                                  f"RUM507 {diag.message}", [(MAX_PER_DESTINATION, diag)])
         # a copy sharing nothing with the caller: what is checked is what runs and pickles
         self._definitions = [detached(d) for d in definitions]
         # the patterns as the checker compiled them (eventbridge dialect): each once

@@ -11,7 +11,7 @@ requests and batches.  ``docs/rules/<CODE>.md`` documents each one.
 from ._api import batch_create, batch_delete, update_definition
 from ._checker import RULES, check_definition, check_definitions
 from ._destination import MetricDestination
-from ._model import detached  # noqa: F401 - inner API: the engine's copy of definitions
+from ._model import MAX_PER_DESTINATION, detached  # noqa: F401 - inner API for the engine
 from ._rule import Rule
 
 __all__ = ["check_definition", "check_definitions", "batch_create", "update_definition",

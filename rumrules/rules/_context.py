@@ -207,6 +207,23 @@ class DefinitionContext:
         p = self.pattern
         return (p.ast.line, p.ast.column) if p is not None else (None, None)
 
+    @cached_property
+    def canonical_key(self) -> str:
+        """The definition's identity for duplicate detection (see ``canonical``)."""
+        from ._destination import canonical
+
+        return canonical(self.definition, self.pattern)
+
+    def settle(self, has_errors: bool) -> None:
+        """Keep only what the batch rules read (the canonical key of a valid definition)
+        and let the compiled pattern and the rules' analyses go: a batch of 100,000
+        definitions then holds no compiled pattern at once."""
+        if not has_errors:
+            self.canonical_key  # noqa: B018 - computed while the pattern is here
+        for name in ("_compiled", "conditions"):
+            self.__dict__.pop(name, None)
+        self._memo = {}
+
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per context (analyses shared by several rules)."""
         try:

@@ -230,7 +230,7 @@ def admission(batch) -> dict[int, tuple[str, str]]:
     for i, (path, ctx, has_errors) in enumerate(batch.items):
         if has_errors:
             continue
-        key = canonical(ctx.definition, ctx.pattern)
+        key = ctx.canonical_key
         if key in batch.known:
             out[i] = ("conflict", f"this definition is identical to metric definition "
                                   f"{batch.known[key]} already in the destination "
