@@ -173,13 +173,13 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (argparse usage errors exit 2)."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return 2
     restore = _tolerant_output()
     try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return 2
         return args.func(args)
     except RumRulesError as e:
         print(f"rumrules: error: {_one_line(str(e))}", file=sys.stderr)
