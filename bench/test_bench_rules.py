@@ -14,7 +14,8 @@ import pytest
 
 from rumrules import purge
 from rumrules.catalog.metrics import EXTENDED_METRICS
-from rumrules.rules import MetricDestination, batch_create, check_definitions
+from rumrules.rules import check_definitions
+from rumrules.service import MetricDestination, batch_create
 
 GROUP = "rules: check + compile one full destination (2000 definitions)"
 NAV = "com.amazon.rum.performance_navigation_event"

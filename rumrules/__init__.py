@@ -40,10 +40,11 @@ _EXPORTS: dict[str, str] = {
     # the rule checker
     "check_definition": "rumrules.rules",
     "check_definitions": "rumrules.rules",
-    "batch_create": "rumrules.rules",
-    "update_definition": "rumrules.rules",
-    "batch_delete": "rumrules.rules",
-    "MetricDestination": "rumrules.rules",
+    # the service model (state between calls)
+    "batch_create": "rumrules.service",
+    "update_definition": "rumrules.service",
+    "batch_delete": "rumrules.service",
+    "MetricDestination": "rumrules.service",
     "Rule": "rumrules.rules",
     "RULES": "rumrules.rules",
     # ingestion
@@ -86,15 +87,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         Severity)
     from .pattern import EventPattern, Explanation, compile_pattern, purge
     from .index import PatternSet
-    from .rules import (
-        MetricDestination,
-        RULES,
-        Rule,
-        batch_create,
-        batch_delete,
-        check_definition,
-        check_definitions,
-        update_definition)
+    from .rules import RULES, Rule, check_definition, check_definitions
+    from .service import MetricDestination, batch_create, batch_delete, update_definition
     from .ingestion import IngestResult, ingest, ingest_batch
     from .engine import (
         MetricDatum,

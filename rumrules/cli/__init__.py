@@ -1,7 +1,8 @@
 """The ``rumrules`` command line: a thin shell over the library.
 
 ``check`` (the pre-deployment linter), ``eval`` (definitions x events -> data points),
-``explain`` (why a pattern matches or not), ``rule`` (a rule's docs page).
+``explain`` (why a pattern matches or not), ``rule`` (a rule's docs page), ``serve`` (the RUM
+API on localhost; the ``server`` extra).
 Exit codes: 0 clean, 1 findings at error severity (``check``) or no event matched
 (``explain``), 2 usage errors or input that cannot be read (with a one-line reason).
 """
@@ -14,6 +15,8 @@ import sys
 from pathlib import Path
 
 from ..errors import RumRulesError, shown
+from ..service import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_PORT,
+                       DEFAULT_REGION)
 from ._inputs import argument_text, json_records, read_input
 
 __all__ = ["main"]
@@ -97,6 +100,27 @@ def _cmd_rule(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from ..server import serve
+    except ImportError as e:
+        raise RumRulesError(f"rumrules serve needs the server extra ({e.name} is missing): "
+                            f"pip install 'rumrules[server]'") from None
+    serve(args.host, args.port, args.data, workers=args.workers, account_id=args.account_id,
+          region=args.region, log_level=args.log_level)
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0-65535, not {port}")
+    return port
+
+
 def _cmd_rules_list(args: argparse.Namespace) -> int:
     from ..rules import RULES
 
@@ -162,6 +186,27 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--dialect", choices=("rum", "eventbridge"), default="rum")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.set_defaults(func=_cmd_explain)
+
+    serve = sub.add_parser(
+        "serve", help="serve the CloudWatch RUM API on localhost (for boto3)",
+        description="The 20 RUM operations over HTTP, as botocore's rum model defines them, "
+                    "stored in SQLite. Needs the server extra: pip install 'rumrules[server]'. "
+                    "See docs/server.md.")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (%(default)s)")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                       help="port to listen on (%(default)s)")
+    serve.add_argument("--data", default=DEFAULT_DATA,
+                       help="folder of the SQLite database, created when missing "
+                            "(./%(default)s), or :memory:")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="processes sharing the database (%(default)s)")
+    serve.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID,
+                       help="the account the stored events name (%(default)s)")
+    serve.add_argument("--region", default=DEFAULT_REGION,
+                       help="the emulated region (%(default)s)")
+    serve.add_argument("--log-level", default="info",
+                       choices=("critical", "error", "warning", "info", "debug"))
+    serve.set_defaults(func=_cmd_serve)
     return parser
 
 

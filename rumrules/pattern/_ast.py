@@ -4,6 +4,10 @@ Parsing (``_parse.py``) turns text into these nodes; compiling (``_compile.py``)
 rule checker read them.  Every node keeps the 1-based ``line`` and ``column`` of its first
 character; object members also keep the position of their key.  Duplicate keys are kept
 in order (the compiler applies "last wins" path by path).  Numbers keep their exact text.
+
+A text that is not JSON has a *partial* tree too (what the reference read before the syntax
+error, see ``_jackson.jackson_scan``): there a container cut short by the error is ``open``
+and a string whose content is broken is ``broken``.  Trees of valid text have neither.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ class ObjectNode:
     column: int
     end_line: int
     end_column: int
+    open: bool = False
     kind = "object"
 
 
@@ -46,6 +51,7 @@ class ArrayNode:
     column: int
     end_line: int
     end_column: int
+    open: bool = False
     kind = "array"
 
 
@@ -57,6 +63,7 @@ class StringNode:
     raw: str
     line: int
     column: int
+    broken: bool = False
     kind = "string"
 
 

@@ -1,9 +1,12 @@
 """IP addresses and CIDR blocks, as the reference implementation reads them.
 
 A text is an address when it is four dot-separated groups of digits (leading zeros allowed,
-read as decimal, each at most 255), an IPv6 text made only of hex digits and colons, or a
-plain decimal number below 2^32 (Java reads ``10`` as ``0.0.0.10``; event *numbers* are read
-that way too).  Anything else (spaces, ``127.1``, ``::ffff:1.2.3.4``, a port) is not.
+read as decimal, each at most 255) or an IPv6 text made only of hex digits and colons.  In a
+*pattern* nothing else is (``{"cidr": "10/8"}`` is refused with ``Nonstandard IP address: 10``,
+as the reference refuses it); in an *event* a plain decimal number below 2^32 is also read as
+an address (``10`` as ``0.0.0.10``).  Anything else (spaces, ``127.1``, ``::ffff:1.2.3.4``,
+a port) is not.  The CIDR mask is read as Java's ``Integer.parseInt`` reads it: an optional
+sign and decimal digits of any script (``\\u0668`` is 8), within Java's ``int`` range.
 
 Like the reference, addresses and blocks are compared as upper-case hex strings (8 digits
 for IPv4, 32 for IPv6) in lexicographic order, so ``::/0`` also contains IPv4 addresses.
@@ -20,20 +23,25 @@ __all__ = ["parse_ip", "parse_exact_ip", "parse_cidr", "hex_address", "IpError"]
 _V4 = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 _V6 = re.compile(r"[0-9a-fA-F:]+")
 _DIGITS = re.compile(r"[0-9]+")
+# Java's Integer.parseInt: a sign, then decimal digits of any script (Unicode category Nd)
+_JAVA_INT = re.compile(r"[+-]?\d+")
+_INT_MIN, _INT_MAX = -2 ** 31, 2 ** 31 - 1
 
 
 class IpError(ValueError):
     """A refused address or block; ``str()`` is the reference's message."""
 
 
-def _address(text: str) -> tuple[int, int]:
-    """(bits, value) of an address text, or raise IpError with the reference's message."""
+def _address(text: str, number: bool = True) -> tuple[int, int]:
+    """(bits, value) of an address text, or raise IpError with the reference's message.
+
+    ``number``: a plain decimal number is an IPv4 address (event values only)."""
     if _V4.fullmatch(text):
         parts = [int(p) for p in text.split(".")]
         if any(p > 255 for p in parts):
             raise IpError(f"Invalid IP address: {text}")
         return 32, (parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]
-    if _DIGITS.fullmatch(text):
+    if number and _DIGITS.fullmatch(text):
         value = int(text)
         if value > 0xFFFFFFFF:
             raise IpError(f"Invalid IP address: {text}")
@@ -84,12 +92,12 @@ def parse_cidr(text: str) -> tuple[str, str]:
     if len(parts) != 2:
         raise IpError("Malformed CIDR, one '/' required")
     ip_text, mask_text = parts
-    if not re.fullmatch(r"[+-]?[0-9]+", mask_text):
+    mask = int(mask_text) if _JAVA_INT.fullmatch(mask_text) else None
+    if mask is None or not _INT_MIN <= mask <= _INT_MAX:
         raise IpError("Malformed CIDR, mask bits must be an integer")
-    mask = int(mask_text)
     if mask < 0:
         raise IpError("Malformed CIDR, mask bits must not be negative")
-    bits, value = _address(ip_text)
+    bits, value = _address(ip_text, number=False)
     if mask >= bits:
         raise IpError(f"IPv{4 if bits == 32 else 6} mask bits must be < {bits}")
     host = (1 << (bits - mask)) - 1

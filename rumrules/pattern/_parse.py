@@ -17,9 +17,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..errors import PatternError
 from ._ast import ArrayNode, LiteralNode, Member, Node, NumberNode, ObjectNode, StringNode
-from ._jackson import jackson_error
+from ._jackson import jackson_error, jackson_scan
 
-__all__ = ["parse_json", "MAX_PATTERN_LENGTH", "get_parser"]
+__all__ = ["parse_json", "partial_ast", "MAX_PATTERN_LENGTH", "get_parser"]
 
 MAX_PATTERN_LENGTH = 4000
 
@@ -115,6 +115,13 @@ def parse_json(text: str) -> Node:
     else:
         hint = plain.message if not plain.hint else f"{plain.message}: {plain.hint}"
     raise PatternError(message, line=plain.line, column=plain.column, hint=hint)
+
+
+def partial_ast(text: str) -> Node | None:
+    """For a text :func:`parse_json` refuses: the tree of what the reference reads before
+    its syntax error (containers cut short are ``open``, strings with a broken content
+    ``broken``), or ``None`` when it reads no token at all."""
+    return jackson_scan(text)[0]
 
 
 # --------------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from typing import Any
 
 from ..errors import PatternError, RumRulesError
 from ._ast import ObjectNode
-from ._compile import DIALECTS, Condition, compile_ast
+from ._compile import DIALECTS, Condition, compile_text
 from ._events import load_event
 from ._explain import Explanation, explain_alternatives
 from ._match import build_trie, ensure_recursion, match_alternative
-from ._parse import MAX_PATTERN_LENGTH, parse_json
+from ._parse import MAX_PATTERN_LENGTH
 
 __all__ = ["EventPattern", "compile_pattern", "purge", "MAX_CACHE"]
 
@@ -133,9 +133,8 @@ def compile_pattern(text: str | bytes, dialect: str = "rum") -> EventPattern:
             f"EventPattern is {len(source)} characters long; the limit is {MAX_PATTERN_LENGTH}",
             line=1, column=MAX_PATTERN_LENGTH + 1,
             hint="split the definition or drop conditions")
-    ast = parse_json(source)
     ensure_recursion(min(_depth(source), 1000))  # an object level takes >= 5 characters
-    alternatives = compile_ast(ast, dialect)
+    ast, alternatives = compile_text(source, dialect)
     pattern = EventPattern(source, dialect, ast, alternatives)
     if cacheable:
         with _cache_lock:

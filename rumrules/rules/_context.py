@@ -210,7 +210,7 @@ class DefinitionContext:
     @cached_property
     def canonical_key(self) -> str:
         """The definition's identity for duplicate detection (see ``canonical``)."""
-        from ._destination import canonical
+        from ._identity import canonical
 
         return canonical(self.definition, self.pattern)
 

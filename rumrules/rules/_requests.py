@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from ..errors import shown
 from ..catalog.metrics import EXTENDED_METRICS
-from ._destination import canonical
 from ._examples import CREATE, CUSTOM, DELETE, EVIDENTLY_ARN, TOLERATED, UPDATE, edit, pattern
 from ._model import (APP_MONITOR_NAME_LENGTH, APP_MONITOR_NAME_RE, ARN_MAX, ARN_RE, DESTINATIONS,
                      ID_LENGTH, MAX_BATCH, MAX_PER_DESTINATION, REQUEST_MEMBERS, closest,

@@ -68,10 +68,18 @@ def test_syntax_errors_carry_aws_text():
 
 
 def test_the_api_references_own_broken_snippet():
+    """AWS reads ``=>`` before it reaches the missing comma, so it reports ``=>``; the hint
+    also names the syntax error after it."""
     doc = '{"event_type": ["com.amazon.rum.performance_navigation_event"], ' \
           '"event_details": {"duration": [{"numeric": ["=>", 2000, "<" 8000]}]}}'
     e = error_of(doc)
-    assert (e.line, e.column) == (1, doc.index("8000") + 1)  # the missing comma is before 8000
+    assert e.message == "Unrecognized numeric range operator: =>"
+    assert (e.line, e.column) == (1, doc.index('"=>"') + 1)
+    assert "did you mean >=?" in e.hint
+    assert "missing comma" in e.hint and f"column {doc.index('8000') + 1}" in e.hint
+    fixed = doc.replace('"=>"', '">="')  # with the operator fixed, the comma is what is left
+    e = error_of(fixed)
+    assert (e.line, e.column) == (1, fixed.index("8000") + 1)
     assert "missing comma" in e.hint
 
 

@@ -13,9 +13,9 @@ import pytest
 import rumrules
 from rumrules import RequestError
 from rumrules.catalog.metrics import EXTENDED_METRICS
-from rumrules.rules import MetricDestination, batch_create, batch_delete, update_definition
-from rumrules.rules import _destination
-from rumrules.rules._destination import canonical
+from rumrules.rules import _identity
+from rumrules.rules._identity import canonical
+from rumrules.service import MetricDestination, batch_create, batch_delete, update_definition
 
 ARN = "arn:aws:evidently:us-east-1:123456789012:project/shop/experiment/checkout"
 
@@ -50,12 +50,16 @@ BAD = {"Name": "JsErrorCount", "UnitLabel": "count",
 
 
 def test_public_names():
-    for name in ("check_definition", "check_definitions", "batch_create", "update_definition",
-                 "batch_delete", "MetricDestination", "Rule", "RULES"):
+    import rumrules.service
+    for name in ("check_definition", "check_definitions", "Rule", "RULES"):
         assert getattr(rumrules, name) is getattr(rumrules.rules, name)
+    for name in ("batch_create", "update_definition", "batch_delete", "MetricDestination"):
+        assert getattr(rumrules, name) is getattr(rumrules.service, name)
     assert sorted(rumrules.rules.__all__) == sorted(
-        ["check_definition", "check_definitions", "batch_create", "update_definition",
-         "batch_delete", "MetricDestination", "Rule", "RULES"])
+        ["check_definition", "check_definitions", "Rule", "RULES", "analyse", "canonical",
+         "MAX_PER_DESTINATION", "detached"])
+    assert {"batch_create", "update_definition", "batch_delete",
+            "MetricDestination"} <= set(rumrules.service.__all__)
 
 
 def test_partial_success_shape():
@@ -216,11 +220,11 @@ def test_canonical_takes_the_compiled_pattern():
     text = '{"event_type":["x"],"metadata.a":["1"]}'
     compiled = rumrules.compile_pattern(text, dialect="eventbridge")
     other = rumrules.compile_pattern('{"event_type":["y"]}', dialect="eventbridge")
-    _destination._KEYS.clear()
+    _identity._KEYS.clear()
     assert canonical(_ns(text), compiled) == canonical(_ns(text))
-    _destination._KEYS.clear()
+    _identity._KEYS.clear()
     wrong = canonical(_ns(text), other)  # not this text's pattern: ignored
-    _destination._KEYS.clear()
+    _identity._KEYS.clear()
     assert wrong == canonical(_ns(text))
 
 

@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import Diagnostic, RequestError, Severity, render_path, shown
-from ._checker import analyse
+from ..rules import analyse, detached
 from ._destination import MetricDestination
-from ._model import detached
 
 __all__ = ["batch_create", "update_definition", "batch_delete"]
 
