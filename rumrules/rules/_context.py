@@ -22,6 +22,11 @@ from ._model import (DEFINITION_MEMBERS, LENGTHS, dimension_key_problem,
 __all__ = ["DefinitionContext", "RequestContext", "BatchContext"]
 
 
+#: what a settled context keeps: its inputs, its identity and the member aliases
+_SETTLED = frozenset({"definition", "base", "destination", "is_mapping", "_memo",
+                      "canonical_key", "aliases"})
+
+
 class DefinitionContext:
     """One definition, analysed lazily.
 
@@ -220,8 +225,8 @@ class DefinitionContext:
         definitions then holds no compiled pattern at once."""
         if not has_errors:
             self.canonical_key  # noqa: B018 - computed while the pattern is here
-        for name in ("_compiled", "conditions"):
-            self.__dict__.pop(name, None)
+        for name in [n for n in self.__dict__ if n not in _SETTLED]:
+            del self.__dict__[name]  # cached analyses: recomputed if a batch rule asks
         self._memo = {}
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:

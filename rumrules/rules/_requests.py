@@ -226,6 +226,8 @@ def admission(batch) -> dict[int, tuple[str, str]]:
     out: dict[int, tuple[str, str]] = {}
     seen: dict[str, tuple] = {}
     count = batch.existing
+    full = ("full", f"the destination already holds {batch.capacity} definitions, its limit "
+                    f"(ServiceQuotaExceededException): delete some first")  # one text for all
     for i, (path, ctx, has_errors) in enumerate(batch.items):
         if has_errors:
             continue
@@ -239,8 +241,7 @@ def admission(batch) -> dict[int, tuple[str, str]]:
             out[i] = ("conflict", f"this definition is identical to {first} of the same batch "
                                   f"(ConflictException); the first copy is created")
         elif count >= batch.capacity:
-            out[i] = ("full", f"the destination already holds {batch.capacity} definitions, "
-                              f"its limit (ServiceQuotaExceededException): delete some first")
+            out[i] = full
         else:
             seen[key] = path
             count += 1

@@ -208,11 +208,13 @@ class _Builder:
             app_monitor_name=_text(request.get("AppMonitorName")),
             suppressed=set(ignore), members=members or {}, document=doc)
         checked = []
+        shared = set(ignore)  # read only: one set for the definitions without their own codes
         for index, (rel, value) in enumerate(listed):
             dpath = (rel if kind != "cloudformation" else path + ("MetricDefinitions",) + rel)
             definition, transformed = self.normalize(dpath, value)
             name = definition.get("Name") if isinstance(definition, dict) else None
-            suppressed = set(ignore) | (names.get(name, set()) if isinstance(name, str) else set())
+            own = names.get(name) if isinstance(name, str) else None
+            suppressed = shared | own if own else shared
             source.definitions.append(DefinitionSource(
                 file=doc.file, definition=definition, path=dpath,
                 destination=source.destination, destination_arn=source.destination_arn,
