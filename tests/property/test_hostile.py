@@ -311,4 +311,56 @@ def test_strategies_refuse_bad_arguments_as_hypothesis_does(call):
     from hypothesis.errors import InvalidArgument
 
     with pytest.raises(InvalidArgument):
-        call().example()
+        call().validate()
+
+
+# ----------------------------------------------------------------------------- registry
+
+#: Every public name: the hostile tests that reach it, or why hostile values cannot.
+HOSTILE = {
+    "check_definition": [test_check_definition_takes_hostile_values,
+                         test_subclasses_are_checked_as_plain_values,
+                         test_str_and_dict_subclasses_are_values],
+    "check_definitions": [test_check_definition_takes_hostile_values],
+    "batch_create": [test_batch_create_is_all_or_nothing,
+                     test_destination_shares_nothing_with_callers],
+    "update_definition": [test_update_and_replace_are_all_or_nothing,
+                          test_replace_with_a_raising_mapping_keeps_the_old_definition],
+    "batch_delete": [test_batch_delete_is_all_or_nothing],
+    "MetricDestination": [test_update_and_replace_are_all_or_nothing,
+                          test_destination_shares_nothing_with_callers],
+    "ingest": [test_integers_of_any_size_in_details_are_answered],
+    "ingest_batch": [test_ingest_takes_hostile_values,
+                     test_integers_of_any_size_in_details_are_answered],
+    "IngestResult": "returned by ingest_batch",
+    "MetricEngine": [test_engine_takes_hostile_definitions, test_engine_shares_nothing_with_callers],
+    "ProcessResult": "returned by MetricEngine.process_batch",
+    "MetricDatum": [test_hand_built_data_points_are_refused_when_built],
+    "StatisticSet": "built by aggregate in test_hand_built_data_points_are_refused_when_built",
+    "put_metric_data_requests": [test_hand_built_data_points_are_refused_when_built],
+    "emf_lines": [test_hand_built_data_points_are_refused_when_built],
+    "aggregate": [test_hand_built_data_points_are_refused_when_built],
+    "compile_pattern": [test_compile_pattern_leaves_the_recursion_limit,
+                        test_hostile_names_leave_no_process_state],
+    "EventPattern": [test_matching_takes_huge_values_and_keys,
+                     test_event_text_with_a_huge_integer_is_matched,
+                     test_str_subclass_events_are_text],
+    "Explanation": [test_matching_takes_huge_values_and_keys],
+    "PatternSet": [test_matching_takes_huge_values_and_keys],
+    "purge": "takes no input",
+    "Rule": "metadata (test_totality renders every rule)",
+    "RULES": "metadata (test_totality renders every rule)",
+    "Diagnostic": "returned by the checker",
+    "Severity": "an enum",
+    "RumRulesError": "an exception",
+    "PatternError": "an exception",
+    "RequestError": "an exception",
+    "DefinitionError": "an exception",
+    "__version__": "a string",
+}
+
+
+def test_every_public_name_meets_hostile_input():
+    assert set(HOSTILE) == set(rumrules.__all__), (
+        f"without a hostile test: {sorted(set(rumrules.__all__) - set(HOSTILE))}; "
+        f"gone: {sorted(set(HOSTILE) - set(rumrules.__all__))}")
