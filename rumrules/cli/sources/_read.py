@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -28,14 +29,38 @@ STDIN = "-"
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 
 
+_CHUNK = 1 << 20
+
+
 def read_limited(handle: IO[bytes], file: str, limit: int = MAX_INPUT_BYTES) -> bytes:
     """Read a binary handle to its end, or raise :class:`SourceError` once it holds more
-    than ``limit`` bytes (nothing beyond ``limit + 1`` bytes is read)."""
-    data = handle.read(limit + 1)
+    than ``limit`` bytes: a regular file larger than that is refused unread, any other
+    stream (a pipe, ``/dev/zero``) is read by the MiB up to ``limit + 1`` bytes."""
+    def too_large() -> SourceError:
+        return SourceError(f"the input is larger than {limit} bytes ({limit // 1048576} MiB), "
+                           f"the limit", file=file)
+    try:
+        info = os.fstat(handle.fileno())
+        size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    except (OSError, AttributeError, ValueError):  # not a real file (io.BytesIO...)
+        size = None
+    if size is not None:
+        if size > limit:
+            raise too_large()
+        data = handle.read()
+    else:
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = handle.read(min(_CHUNK, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        data = b"".join(chunks)
     if len(data) > limit:
-        raise SourceError(f"the input is larger than {limit} bytes ({limit // 1048576} MiB), "
-                          f"the limit", file=file)
+        raise too_large()
     return data
+
 
 # text that makes an unreadable file found by walking worth an error instead of a skip
 _RELEVANT = ("AWS::RUM::AppMonitor", "MetricDefinition", "EventPattern")
