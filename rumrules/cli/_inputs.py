@@ -22,8 +22,7 @@ def read_input(path: str) -> str:
     name = "<stdin>" if path == "-" else path
     try:
         if path == "-":
-            stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
-            data = read_limited(stdin, name) if stdin is not None else sys.stdin.read()
+            data = read_limited(getattr(sys.stdin, "buffer", sys.stdin), name)
         else:
             with open(path, "rb") as handle:
                 data = read_limited(handle, name)

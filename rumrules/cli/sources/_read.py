@@ -32,7 +32,7 @@ MAX_INPUT_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
 
 
-def read_limited(handle: IO[bytes], file: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+def read_limited(handle: IO[Any], file: str, limit: int = MAX_INPUT_BYTES) -> bytes:
     """Read a binary handle to its end, or raise :class:`SourceError` once it holds more
     than ``limit`` bytes: a regular file larger than that is refused unread, any other
     stream (a pipe, ``/dev/zero``) is read by the MiB up to ``limit + 1`` bytes."""
@@ -56,7 +56,7 @@ def read_limited(handle: IO[bytes], file: str, limit: int = MAX_INPUT_BYTES) -> 
                 break
             chunks.append(chunk)
             total += len(chunk)
-        data = b"".join(chunks)
+        data = chunks[0][:0].join(chunks) if chunks else b""  # a text stream gives str
     if len(data) > limit:
         raise too_large()
     return data
