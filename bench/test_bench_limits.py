@@ -44,8 +44,13 @@ def _quiet(argv: list[str]) -> int:
         return main(argv)
 
 
-@pytest.mark.parametrize("members", [10_000, 100_000, 300_000],
-                         ids=["baseline_10000_members", "100000_members", "300000_members"])
+def _sizes(name: str, sizes: list[int], unit: str):
+    """Parametrize ``name`` over ``sizes``; the first is the group's baseline."""
+    return pytest.mark.parametrize(name, sizes, ids=[
+        ("baseline_" if i == 0 else "") + f"{n}_{unit}" for i, n in enumerate(sizes)])
+
+
+@_sizes("members", [10_000, 100_000, 300_000], "members")
 @pytest.mark.benchmark(group="limits: gzip body of N members, per member")
 def test_gzip_members(benchmark, members):
     body = gzip.compress(json.dumps(REQUEST).encode(), mtime=0) + EMPTY_MEMBER * members
@@ -55,9 +60,7 @@ def test_gzip_members(benchmark, members):
     assert len(docs) == 1
 
 
-@pytest.mark.parametrize("count", [250, 1_000, 4_000],
-                         ids=["baseline_250_definitions", "1000_definitions",
-                              "4000_definitions"])
+@_sizes("count", [250, 1_000, 4_000], "definitions")
 @pytest.mark.benchmark(group="limits: rumrules check on N definitions, per definition")
 def test_check_definitions_count(benchmark, tmp_path, count):
     path = tmp_path / "definitions.json"
@@ -79,9 +82,7 @@ def test_check_definitions_count(benchmark, tmp_path, count):
     assert code in (0, 1)
 
 
-@pytest.mark.parametrize("count", [2_001, 6_003, 18_009],
-                         ids=["baseline_2001_definitions", "6003_definitions",
-                              "18009_definitions"])
+@_sizes("count", [2_001, 6_003, 18_009], "definitions")
 @pytest.mark.benchmark(group="limits: rumrules eval refusing N > 2000 definitions, per definition")
 def test_eval_refuses_early(benchmark, tmp_path, count):
     defs = tmp_path / "definitions.json"

@@ -24,8 +24,8 @@ from rumrules import MetricDatum, MetricDestination, MetricEngine, RumRulesError
 from rumrules import strategies as rst
 
 from .hostile import (HUGE, Boom, DictSub, RaisingEq, RaisingHash, RaisingItems, StrSub,
-                      hostile_values,
-                      plain, spoil)
+                      hostile_values, plain, spoil)
+from .test_totality import DATA_NAMES
 
 _ID = "cff852ba-f230-45cf-b1b7-b7fa57825a3d"
 APP = "MyWebApp"
@@ -332,9 +332,7 @@ HOSTILE = {
     "ingest": [test_integers_of_any_size_in_details_are_answered],
     "ingest_batch": [test_ingest_takes_hostile_values,
                      test_integers_of_any_size_in_details_are_answered],
-    "IngestResult": "returned by ingest_batch",
     "MetricEngine": [test_engine_takes_hostile_definitions, test_engine_shares_nothing_with_callers],
-    "ProcessResult": "returned by MetricEngine.process_batch",
     "MetricDatum": [test_hand_built_data_points_are_refused_when_built],
     "StatisticSet": "built by aggregate in test_hand_built_data_points_are_refused_when_built",
     "put_metric_data_requests": [test_hand_built_data_points_are_refused_when_built],
@@ -350,13 +348,7 @@ HOSTILE = {
     "purge": "takes no input",
     "Rule": "metadata (test_totality renders every rule)",
     "RULES": "metadata (test_totality renders every rule)",
-    "Diagnostic": "returned by the checker",
-    "Severity": "an enum",
-    "RumRulesError": "an exception",
-    "PatternError": "an exception",
-    "RequestError": "an exception",
-    "DefinitionError": "an exception",
-    "__version__": "a string",
+    **DATA_NAMES,
 }
 
 

@@ -311,6 +311,19 @@ def test_aggregate_far_periods_are_refused():
 
 # ----------------------------------------------------------------------------- registry
 
+#: Results and exceptions: data the functions return or raise, with no input of their own.
+DATA_NAMES = {
+    "IngestResult": "returned by ingest_batch",
+    "ProcessResult": "returned by MetricEngine.process_batch",
+    "Diagnostic": "returned by the checker",
+    "Severity": "an enum",
+    "RumRulesError": "an exception",
+    "PatternError": "an exception",
+    "RequestError": "an exception",
+    "DefinitionError": "an exception",
+    "__version__": "a string",
+}
+
 #: Every public name: the tests that fuzz it, or why it takes no input of its own.
 COVERED = {
     "compile_pattern": [test_compile_pattern_is_total],
@@ -336,16 +349,7 @@ COVERED = {
     "aggregate": [test_outputs_are_total, test_aggregate_far_periods_are_refused],
     "MetricDatum": [test_outputs_are_total],   # data: built by the engine, read by outputs
     "StatisticSet": [test_outputs_are_total],  # data: built by aggregate
-    # results and exceptions: data the functions above return or raise
-    "IngestResult": "returned by ingest_batch",
-    "ProcessResult": "returned by MetricEngine.process_batch",
-    "Diagnostic": "returned by the checker",
-    "Severity": "an enum",
-    "RumRulesError": "an exception",
-    "PatternError": "an exception",
-    "RequestError": "an exception",
-    "DefinitionError": "an exception",
-    "__version__": "a string",
+    **DATA_NAMES,
 }
 
 
