@@ -8,6 +8,7 @@ The public names (SPEC §6) live here and nowhere else::
     rumrules.check_definition(definition)                 # -> list[Diagnostic]
     rumrules.check_definitions(definitions, destination="CloudWatch", destination_arn=None)
     rumrules.batch_create(request)                        # BatchCreateRumMetricDefinitions
+    rumrules.lint(["templates/"]) / lint(text=..., filename=...) / lint(data=...)  # -> list[Finding]
     rumrules.ingest(request, app_monitor_name=..., account_id=...)
     rumrules.MetricEngine(definitions, app_monitor_name=...).process(request)
 
@@ -47,6 +48,9 @@ _EXPORTS: dict[str, str] = {
     "MetricDestination": "rumrules.service",
     "Rule": "rumrules.rules",
     "RULES": "rumrules.rules",
+    # the linter: files, text or parsed objects -> findings placed in their files
+    "lint": "rumrules.linter",
+    "Finding": "rumrules.linter",
     # ingestion
     "ingest": "rumrules.ingestion",
     "ingest_batch": "rumrules.ingestion",
@@ -89,6 +93,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .index import PatternSet
     from .rules import RULES, Rule, check_definition, check_definitions
     from .service import MetricDestination, batch_create, batch_delete, update_definition
+    from .linter import Finding, lint
     from .ingestion import IngestResult, ingest, ingest_batch
     from .engine import (
         MetricDatum,

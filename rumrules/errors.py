@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "RumRulesError",
@@ -18,6 +18,7 @@ __all__ = [
     "DefinitionError",
     "Severity",
     "Diagnostic",
+    "Fix",
     "render_path",
     "shown",
 ]
@@ -157,6 +158,23 @@ def _quote(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
+class Fix(NamedTuple):
+    """The change that resolves a finding, when a rule can state it exactly.
+
+    ``kind`` is ``"set"`` (give the member at the finding's path the JSON value ``value``,
+    adding the member when it is missing), ``"remove"`` (remove that member) or ``"rename"``
+    (inside the string at the finding's path, the JSON object key ``old`` becomes ``value``).
+    ``safe`` is the rule's declaration: a safe fix keeps what the definition means (the
+    only spelling the service accepts), an unsafe one is a likely guess that changes it
+    (``rumrules check --fix`` applies those only with ``--unsafe-fixes``).
+    """
+
+    kind: str
+    value: Any = None
+    old: str | None = None
+    safe: bool = True
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One finding of the rule checker.
@@ -164,7 +182,9 @@ class Diagnostic:
     ``code`` is the stable rule code, ``severity`` a :class:`Severity`, ``message`` says what
     is wrong and how to fix it, ``path`` is the location in the input as a tuple
     (``("MetricDefinitions", 3, "EventPattern")``), ``line``/``column`` locate the finding
-    inside the EventPattern text when it is there (else ``None``), ``hint`` is an optional fix.
+    inside the EventPattern text when it is there (else ``None``), ``hint`` is an optional fix
+    in words and ``fix`` (a :class:`Fix`, or ``None``) the exact change when the rule can
+    state one.
     """
 
     code: str
@@ -175,6 +195,7 @@ class Diagnostic:
     column: int | None = None
     hint: str | None = None
     rule: str | None = field(default=None, compare=False)
+    fix: Fix | None = field(default=None, compare=False)
 
     @property
     def json_path(self) -> str:

@@ -50,3 +50,74 @@ def test_grammar_loads_from_the_installed_wheel(wheel, tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"
+
+
+# ---- sdist and wheel, installed into a fresh virtual environment ----------------------------
+# `python -m build` builds the sdist, then the wheel from the sdist (so the sdist is complete);
+# the wheel goes into a new venv made without pip (this interpreter's pip installs into it with
+# --python, reusing pip's cache); the CLI then runs from outside the checkout.
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return out
+
+
+def test_build_makes_an_sdist_and_a_wheel_with_every_package(dist):
+    import tarfile
+
+    (sdist,) = dist.glob("rumrules-*.tar.gz")
+    (wheel_path,) = dist.glob("rumrules-*-py3-none-any.whl")
+    names = set(zipfile.ZipFile(wheel_path).namelist())
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"]
+    for package in packages:
+        assert package.replace(".", "/") + "/__init__.py" in names or \
+            package == "rumrules.grammar", package
+    assert "rumrules/grammar/event_pattern.lark" in names
+    assert any(n.endswith(".dist-info/entry_points.txt") for n in names)
+    with tarfile.open(sdist) as tar:
+        members = {m.split("/", 1)[1] for m in tar.getnames() if "/" in m}
+    assert {"pyproject.toml", "README.md", "grammar/event_pattern.lark",
+            "rumrules/linter/sources/_edits.py", "rumrules/schemas/_build.py"} <= members
+
+
+def test_the_wheel_installs_in_a_fresh_venv_and_the_cli_runs(dist, tmp_path):
+    import json
+    import shutil
+
+    (wheel_path,) = dist.glob("rumrules-*-py3-none-any.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=120)
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    done = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
+                           "-q", str(wheel_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "examples", work / "examples")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["NO_COLOR"] = "1"
+    cli = python.parent / "rumrules"
+
+    def run(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(cli), *argv], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.startswith("rumrules ")
+    check = run("check", "examples/", "--format", "json")
+    assert check.returncode == 1, check.stderr
+    report = json.loads(check.stdout)
+    assert {r["code"] for r in report["findings"]} >= {"RUM105", "RUM301"}
+    fixed = run("check", "examples/cloudformation/app-monitor.yaml", "--fix")
+    assert fixed.returncode == 1 and fixed.stderr.startswith("Fixed 2 problems")
+    assert "UnitLabel: Count" in (work / "examples/cloudformation/app-monitor.yaml").read_text()
+    schema = run("schema", "put-rum-events")
+    assert schema.returncode == 0 and '"$schema"' in schema.stdout
+    where = subprocess.run([str(python), "-c", "import rumrules; print(rumrules.__file__)"],
+                           cwd=work, env=env, capture_output=True, text=True, timeout=120)
+    assert where.stdout.startswith(str(venv)), where.stdout   # not the checkout

@@ -45,6 +45,7 @@ __all__ = [
     "CUSTOM_EVENT_TYPE_RE",
     "closest_event_type",
     "is_builtin_name",
+    "TELEMETRY_OF_EVENT_TYPE",
 ]
 
 #: Every built-in event type starts with this; other names are custom event types.
@@ -260,3 +261,17 @@ def closest_event_type(name: str) -> str | None:
             return _SHORT_NAMES[key]
     got = difflib.get_close_matches(short, list(_SHORT_NAMES), n=1, cutoff=0.6)
     return _SHORT_NAMES[got[0]] if got else None
+
+#: The app monitor ``Telemetries`` entry under which the web client records each built-in
+#: event type (reference rum-domain.md §1.1); types not listed are recorded whatever the
+#: telemetries (session start, page view) or by opt-in plugins.
+TELEMETRY_OF_EVENT_TYPE: Mapping[str, str] = MappingProxyType({
+    RUM_EVENT_PREFIX + "js_error_event": "errors",
+    RUM_EVENT_PREFIX + "http_event": "http",
+    RUM_EVENT_PREFIX + "xray_trace_event": "http",
+    **{RUM_EVENT_PREFIX + name: "performance" for name in (
+        "performance_navigation_event", "performance_resource_event",
+        "largest_contentful_paint_event", "first_input_delay_event",
+        "cumulative_layout_shift_event", "interaction_to_next_paint_event",
+        "first_contentful_paint_event", "time_to_first_byte_event")},
+})

@@ -1,8 +1,10 @@
 """The ``rumrules`` command line: a thin shell over the library.
 
-``check`` (the pre-deployment linter), ``eval`` (definitions x events -> data points),
-``explain`` (why a pattern matches or not), ``rule`` (a rule's docs page), ``serve`` (the RUM
-API on localhost; the ``server`` extra).
+``check`` (the pre-deployment linter, and ``--fix``), ``eval`` (definitions x events -> data
+points), ``explain`` (why a pattern matches or not), ``rule`` (a rule's docs page), ``schema``
+(JSON Schemas for editors), ``serve`` (the RUM API on localhost; the ``server`` extra).  A
+subcommand with options of its own may live in its own module (``_check``, ``_schema``) and
+add its parser with ``add_parser(sub)``.
 Exit codes: 0 clean, 1 findings at error severity (``check``) or no event matched
 (``explain``), 2 usage errors or input that cannot be read (with a one-line reason).
 """
@@ -12,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from ..errors import RumRulesError, shown
 from ..service import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_PORT,
@@ -50,31 +51,6 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     elif len(events) > 1:
         print(f"{matched} of {len(events)} events match")
     return 0 if matched else 1
-
-
-def _codes(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
-
-
-def _cmd_check(args: argparse.Namespace) -> int:
-    from ._check import CheckOptions, normalize_codes, run_check
-    from ._config import load_config
-
-    config = load_config(Path(args.config) if args.config else None)
-    select = normalize_codes(args.select or [], "--select")
-    ignore = normalize_codes(args.ignore or [], "--ignore")
-    options = CheckOptions(
-        select=select or config.get("select") or ["ALL"],
-        ignore=(config.get("ignore") or []) + ignore,
-        format=args.format or config.get("format") or "text",
-        exit_zero=args.exit_zero or bool(config.get("exit-zero")),
-        color={"always": True, "never": False}.get(args.color),
-        stdin_filename=args.stdin_filename or "<stdin>",
-        skip_unrecognized=args.skip_unrecognized,
-    )
-    if options.format not in ("text", "json", "sarif", "github"):
-        raise RumRulesError(f"unknown format {options.format!r} (text, json, sarif, github)")
-    return run_check(args.paths, options)
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -135,29 +111,10 @@ def _parser() -> argparse.ArgumentParser:
         description="CloudWatch RUM, offline: check metric definitions, match events.")
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    check = sub.add_parser(
-        "check", help="check metric definitions in files, directories or standard input",
-        description="Check BatchCreate/Update request bodies, --cli-input-json files, lists of "
-                    "definitions and CloudFormation templates (JSON or YAML). Exit 0 when "
-                    "clean, 1 when an error-severity finding exists, 2 for usage errors or "
-                    "unreadable input. Defaults come from [tool.rumrules] in the first "
-                    "pyproject.toml found in the current directory or above it (or --config).")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories; - is stdin")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default=None)
-    check.add_argument("--select", type=_codes, default=None,
-                       help="report only these codes or prefixes (comma-separated; ALL)")
-    check.add_argument("--ignore", type=_codes, default=None,
-                       help="do not report these codes or prefixes (comma-separated)")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
-    check.add_argument("--skip-unrecognized", action="store_true",
-                       help="skip named files that hold no metric definitions, request or "
-                            "template (as files found in directories are) instead of "
-                            "exiting 2; for pre-commit, which names every JSON/YAML file")
-    check.add_argument("--stdin-filename", default=None,
-                       help="the name to report for - (its ending picks JSON or YAML)")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    check.add_argument("--config", default=None, help="a pyproject.toml to read settings from")
-    check.set_defaults(func=_cmd_check)
+    from ._check import add_parser as add_check
+    from ._schema import add_parser as add_schema
+
+    add_check(sub)
 
     ev = sub.add_parser("eval", help="run PutRumEvents requests through definitions",
                         description="Print the metric data points RUM would publish.")
@@ -186,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--dialect", choices=("rum", "eventbridge"), default="rum")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.set_defaults(func=_cmd_explain)
+    add_schema(sub)
 
     serve = sub.add_parser(
         "serve", help="serve the CloudWatch RUM API on localhost (for boto3)",

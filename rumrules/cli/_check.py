@@ -1,144 +1,229 @@
-"""``rumrules check``: the pre-deployment check over files, directories and standard input."""
+"""``rumrules check``: the pre-deployment check over files, directories and standard input
+(the runner is :func:`rumrules.linter.collect_findings`, fixing :func:`rumrules.linter.fix_text`;
+this module parses the options, prints and exits)."""
 
 from __future__ import annotations
 
-import json
+import argparse
+import difflib
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import IO, Any
 
-from ..errors import RumRulesError, Severity
-from ..rules import check_definitions
-from ..rules._checker import rule_by_code
-from .formatters import Finding, render
-from .sources import code_matches, read_paths
+from ..errors import RumRulesError
+from ..linter import (FAIL_ON, Finding, LintOptions, LintStats, collect_findings, fix_text,
+                      normalize_codes, rule_lookup)
+from ..linter.sources import STDIN, SourceError, decode, encode, read_paths, read_stdin
+from ._output import replace_file, write_output
+from .formatters import FORMATS, render
 
-__all__ = ["CheckOptions", "run_check", "collect_findings", "rule_lookup", "normalize_codes"]
+__all__ = ["CheckOptions", "run_check", "add_parser"]
 
-# request-level rules that do not apply to a CloudFormation destination (its limits are the
-# resource's, and AppMonitorName comes from the resource's Name)
-_NOT_FOR_CFN = ("RUM501", "RUM506", "RUM509")
 
 
 @dataclass
-class CheckOptions:
-    """What ``check`` does: which codes to report, how to print, how to exit."""
+class CheckOptions(LintOptions):
+    """What ``check`` does: which codes to report (:class:`~rumrules.linter.LintOptions`),
+    how to print (``format``, ``color``, ``quiet``, ``statistics``, ``output_file``), how to
+    exit (``exit_zero``, ``fail_on``) and whether to fix (``fix``, ``diff``,
+    ``unsafe_fixes``)."""
 
-    select: list[str] = field(default_factory=lambda: ["ALL"])
-    ignore: list[str] = field(default_factory=list)
     format: str = "text"
     exit_zero: bool = False
     color: bool | None = None
-    stdin_filename: str = "<stdin>"
-    skip_unrecognized: bool = False
+    fail_on: str = "error"
+    quiet: bool = False
+    statistics: bool = False
+    output_file: str | None = None
+    fix: bool = False
+    diff: bool = False
+    unsafe_fixes: bool = False
 
 
-def normalize_codes(entries: Iterable[str], where: str) -> list[str]:
-    """``entries`` of a select/ignore list, upper-cased; a :class:`RumRulesError` naming
-    ``where`` (``--select``, ``pyproject.toml [tool.rumrules] ignore``...) for an entry that is
-    neither ``ALL`` nor a rule code or prefix of one (a typo would turn the check off)."""
-    import difflib
-
-    from ..rules import RULES
-
-    codes = [r.code for r in RULES]
-    out = []
-    for entry in entries:
-        entry = entry.strip().upper()
-        if not entry:
-            continue
-        if entry != "ALL" and not any(code.startswith(entry) for code in codes):
-            close = difflib.get_close_matches(entry, codes, n=3, cutoff=0.8)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise RumRulesError(f"{where}: {entry!r} matches no rule code{hint} (codes or "
-                                f"prefixes such as RUM204, RUM2, or ALL; see rumrules rule "
-                                f"--list)")
-        out.append(entry)
-    return out
+def _codes(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def rule_lookup(code: str):
-    """Rule metadata for the formatters (``None`` for an unknown code)."""
-    try:
-        return rule_by_code(code)
-    except KeyError:
-        return None
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Add ``check`` and its options to the subcommand parsers ``sub``."""
+    check = sub.add_parser(
+        "check", help="check metric definitions in files, directories or standard input",
+        description="Check BatchCreate/Update request bodies, --cli-input-json files, lists of "
+                    "definitions and CloudFormation templates (JSON or YAML). Exit 0 when "
+                    "clean, 1 when a finding at --fail-on severity (default: error) exists, "
+                    "2 for usage errors or unreadable input. Defaults come from "
+                    "[tool.rumrules] in the first pyproject.toml found in the current "
+                    "directory or above it (or --config).")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories; - is stdin")
+    check.add_argument("--format", choices=FORMATS, default=None)
+    check.add_argument("--select", type=_codes, default=None,
+                       help="report only these codes or prefixes (comma-separated; ALL)")
+    check.add_argument("--ignore", type=_codes, default=None,
+                       help="do not report these codes or prefixes (comma-separated)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
+    check.add_argument("--fail-on", choices=tuple(FAIL_ON), default=None,
+                       help="the lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the safe fixes in place (with -, print the fixed text)")
+    check.add_argument("--diff", action="store_true",
+                       help="print the fixes as a unified diff instead of writing them")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff, also apply the fixes that may change "
+                            "what a metric means")
+    check.add_argument("--statistics", action="store_true",
+                       help="print how many findings each rule made instead of the findings")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="print the findings and nothing else (no summary, no notes)")
+    check.add_argument("--output-file", "-o", default=None, metavar="FILE",
+                       help="write the report to FILE instead of standard output")
+    check.add_argument("--skip-unrecognized", action="store_true",
+                       help="skip named files that hold no metric definitions, request or "
+                            "template (as files found in directories are) instead of "
+                            "exiting 2; for pre-commit, which names every JSON/YAML file")
+    check.add_argument("--stdin-filename", default=None,
+                       help="the name to report for - (its ending picks JSON or YAML)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--config", default=None, help="a pyproject.toml to read settings from")
+    check.set_defaults(func=_command)
+    return check
 
 
-def finding_key(source: Any, path: tuple[Any, ...]) -> str:
-    """What a finding at ``path`` (a path in ``source.request``) is about, whatever its
-    position in the file: for a template the app monitor's logical id and the destination
-    (``Destination``, ``DestinationArn``), then the definition's ``Name`` (its index when it
-    has none; the ``Fn::If`` branch it comes from) and the field inside the definition, or the
-    request-level member.  The SARIF fingerprint hashes it."""
-    path = tuple(path)
-    parts: list[Any] = []
-    if source.kind == "cloudformation":
-        logical_id = source.path[1] if len(source.path) > 1 else None
-        parts += [logical_id, source.request.get("Destination"),
-                  source.request.get("DestinationArn")]
-    definition = source.definition_at(path)
-    if definition is None:
-        parts += ["request", *path]
-    else:
-        name = definition.name
-        parts += ["definition", name if isinstance(name, str) else f"#{definition.index}"]
-        if len(definition.path) >= 2 and definition.path[-2] == "Fn::If":
-            parts.append(f"Fn::If[{definition.path[-1]}]")
-        parts += list(path[2:] if path[:1] == ("MetricDefinitions",) else path[1:])
-    return json.dumps(parts, default=str, sort_keys=True, ensure_ascii=False)
+def _command(args: argparse.Namespace) -> int:
+    from ._config import load_config
 
-
-def _selected(code: str, options: CheckOptions) -> bool:
-    return code_matches(code, options.select) and not code_matches(code, options.ignore)
-
-
-def collect_findings(paths: Iterable[str], options: CheckOptions, *, stdin: Any = None,
-                     notes: list | None = None) -> list[Finding]:
-    """Read ``paths`` and return the findings to report (raises ``SourceError``)."""
-    findings: list[Finding] = []
-    for doc in read_paths(list(paths), stdin=stdin, stdin_filename=options.stdin_filename,
-                          skip_unrecognized=options.skip_unrecognized, notes=notes):
-        if notes is not None:
-            notes.extend(doc.notes)
-        for source in doc.requests:
-            request = source.request
-            if source.kind in ("batch-create", "update"):
-                diagnostics = check_definitions(request)
-            else:
-                diagnostics = check_definitions(
-                    list(request.get("MetricDefinitions", [])),
-                    destination=source.destination or "CloudWatch",
-                    destination_arn=source.destination_arn)
-            for diag in diagnostics:
-                if source.kind == "cloudformation" and diag.code in _NOT_FOR_CFN:
-                    continue
-                if source.is_unresolved(diag.path) or source.is_suppressed(diag.code, diag.path):
-                    continue
-                if not _selected(diag.code, options):
-                    continue
-                line, column = source.locate(diag.path, diag.line, diag.column)
-                findings.append(Finding.from_diagnostic(diag, file=doc.file, line=line,
-                                                        column=column,
-                                                        path=source.full_path(diag.path),
-                                                        key=finding_key(source, diag.path)))
-    return findings
+    config = load_config(Path(args.config) if args.config else None)
+    select = normalize_codes(args.select or [], "--select")
+    ignore = normalize_codes(args.ignore or [], "--ignore")
+    options = CheckOptions(
+        select=select or config.get("select") or ["ALL"],
+        ignore=(config.get("ignore") or []) + ignore,
+        format=args.format or config.get("format") or "text",
+        exit_zero=args.exit_zero or bool(config.get("exit-zero")),
+        color={"always": True, "never": False}.get(args.color),
+        stdin_filename=args.stdin_filename or "<stdin>",
+        skip_unrecognized=args.skip_unrecognized,
+        fail_on=args.fail_on or config.get("fail-on") or "error",
+        quiet=args.quiet, statistics=args.statistics, output_file=args.output_file,
+        fix=args.fix, diff=args.diff, unsafe_fixes=args.unsafe_fixes,
+    )
+    if options.format not in FORMATS:
+        raise RumRulesError(f"unknown format {options.format!r} ({', '.join(FORMATS)})")
+    if options.fail_on not in FAIL_ON:
+        raise RumRulesError(f"unknown fail-on level {options.fail_on!r} "
+                            f"({', '.join(FAIL_ON)})")
+    if options.unsafe_fixes and not (options.fix or options.diff):
+        raise RumRulesError("--unsafe-fixes works with --fix or --diff")
+    return run_check(args.paths, options)
 
 
 def run_check(paths: list[str], options: CheckOptions, *, stdout=None, stderr=None,
               stdin: Any = None) -> int:
-    """Run the check and print; return the exit code (0 clean, 1 errors found)."""
+    """Run the check (fixing first with ``fix``/``diff``) and print; return the exit code
+    (0 clean, 1 findings at ``fail_on`` severity or, with ``diff``, changes to make)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     notes: list = []
-    findings = collect_findings(paths, options, stdin=stdin, notes=notes)
-    for note in notes:
-        print(note, file=stderr)
-    text = render(findings, options.format, rule_lookup=rule_lookup, color=options.color,
-                  stream=stdout, base_dir=str(Path.cwd()))
-    stdout.write(text)
+    stats = LintStats()
+    changes = 0
+    report_to = stdout
+    if options.fix or options.diff:
+        findings, changes = _fix(paths, options, stdout=stdout, stderr=stderr, stdin=stdin,
+                                 notes=notes, stats=stats)
+        if options.fix and STDIN in paths:  # standard output holds the fixed text
+            report_to = stderr
+    else:
+        findings = collect_findings(paths, options, stdin=stdin, notes=notes, stats=stats)
+    if not options.quiet:
+        for note in notes:
+            print(note, file=stderr)
+    if not options.diff:
+        _report(findings, options, report_to, stats)
     if options.exit_zero:
         return 0
-    return 1 if any(f.severity == Severity.ERROR or str(f.severity) == "error"
-                    for f in findings) else 0
+    if options.diff:
+        return 1 if changes else 0
+    failing = FAIL_ON[options.fail_on]
+    return 1 if any(f.severity in failing for f in findings) else 0
+
+
+def _report(findings: list[Finding], options: CheckOptions, stdout: IO[str],
+            stats: LintStats) -> None:
+    if options.statistics:
+        from .formatters import format_statistics
+
+        text = format_statistics(findings, options.format, rule_lookup=rule_lookup,
+                                 unsafe_fixes=options.unsafe_fixes)
+    else:
+        stream = None if options.output_file else stdout
+        color = False if options.output_file else options.color
+        text = render(findings, options.format, rule_lookup=rule_lookup, color=color,
+                      stream=stream, base_dir=str(Path.cwd()), summary=not options.quiet,
+                      unsafe_fixes=options.unsafe_fixes, counts=stats.to_dict())
+    if options.output_file:
+        write_output(options.output_file, text)
+    else:
+        stdout.write(text)
+
+
+def _fix(paths: list[str], options: CheckOptions, *, stdout: IO[str], stderr: IO[str],
+         stdin: Any, notes: list, stats: LintStats) -> tuple[list[Finding], int]:
+    """Fix every document named by ``paths``; return the findings left and how many files
+    changed (or would change, with ``diff``)."""
+    remaining: list[Finding] = []
+    fixed = changed = unsafe = 0
+    files = [p for p in paths if p != STDIN]
+    for doc in read_paths(files, skip_unrecognized=options.skip_unrecognized, notes=notes):
+        notes.extend(doc.notes)
+        try:
+            with open(doc.file, "rb") as handle:
+                data = handle.read()
+        except OSError as e:
+            raise SourceError(f"cannot be read: {e.strerror or e}", file=doc.file) from None
+        result = fix_text(decode(data, doc.file), doc.file, options,
+                          unsafe=options.unsafe_fixes, stats=stats)
+        remaining += result.remaining
+        fixed += len(result.fixed)
+        unsafe += result.unsafe_available
+        if not result.changed:
+            continue
+        changed += 1
+        if options.diff:
+            _write_diff(stdout, doc.file, result.original, result.text)
+        else:
+            replace_file(doc.file, encode(result.text, data))
+    if STDIN in paths:
+        data = read_stdin(stdin)
+        name = options.stdin_filename
+        result = fix_text(decode(data, name), name, options, unsafe=options.unsafe_fixes,
+                          stats=stats)
+        remaining += result.remaining
+        fixed += len(result.fixed)
+        unsafe += result.unsafe_available
+        changed += result.changed
+        if options.diff:
+            if result.changed:
+                _write_diff(stdout, name, result.original, result.text)
+        else:  # the fixed text goes to standard output, the report to standard error
+            stdout.write(result.text)
+    if not options.quiet:
+        print(_fix_summary(fixed, changed, len(remaining), unsafe, options), file=stderr)
+    return remaining, changed
+
+
+def _fix_summary(fixed: int, files: int, left: int, unsafe: int,
+                 options: CheckOptions) -> str:
+    verb = "Would fix" if options.diff else "Fixed"
+    problems = "problem" if fixed == 1 else "problems"
+    text = (f"{verb} {fixed} {problems} in {files} file{'' if files == 1 else 's'}"
+            if fixed else "No fixes " + ("to apply" if options.diff else "applied"))
+    text += f"; {left} remaining" if left or fixed else ""
+    if unsafe and not options.unsafe_fixes:
+        text += f" ({unsafe} fixable with --unsafe-fixes)"
+    return text + "."
+
+
+def _write_diff(stdout: IO[str], name: str, before: str, after: str) -> None:
+    stdout.writelines(difflib.unified_diff(before.splitlines(keepends=True),
+                                           after.splitlines(keepends=True),
+                                           fromfile=f"a/{name}", tofile=f"b/{name}"))

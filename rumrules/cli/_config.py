@@ -10,7 +10,7 @@ from ..errors import RumRulesError
 
 __all__ = ["load_config", "CONFIG_KEYS"]
 
-CONFIG_KEYS = {"select": list, "ignore": list, "format": str, "exit-zero": bool}
+CONFIG_KEYS = {"select": list, "ignore": list, "format": str, "exit-zero": bool, "fail-on": str}
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -44,7 +44,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> dict[str
                 isinstance(v, str) for v in value)):
             raise RumRulesError(f"{path}: [tool.rumrules] {key} must be a {kind.__name__}")
     if table.get("select") or table.get("ignore"):
-        from ._check import normalize_codes
+        from ..linter import normalize_codes
 
         for key in ("select", "ignore"):
             if key in table:

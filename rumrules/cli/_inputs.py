@@ -10,9 +10,9 @@ import sys
 from typing import Any
 
 from ..errors import RumRulesError
-from .sources import MAX_DEPTH, SourceError, read_limited
+from ..linter.sources import MAX_DEPTH, SourceError, read_limited
 
-__all__ = ["read_input", "json_records", "argument_text"]
+__all__ = ["read_input", "json_records", "json_entries", "argument_text"]
 
 
 def read_input(path: str) -> str:
@@ -88,25 +88,38 @@ def _loads(text: str, source: str) -> Any:
         raise _too_deep(text, source) from None
 
 
-def json_records(text: str, source: str) -> list[str]:
-    """The records of ``text`` as JSON texts: the items of a JSON array, each line of JSON
-    lines, or the whole text (which the consumer parses and reports on)."""
+def json_entries(text: str, source: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The records of ``text`` and where each is: ``([(where, JSON text)], [refusals])``.
+
+    A JSON array gives its items (``source[3]``); JSON lines give each line that parses
+    (``source:12``) and, for each line that does not, a refusal ``source:12: not JSON:
+    reason``; any other text is one record (its consumer parses it and reports on it)."""
     stripped = text.strip()
     try:
         value = _loads(stripped, source)
     except ValueError:
-        lines = [(n, ln) for n, ln in enumerate(stripped.splitlines(), start=1) if ln.strip()]
+        lines = [(n, ln) for n, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
         if len(lines) < 2:
-            return [stripped]
+            return [(source, stripped)], []
+        records, refused = [], []
         for n, line in lines:
             try:
                 _loads(line, source)
             except ValueError as e:
-                raise RumRulesError(f"{source}:{n}: not JSON: {e}") from None
-        return [line for _, line in lines]
+                refused.append(f"{source}:{n}: not JSON: {e}")
+            else:
+                records.append((f"{source}:{n}", line))
+        return records, refused
     if isinstance(value, list):
-        try:
-            return [json.dumps(item) for item in value]
-        except RecursionError:  # pragma: no cover - json.loads read it, so dumps writes it
-            raise _too_deep(stripped, source) from None
-    return [stripped]
+        return [(f"{source}[{i}]", json.dumps(item)) for i, item in enumerate(value)], []
+    return [(source, stripped)], []
+
+
+def json_records(text: str, source: str) -> list[str]:
+    """The records of ``text`` as JSON texts: the items of a JSON array, each line of JSON
+    lines, or the whole text (which the consumer parses and reports on); a line of JSON
+    lines that does not parse is a :class:`RumRulesError` naming it."""
+    records, refused = json_entries(text, source)
+    if refused:
+        raise RumRulesError(refused[0])
+    return [record for _, record in records]

@@ -15,15 +15,12 @@ template is checked once per run; every rule class reads its own findings from t
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
-from ..cli._check import CheckOptions, collect_findings
-from ..cli.formatters import DOCS_BASE_URL
-from ..cli.sources import SourceError
+from ..linter import SourceError, docs_url, lint
 from ..rules import RULES
 
 __all__ = ["cfnlint_id"]
@@ -53,11 +50,9 @@ def _findings(filename: str | None, cfn: Any) -> tuple[list, bool]:
            for r in resources.values()):
         try:
             if placed:
-                found = collect_findings([filename], CheckOptions())
+                found = lint(filename)
             else:  # standard input: only the decoded template is left; positions are not ours
-                text = json.dumps(cfn.template, default=str)
-                found = collect_findings(["-"], CheckOptions(stdin_filename="template.json"),
-                                         stdin=text)
+                found = lint(data=cfn.template, filename="template.json")
         except SourceError:
             found = []
     _cache[key] = (found, placed)
@@ -95,7 +90,7 @@ def _make_rules() -> dict[str, type]:
             "id": cfnlint_id(rule.code, rule.severity),
             "shortdesc": f"{rule.code} {rule.name}",
             "description": rule.summary,
-            "source_url": f"{DOCS_BASE_URL}{rule.code}.md",
+            "source_url": docs_url(rule.code),
             "code": rule.code,
         })
     return out

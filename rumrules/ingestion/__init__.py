@@ -17,9 +17,10 @@ from __future__ import annotations
 from typing import Any
 
 from ._pipeline import IngestResult
+from ._request import UUID_PATTERN
 from ._pipeline import ingest_batch as _ingest_batch
 
-__all__ = ["ingest", "ingest_batch", "IngestResult"]
+__all__ = ["ingest", "ingest_batch", "IngestResult", "UUID_PATTERN"]
 
 
 def ingest_batch(request: Any, *, app_monitor_name: str | None = None,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Diagnostic, RequestError, Severity
-from . import _custom, _dimensions, _extended, _fields, _pattern, _requests  # noqa: F401 (registers)
+from . import _custom, _dimensions, _document, _extended, _fields, _pattern, _requests  # noqa: F401 (registers)
 from ._context import BatchContext, DefinitionContext, RequestContext
 from ._model import MAX_PER_DESTINATION
 from ._rule import REGISTRY, Rule

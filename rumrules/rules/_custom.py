@@ -14,6 +14,7 @@ from ..catalog.metrics import CUSTOM_NAMESPACE_PREFIX, EXTENDED_METRICS, EXTENDE
 from ..pattern import ObjectNode
 from ._examples import CUSTOM, JS_ERRORS, TOLERATED, edit, pattern
 from ._model import NAMESPACE_CHARS, namespace_charset_problem
+from ..errors import Fix
 from ._rule import Example, Finding, rule
 
 __all__ = ["custom_flagged_paths", "first_level_members", "suggest_event_type"]
@@ -71,6 +72,7 @@ the definition (one mistake, one error).
         Example(edit(CUSTOM, Namespace="AWS/RUM/Custom"), "under AWS/RUM", _NS),
         Example(edit(TOLERATED, Namespace="AWS/RUM "), "AWS/RUM with a trailing space", _NS),
     ],
+    fix="unsafe",
 )
 def _namespace_aws_prefix(ctx):
     ns = ctx.custom_namespace
@@ -83,7 +85,8 @@ def _namespace_aws_prefix(ctx):
     rest = ns[4:] or "MyApp"
     yield Finding(f"Namespace {ns!r} starts with \"AWS/\", which is reserved; custom "
                   f"metrics go to {CUSTOM_NAMESPACE_PREFIX}<Namespace>: use {rest!r}",
-                  ctx.at("Namespace"), hint=f"write {rest!r}")
+                  ctx.at("Namespace"), hint=f"write {rest!r}",
+                  fix=Fix("set", rest) if ns[4:] else None)
 
 
 @rule(
@@ -153,6 +156,37 @@ def _namespace_charset(ctx):
     else:
         message += f" (e.g. {fixed!r})"
     yield Finding(message, ctx.at("Namespace"), hint=f"write {fixed!r}")
+
+
+@rule(
+    "RUM313", "namespace-doubled-prefix", "warning",
+    "A custom metric's Namespace starts with RUM/CustomMetrics/, which RUM adds itself.",
+    source="API reference MetricDefinitionRequest Namespace (custom metrics are published to "
+           "RUM/CustomMetrics/<Namespace>); seen in a public CDK stack whose dashboards query "
+           "the single prefix",
+    details=f"""
+RUM publishes a custom metric under `{CUSTOM_NAMESPACE_PREFIX}` followed by the Namespace of
+the definition.  A Namespace that already starts with `{CUSTOM_NAMESPACE_PREFIX}` is published as
+`{CUSTOM_NAMESPACE_PREFIX}{CUSTOM_NAMESPACE_PREFIX}...`, so dashboards and alarms that query the
+namespace as written find no data.  Write the part after the prefix.
+""",
+    good=[CUSTOM, edit(CUSTOM, Namespace="MFE/AB"), edit(CUSTOM, Namespace="RUM/MFE")],
+    bad=[
+        Example(edit(CUSTOM, Namespace="RUM/CustomMetrics/MFE/AB"), "the prefix written out",
+                _NS),
+        Example(edit(CUSTOM, Namespace="RUM/CustomMetrics/PageVisit"), "one level", _NS),
+        Example(edit(CUSTOM, Namespace="rum/custommetrics/PageVisit"), "in another casing",
+                _NS),
+    ],
+)
+def _namespace_doubled_prefix(ctx):
+    ns = ctx.custom_namespace
+    if not ns or not ns.lower().startswith(CUSTOM_NAMESPACE_PREFIX.lower()):
+        return
+    rest = ns[len(CUSTOM_NAMESPACE_PREFIX):] or "MyApp"
+    yield Finding(f"Namespace {ns!r} is published as {CUSTOM_NAMESPACE_PREFIX + ns!r}: RUM puts "
+                  f"{CUSTOM_NAMESPACE_PREFIX!r} in front of every custom namespace; write "
+                  f"{rest!r}", ctx.at("Namespace"), hint=f"write {rest!r}")
 
 
 # ----------------------------------------------------------------------------------------
@@ -542,6 +576,7 @@ free-form details and are not checked.
             "event_details": {"status": [{"numeric": [">=", 500]}]}})),
             "status is under response", _EP),
     ],
+    fix="unsafe",
 )
 def _unknown_details_field(ctx):
     if not ctx.is_custom:
@@ -550,7 +585,21 @@ def _unknown_details_field(ctx):
     for where, path, line, column, guess in _unknown_fields(ctx):
         tail = f"; did you mean {_DETAILS + guess!r}?" if guess else ""
         yield Finding(f"{path!r} is not a field of {names} details{tail}", where, line, column,
-                      hint=f"write {_DETAILS + guess!r}" if guess else None)
+                      hint=f"write {_DETAILS + guess!r}" if guess else None,
+                      fix=_field_fix(where, path, _DETAILS + guess) if guess else None)
+
+
+def _field_fix(where: tuple, path: str, new: str) -> Fix | None:
+    """ValueKey: the new path; in the EventPattern: the key that differs, when only the last
+    segment does (``event_details.transfer_size`` -> ``transferSize``), written nested or
+    dotted."""
+    if where == ("ValueKey",):
+        return Fix("set", new)
+    old_head, _, old_last = path.rpartition(".")
+    new_head, _, new_last = new.rpartition(".")
+    if old_head != new_head:
+        return None  # a field under another object: the pattern's shape changes
+    return Fix("rename", new_last, old_last)
 
 
 def custom_flagged_paths(ctx) -> set[str]:

@@ -19,12 +19,23 @@ _SCOPES = {
     "definition": "each metric definition",
     "request": "a BatchCreate, Update or BatchDelete request",
     "batch": "the definitions of a request or destination together",
+    "document": "a file as a whole (a template's resources together)",
+}
+
+
+_FIXES = {
+    "safe": "**safe**, applied by `rumrules check --fix` (where the change can be stated exactly)",
+    "unsafe": "**unsafe** (it may change what the metric means), applied by `rumrules check "
+              "--fix --unsafe-fixes` (where the change can be stated exactly)",
 }
 
 
 def _findings(rule, data) -> list:
     if rule.scope == "definition":
         return check_definition(data)
+    if rule.scope == "document":  # a whole file: read and checked as rumrules check does
+        from .. import lint
+        return lint(data=data)
     return check_definitions(data)
 
 
@@ -72,6 +83,8 @@ def render_rule(rule) -> str:
         f"- Checks: {_SCOPES[rule.scope]}",
         f"- Source: {rule.source}",
     ]
+    if rule.fix:
+        lines.append(f"- Fix: {_FIXES[rule.fix]}")
     if rule.decisions:
         lines.append("- Decisions (SPEC §5, see [decisions](../decisions.md)):")
         for d in rule.decisions:
@@ -106,8 +119,8 @@ def render_index() -> str:
         "that read what another rule already rejected stay quiet.",
         "",
         "Codes: RUM0xx EventPattern validity, RUM1xx field constraints, RUM2xx extended metrics, "
-        "RUM3xx custom metrics, RUM4xx both kinds, RUM5xx requests and batches.  Codes are "
-        "stable.",
+        "RUM3xx custom metrics, RUM4xx both kinds, RUM5xx requests and batches, RUM6xx files "
+        "and templates (`rumrules check` and `rumrules.lint` only).  Codes are stable.",
         "",
         "| code | name | severity | summary |",
         "|---|---|---|---|",

@@ -14,6 +14,7 @@ from ..catalog.metrics import (EXTENDED_DIMENSIONS, EXTENDED_METRICS, EXTENDED_N
                                NumericRange, RequiredField)
 from ._examples import CUSTOM, HTTP_4XX, JS_ERRORS, TOLERATED, edit, pattern
 from ._model import closest
+from ..errors import Fix
 from ._rule import Example, Finding, rule
 
 __all__ = ["extended_analysis", "render_condition", "similar_paths", "inside"]
@@ -214,6 +215,7 @@ takes no ValueKey ("must be null": absent or JSON null, and RUM publishes 1 per 
         Example(edit(TOLERATED, ValueKey="event_details.duration"), "ValueKey on a count",
                 ("ValueKey",)),
     ],
+    fix="safe",
 )
 def _extended_value_key(ctx):
     metric = ctx.extended_metric
@@ -224,11 +226,13 @@ def _extended_value_key(ctx):
         return
     if metric.value_key is None:
         yield Finding(f"{metric.name} counts events: remove ValueKey {shown(got)} (it must be "
-                      f"absent or null)", ctx.at("ValueKey"), hint="remove ValueKey")
+                      f"absent or null)", ctx.at("ValueKey"), hint="remove ValueKey",
+                      fix=Fix("remove"))
     else:
         found = f" (found {shown(got)})" if got is not None else ""
         yield Finding(f'{metric.name} needs "ValueKey": "{metric.value_key}"{found}',
-                      ctx.at("ValueKey"), hint=f'write "ValueKey": "{metric.value_key}"')
+                      ctx.at("ValueKey"), hint=f'write "ValueKey": "{metric.value_key}"',
+                      fix=Fix("set", metric.value_key))
 
 
 @rule(

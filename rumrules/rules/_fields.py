@@ -11,6 +11,7 @@ from ._examples import CUSTOM, JS_ERRORS, TOLERATED, edit
 from ._model import (DEFINITION_MEMBERS, LENGTHS, MAX_DIMENSIONS,
                      dimension_key_problem, dimension_name_problem, length_problem,
                      guess_member, member_type_problem, type_name)
+from ..errors import Fix
 from ._rule import Example, Finding, rule
 
 _SOURCE = "botocore rum 2018-05-10 MetricDefinitionRequest; API reference; SPEC §2.1"
@@ -192,6 +193,7 @@ def _length_fix(member: str, problem: str) -> str:
         Example(edit(CUSTOM, UnitLabel="Visits"), "not a unit", ("UnitLabel",)),
         Example(edit(CUSTOM, UnitLabel="Bytes per second"), "spelled out", ("UnitLabel",)),
     ],
+    fix="safe",
 )
 def _unit_label(ctx):
     label = ctx.value("UnitLabel")
@@ -200,7 +202,7 @@ def _unit_label(ctx):
     guess = suggest_unit(label)
     if guess:
         yield Finding(f"UnitLabel {label!r} is not a CloudWatch unit; write {guess!r}",
-                      ctx.at("UnitLabel"), hint=f"write {guess!r}")
+                      ctx.at("UnitLabel"), hint=f"write {guess!r}", fix=Fix("set", guess))
     else:
         yield Finding(f"UnitLabel {label!r} is not a CloudWatch unit; use one of "
                       + ", ".join(STANDARD_UNITS) + " (or omit UnitLabel)",

@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
-from ..errors import Diagnostic, Severity
+from ..errors import Diagnostic, Fix, Severity
 
-__all__ = ["Rule", "Example", "Finding", "rule", "REGISTRY", "SCOPES"]
+__all__ = ["Rule", "Example", "Finding", "rule", "REGISTRY", "SCOPES", "FIX_SAFETY"]
 
-#: What a rule looks at: one definition, one request (its top-level members), or the
-#: definitions of a batch or destination together.
-SCOPES = ("definition", "request", "batch")
+#: What a rule looks at: one definition, one request (its top-level members), the
+#: definitions of a batch or destination together, or a whole file (a template's resources
+#: together, and what could not be read; see ``_document``).
+SCOPES = ("definition", "request", "batch", "document")
 
 
 class Finding(NamedTuple):
@@ -30,6 +31,12 @@ class Finding(NamedTuple):
     line: int | None = None
     column: int | None = None
     hint: str | None = None
+    fix: Fix | None = None
+
+
+#: What a rule may declare about its fixes: ``safe`` ones keep the definition's meaning and
+#: ``rumrules check --fix`` applies them; ``unsafe`` ones only with ``--unsafe-fixes``.
+FIX_SAFETY = ("safe", "unsafe")
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,8 @@ class Rule:
     ``details`` more words for the docs page; ``good``/``bad`` examples (every bad example
     makes at least one finding of this rule, every good one none).  ``check(ctx)`` yields
     :class:`Finding` objects; :meth:`run` turns them into :class:`~rumrules.Diagnostic`.
+    ``fix`` is ``"safe"`` or ``"unsafe"`` when some of its findings carry an exact
+    :class:`~rumrules.errors.Fix` (``None``: the rule states no fix).
     """
 
     code: str
@@ -78,6 +87,7 @@ class Rule:
     details: str = ""
     good: tuple[Example, ...] = ()
     bad: tuple[Example, ...] = ()
+    fix: str | None = None
 
     @property
     def family(self) -> str:
@@ -92,9 +102,11 @@ class Rule:
     def run(self, ctx: Any) -> Iterator[Diagnostic]:
         """The findings of this rule on ``ctx`` as diagnostics, paths below ``ctx.base``."""
         base = ctx.base
+        safe = self.fix == "safe"
         for f in self.check(ctx):
+            fix = f.fix._replace(safe=safe) if f.fix is not None and self.fix else None
             yield Diagnostic(self.code, self.severity, f.message, base + f.where,
-                             f.line, f.column, f.hint, self.name)
+                             f.line, f.column, f.hint, self.name, fix)
 
 
 _FAMILIES = {
@@ -104,6 +116,7 @@ _FAMILIES = {
     "3": "custom metrics",
     "4": "extended and custom metrics",
     "5": "requests and batches",
+    "6": "files and templates",
 }
 
 #: Every rule declared so far, in declaration order.
@@ -116,14 +129,19 @@ def _as_examples(items: Iterable[Any]) -> tuple[Example, ...]:
 
 def rule(code: str, name: str, severity: Severity | str, summary: str, *, source: str,
          scope: str = "definition", decisions: Iterable[str] = (), details: str = "",
-         good: Iterable[Any] = (), bad: Iterable[Any] = ()) -> Callable[[Callable], Rule]:
-    """Declare a rule: decorate its check function (``ctx -> Iterable[Finding]``)."""
+         good: Iterable[Any] = (), bad: Iterable[Any] = (),
+         fix: str | None = None) -> Callable[[Callable], Rule]:
+    """Declare a rule: decorate its check function (``ctx -> Iterable[Finding]``); ``fix``
+    (``"safe"``/``"unsafe"``) declares the fixes its findings carry."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
+    if fix is not None and fix not in FIX_SAFETY:
+        raise ValueError(f"unknown fix safety {fix!r}")
 
     def register(check: Callable) -> Rule:
         r = Rule(code, name, Severity(severity), summary, source, check, scope,
-                 tuple(decisions), details.strip(), _as_examples(good), _as_examples(bad))
+                 tuple(decisions), details.strip(), _as_examples(good), _as_examples(bad),
+                 fix)
         if any(x.code == code or x.name == name for x in REGISTRY):
             raise ValueError(f"rule {code} {name} declared twice")
         REGISTRY.append(r)

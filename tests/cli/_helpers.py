@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from rumrules.cli.formatters import Finding
-from rumrules.cli.sources import read_file
+from rumrules.linter import Finding
+from rumrules.linter.sources import read_file
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"

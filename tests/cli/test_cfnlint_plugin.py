@@ -71,6 +71,7 @@ Resources:
     Properties:
       Name: shop
       Domain: example.com
+      CustomEvents: {Status: ENABLED}
       AppMonitorConfiguration:
         MetricDestinations:
           - Destination: CloudWatch

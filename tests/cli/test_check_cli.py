@@ -31,6 +31,7 @@ def _custom(name: str, event: str) -> dict:
 def _template(metadata: dict | None, definitions: list, *, on_template: bool = False) -> dict:
     monitor = {"Type": "AWS::RUM::AppMonitor",
                "Properties": {"Name": "shop", "Domain": "example.com",
+                              "CustomEvents": {"Status": "ENABLED"},
                               "AppMonitorConfiguration": {"MetricDestinations": [
                                   {"Destination": "CloudWatch",
                                    "MetricDefinitions": definitions}]}}}
@@ -65,7 +66,7 @@ def _rows(tmp_path, template, syntax, monkeypatch, capsys):
     path = _write(tmp_path, template, syntax)
     code, out, err = _check(["check", str(path), "--format", "json"], monkeypatch, capsys)
     assert err == ""
-    return code, [(r["code"], r["path"]) for r in json.loads(out)]
+    return code, [(r["code"], r["path"]) for r in json.loads(out)["findings"]]
 
 
 NS = "$.Resources.Monitor.Properties.AppMonitorConfiguration.MetricDestinations[0]" \
@@ -106,7 +107,7 @@ TEMPLATE = "examples/cloudformation/app-monitor.yaml"
 
 
 @pytest.mark.parametrize("option", ["--select", "--ignore"])
-@pytest.mark.parametrize("entry", ["XYZ", "RUM9999", "RUM6", "RUM105,RUM9"])
+@pytest.mark.parametrize("entry", ["XYZ", "RUM9999", "RUM7", "RUM105,RUM9"])
 def test_select_or_ignore_entry_that_names_no_rule_exits_two(option, entry, monkeypatch,
                                                              capsys):
     code, out, err = _check(["check", TEMPLATE, option, entry], monkeypatch, capsys)
@@ -118,14 +119,14 @@ def test_select_or_ignore_entry_that_names_no_rule_exits_two(option, entry, monk
 def test_select_and_ignore_are_case_insensitive(monkeypatch, capsys):
     code, out, _ = _check(["check", TEMPLATE, "--select", "rum3", "--format", "json"],
                           monkeypatch, capsys)
-    codes = {r["code"] for r in json.loads(out)}
+    codes = {r["code"] for r in json.loads(out)["findings"]}
     assert code == 1 and codes == {"RUM301", "RUM309"}
     code, out, _ = _check(["check", TEMPLATE, "--select", "rum3", "--ignore", "rum309",
                            "--format", "json"], monkeypatch, capsys)
-    assert {r["code"] for r in json.loads(out)} == {"RUM301"}
+    assert {r["code"] for r in json.loads(out)["findings"]} == {"RUM301"}
     code, out, _ = _check(["check", TEMPLATE, "--select", "all", "--ignore",
                            "rum0,rum1,rum2,rum3,rum4"], monkeypatch, capsys)
-    assert code == 0 and out == "No problems found.\n"
+    assert code == 0 and out == "Checked 12 metric definitions in 1 file.\nNo problems found.\n"
 
 
 @pytest.mark.parametrize("key,value", [("select", '["RUM9999"]'), ("ignore", '"rum2, XYZ"')])
@@ -140,7 +141,7 @@ def test_config_entries_are_case_insensitive(tmp_path, monkeypatch, capsys):
     (tmp_path / "pyproject.toml").write_text('[tool.rumrules]\nselect = ["rum105"]\n')
     code, out, _ = _check(["check", str(REPO / TEMPLATE), "--format", "json"], monkeypatch,
                           capsys, cwd=tmp_path)
-    assert code == 1 and [r["code"] for r in json.loads(out)] == ["RUM105"]
+    assert code == 1 and [r["code"] for r in json.loads(out)["findings"]] == ["RUM105"]
 
 
 def test_config_lookup_as_documented(tmp_path, monkeypatch, capsys):
@@ -154,7 +155,7 @@ def test_config_lookup_as_documented(tmp_path, monkeypatch, capsys):
     def codes(cwd, *extra):
         code, out, err = _check([*target, *extra], monkeypatch, capsys, cwd=cwd)
         assert err == "", err
-        return {r["code"] for r in json.loads(out)}
+        return {r["code"] for r in json.loads(out)["findings"]}
 
     assert codes(child) == {"RUM105"}                            # found two levels up
     (tmp_path / "a" / "pyproject.toml").write_text('[project]\nname = "x"\n')
@@ -189,13 +190,14 @@ def test_skip_unrecognized_skips_named_files_of_another_shape(tmp_path, monkeypa
                             cwd=tmp_path)
     assert code == 1 and err == ""
     assert out.startswith("monitor.template:") and " RUM301 " in out
-    assert out.endswith("Found 1 problem (1 error).\n")
+    assert out.endswith("Found 1 problem (1 error).\n1 fixable with --fix --unsafe-fixes.\n")
     code, out, err = _check(["check", "--skip-unrecognized", "package.json", "ci.yml"],
                             monkeypatch, capsys, cwd=tmp_path)
-    assert (code, out, err) == (0, "No problems found.\n", "")
+    nothing = "Checked 0 metric definitions in 0 files.\nNo problems found.\n"
+    assert (code, out, err) == (0, nothing, "")
     code, out, _ = _check(["check", "--skip-unrecognized", "-"], monkeypatch, capsys,
                           cwd=tmp_path, stdin='{"name": "shop"}')
-    assert (code, out) == (0, "No problems found.\n")
+    assert (code, out) == (0, nothing)
 
 
 def test_skip_unrecognized_still_reports_broken_definition_files(tmp_path, monkeypatch,
@@ -241,7 +243,7 @@ def test_directory_without_definitions_gets_a_note(tmp_path, monkeypatch, capsys
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "package.json").write_text('{"name": "x"}')
     code, out, err = _check(["check", "empty", "other"], monkeypatch, capsys, cwd=tmp_path)
-    assert code == 0 and out == "No problems found.\n"
+    assert code == 0 and out == "Checked 0 metric definitions in 0 files.\nNo problems found.\n"
     assert err.splitlines() == [
         "empty: note: no metric definitions found in this directory (it has no "
         "*.json/*.yaml/*.yml/*.template files)",
@@ -323,9 +325,9 @@ def test_examples_readme_suppression_snippet_works_on_the_bundled_template(tmp_p
     (tmp_path / "u.yaml").write_text(text)
     _, out, _ = _check(["check", "u.yaml", "--format", "json"], monkeypatch, capsys,
                        cwd=tmp_path)
-    before = {r["code"] for r in json.loads(out)}
+    before = {r["code"] for r in json.loads(out)["findings"]}
     _, out, _ = _check(["check", "t.yaml", "--format", "json"], monkeypatch, capsys,
                        cwd=tmp_path)
-    after = {r["code"] for r in json.loads(out)}
+    after = {r["code"] for r in json.loads(out)["findings"]}
     assert {"RUM301", "RUM401"} <= before
     assert after == before - {"RUM301", "RUM401"}

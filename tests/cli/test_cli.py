@@ -33,9 +33,13 @@ def test_check_examples_golden(fmt, golden, monkeypatch, capsys):
 
 def test_json_format_shape(monkeypatch, capsys):
     _, out, _ = run(["check", TEMPLATE, "--format", "json"], monkeypatch, capsys)
-    rows = json.loads(out)
-    assert rows and set(rows[0]) == {"file", "line", "column", "code", "severity", "message",
-                                     "path"}
+    rows = json.loads(out)["findings"]
+    assert rows and list(rows[0]) == ["file", "line", "column", "end_line", "end_column",
+                                      "code", "severity", "message", "path", "help", "fix",
+                                      "url"]
+    fixed = [r for r in rows if r["fix"]]
+    assert {r["code"] for r in fixed} >= {"RUM105", "RUM202"}
+    assert all(r["url"].endswith(f"/docs/rules/{r['code']}.md") for r in rows)
     assert rows[0]["path"].startswith("$.Resources.")
 
 
@@ -43,7 +47,7 @@ def test_same_mistake_in_a_block_scalar_and_in_a_quoted_string(monkeypatch, caps
     _, out, _ = run(["check", TEMPLATE, "--format", "json", "--select", "RUM001"],
                     monkeypatch, capsys)
     lines = (REPO / TEMPLATE).read_text().splitlines()
-    missing_comma = [r for r in json.loads(out) if "missing comma" in r["message"]]
+    missing_comma = [r for r in json.loads(out)["findings"] if "missing comma" in r["message"]]
     assert len(missing_comma) == 2
     for r in missing_comma:
         text = lines[r["line"] - 1]
@@ -68,13 +72,13 @@ def test_clean_input_exits_zero(monkeypatch, capsys, tmp_path):
         {"event_type": ["com.amazon.rum.session_start_event"]})}]))
     code, out, err = run(["check", str(good)], monkeypatch, capsys)
     assert code == 0
-    assert out == "No problems found.\n" and err == ""
+    assert out == "Checked 1 metric definition in 1 file.\nNo problems found.\n" and err == ""
 
 
 def test_select_ignore_and_exit_zero(monkeypatch, capsys):
     code, out, _ = run(["check", TEMPLATE, "--select", "RUM3", "--format", "json"],
                        monkeypatch, capsys)
-    assert {r["code"][:4] for r in json.loads(out)} == {"RUM3"}
+    assert {r["code"][:4] for r in json.loads(out)["findings"]} == {"RUM3"}
     code, out, _ = run(["check", TEMPLATE, "--ignore", "RUM0,RUM1,RUM2,RUM3,RUM4"],
                        monkeypatch, capsys)
     assert code == 0
@@ -88,7 +92,7 @@ def test_config_in_pyproject(monkeypatch, capsys, tmp_path):
                                              'format = "json"\n')
     monkeypatch.chdir(tmp_path)
     code = main(["check", "t.yaml"])
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["findings"]
     assert rows and not any(r["code"].startswith(("RUM0", "RUM1")) for r in rows)
     (tmp_path / "pyproject.toml").write_text('[tool.rumrules]\nnonsense = 1\n')
     assert main(["check", "t.yaml"]) == 2
@@ -155,6 +159,57 @@ def test_eval_json_and_emf(monkeypatch, capsys):
     assert code == 0 and len(lines) == len(json.loads((REPO / "tests/cli/golden/cli-eval.json")
                                                       .read_text()))
     assert all("_aws" in json.loads(line) for line in lines)
+
+
+def test_eval_json_lines_keeps_the_good_lines(monkeypatch, capsys, tmp_path):
+    """A bad line (not JSON, or a request the ingestion refuses) is reported with its file
+    and line; the other lines still give their data points; the exit code is 1."""
+    request = json.loads((REPO / "examples/events/put-rum-events.json").read_text())
+    good = json.dumps(request)
+    bad_request = json.dumps({**request, "BatchId": 7})
+    lines = [good, "{not json", "", bad_request, good]
+    events = tmp_path / "events.jsonl"
+    events.write_text("\n".join(lines) + "\n")
+    args = ["eval", "--definitions", "examples/definitions.json", "--events", str(events)]
+    code, out, err = run(args, monkeypatch, capsys)
+    one = len(json.loads((REPO / "tests/cli/golden/cli-eval.json").read_text()))
+    assert code == 1 and len(json.loads(out)) == 2 * one
+    refused = [ln for ln in err.splitlines() if ln.startswith("rumrules: refused: ")]
+    assert len(refused) == 2
+    assert refused[0].startswith(f"rumrules: refused: {events}:2: not JSON: ")
+    assert refused[1].startswith(f"rumrules: refused: {events}:4: ") and "BatchId" in refused[1]
+    assert err.splitlines()[-1] == (f"{2 * one} data points from 2 request(s); 0 skipped (value "
+                                    f"missing or not a number); 0 event(s) dropped; 2 of 4 "
+                                    f"request(s) refused")
+    # every line good: exit 0, as before
+    events.write_text(good + "\n" + good + "\n")
+    code, out, err = run(args, monkeypatch, capsys)
+    assert code == 0 and len(json.loads(out)) == 2 * one and "refused" not in err
+
+
+def test_eval_leaves_out_what_deployment_decides(monkeypatch, capsys, tmp_path):
+    """A template definition with an unresolved value is not evaluated, and a note says so;
+    a definition that a custom resource's Create and Update both send counts once."""
+    sessions = {"Name": "SessionCount", "EventPattern":
+                '{"event_type": ["com.amazon.rum.session_start_event"]}'}
+    call = json.dumps({"service": "RUM", "action": "batchCreateRumMetricDefinitions",
+                       "parameters": {"AppMonitorName": "shop", "Destination": "CloudWatch",
+                                      "MetricDefinitions": [sessions]}})
+    template = {"Resources": {
+        "Monitor": {"Type": "AWS::RUM::AppMonitor", "Properties": {
+            "Name": "shop", "AppMonitorConfiguration": {"MetricDestinations": [{
+                "Destination": "CloudWatch", "MetricDefinitions": [
+                    {"Name": "Shared", "Namespace": {"Fn::ImportValue": "ns"},
+                     "EventPattern": '{"event_type": ["com.amazon.rum.page_view_event"]}'}]}]}}},
+        "Metrics": {"Type": "Custom::AWS", "Properties": {"Create": call, "Update": call}}}}
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template, indent=1))
+    code, out, err = run(["eval", "--definitions", str(path), "--events",
+                          "examples/events/put-rum-events.json"], monkeypatch, capsys)
+    assert code == 0 and [r["name"] for r in json.loads(out)] == ["SessionCount"]
+    assert err.splitlines()[0] == (
+        f"rumrules: note: {path}:14:23: definition 'Shared' is not evaluated: Namespace is not "
+        f"known before deployment (Fn::ImportValue ns is only known at deploy time)")
 
 
 def test_explain_golden(monkeypatch, capsys):

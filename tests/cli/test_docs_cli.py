@@ -1,4 +1,4 @@
-"""docs/cli.md shows real output: every ```console block right after a ``<!-- doctest -->``
+"""docs/cli.md, docs/editors.md, docs/boto3.md and the README show real output: every ```console block right after a ``<!-- doctest -->``
 line is run, command by command (``$ `` lines, by bash, from the repository root, standard
 error with standard output, colour off), and must print exactly the lines below it.
 
@@ -13,7 +13,7 @@ import pytest
 
 from ._helpers import REPO, has_command, shell
 
-PAGES = ("docs/cli.md",)
+PAGES = ("docs/cli.md", "docs/editors.md", "docs/boto3.md", "README.md")
 _BLOCK = re.compile(r"^<!-- doctest -->\n```console\n(.*?)^```$", re.M | re.S)
 
 
@@ -40,7 +40,7 @@ EXAMPLES = [(page, command, expected) for page in PAGES for command, expected in
 
 def test_the_page_shows_each_command_with_its_output():
     commands = [c for _, c, _ in EXAMPLES]
-    for sub in ("check", "explain", "eval", "rule"):
+    for sub in ("check", "explain", "eval", "rule", "schema"):
         assert any(c.startswith(f"rumrules {sub} ") for c in commands), sub
 
 

@@ -10,7 +10,7 @@ from importlib import import_module
 
 import pytest
 
-from rumrules.cli.sources import read_file
+from rumrules.linter.sources import read_file
 
 from ._helpers import EXAMPLES
 

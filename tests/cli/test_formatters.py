@@ -80,9 +80,13 @@ def test_finding_from_diagnostic_and_mappings():
                                 path=("MetricDefinitions", 0, "EventPattern"))
     assert f == Finding("a.yaml", 10, 4, "RUM101", "warning", "bad",
                         ("MetricDefinitions", 0, "EventPattern"), "fix")
-    assert f.to_dict() == {"file": "a.yaml", "line": 10, "column": 4, "code": "RUM101",
+    assert f.to_dict() == {"file": "a.yaml", "line": 10, "column": 4, "end_line": None,
+                           "end_column": None, "code": "RUM101",
                            "severity": "warning", "message": "bad",
-                           "path": "$.MetricDefinitions[0].EventPattern"}
+                           "path": "$.MetricDefinitions[0].EventPattern", "help": "fix",
+                           "fix": None,
+                           "url": "https://github.com/rumrules/rumrules/blob/main/docs/rules/"
+                                  "RUM101.md"}
     assert as_finding(f.to_dict() | {"path": list(f.path), "hint": "fix"}) == f
     assert as_finding(f) is f
 
@@ -139,7 +143,8 @@ def test_use_color(monkeypatch):
 
 def test_json_records(findings):
     records = json.loads(format_json(findings))
-    assert all(list(r) == ["file", "line", "column", "code", "severity", "message", "path"]
+    assert all(list(r) == ["file", "line", "column", "end_line", "end_column", "code",
+                           "severity", "message", "path", "help", "fix", "url"]
                for r in records)
     assert records[0]["path"] == ("$.Resources.StorefrontMonitor.Properties."
                                   "AppMonitorConfiguration.MetricDestinations[0]."

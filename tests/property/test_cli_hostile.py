@@ -19,7 +19,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from rumrules.cli import main
-from rumrules.cli.sources import MAX_INPUT_BYTES
+from rumrules.linter.sources import MAX_INPUT_BYTES
 
 _ID = "cff852ba-f230-45cf-b1b7-b7fa57825a3d"
 DEFINITION = {"Name": "Visits", "Namespace": "Shop", "UnitLabel": "Count",

@@ -25,6 +25,7 @@ from rumrules import strategies as rst
 
 from .hostile import (HUGE, Boom, DictSub, RaisingEq, RaisingHash, RaisingItems, StrSub,
                       hostile_values, plain, spoil)
+from .test_cli_hostile import hostile_files
 from .test_totality import DATA_NAMES
 
 _ID = "cff852ba-f230-45cf-b1b7-b7fa57825a3d"
@@ -314,6 +315,18 @@ def test_strategies_refuse_bad_arguments_as_hypothesis_does(call):
         call().validate()
 
 
+# ------------------------------------------------------------------------------- linter
+
+@given(hostile_files(), spoil(create_requests))
+@example((("MetricDefinitions:\n- Name: x\n  UnitLabel: 0x" + "f" * 4000).encode(), "yaml"),
+         {"AppMonitorName": APP, "Destination": "CloudWatch",
+          "MetricDefinitions": [{"Name": 10 ** 5000}]})
+def test_lint_takes_hostile_text_and_data(file, request):
+    data, ending = file
+    _answer(rumrules.lint, (), text=data, filename="t." + ending)
+    _answer(rumrules.lint, (), data=request)
+
+
 # ----------------------------------------------------------------------------- registry
 
 #: Every public name: the hostile tests that reach it, or why hostile values cannot.
@@ -346,6 +359,8 @@ HOSTILE = {
     "Explanation": [test_matching_takes_huge_values_and_keys],
     "PatternSet": [test_matching_takes_huge_values_and_keys],
     "purge": "takes no input",
+    "lint": [test_lint_takes_hostile_text_and_data],
+    "Finding": "returned by lint",
     "Rule": "metadata (test_totality renders every rule)",
     "RULES": "metadata (test_totality renders every rule)",
     **DATA_NAMES,

@@ -309,6 +309,30 @@ def test_aggregate_far_periods_are_refused():
     assert len(rumrules.aggregate([d, later], 86_400)) == 2
 
 
+# ------------------------------------------------------------------------------- linter
+
+@given(st.one_of(st.text(max_size=120), st.binary(max_size=60), st.none(),
+                 st.builds(json.dumps, json_values), anything),
+       st.one_of(st.none(), definitions, requestish, anything),
+       st.one_of(st.none(), st.sampled_from(["t.json", "t.yaml", "t.template", "<x>"]),
+                 anything),
+       st.one_of(st.none(), st.sampled_from(["RUM2", "ALL", "rum301,RUM1", ""]), anything),
+       st.one_of(st.none(), st.lists(st.text(max_size=5), max_size=2), anything))
+@example("[1, 2]", None, "t.json", None, None)
+@example(None, {"MetricDefinitions": [{"Name": 5}]}, None, ["RUM1"], None)
+def test_lint_is_total(text, data, filename, select, ignore):
+    # paths are left out on purpose: a fuzzed path name could walk the file system
+    _total(rumrules.lint, (), text=text, data=data, filename=filename, select=select,
+           ignore=ignore, type_errors=True)
+
+
+@given(st.one_of(st.integers(), st.binary(max_size=5), st.lists(st.integers(), min_size=1, max_size=2),
+                 st.just(object())))
+def test_lint_paths_of_other_types_are_type_errors(paths):
+    with pytest.raises(TypeError):
+        rumrules.lint(paths)
+
+
 # ----------------------------------------------------------------------------- registry
 
 #: Results and exceptions: data the functions return or raise, with no input of their own.
@@ -349,6 +373,8 @@ COVERED = {
     "aggregate": [test_outputs_are_total, test_aggregate_far_periods_are_refused],
     "MetricDatum": [test_outputs_are_total],   # data: built by the engine, read by outputs
     "StatisticSet": [test_outputs_are_total],  # data: built by aggregate
+    "lint": [test_lint_is_total, test_lint_paths_of_other_types_are_type_errors],
+    "Finding": "returned by lint",
     **DATA_NAMES,
 }
 

@@ -55,11 +55,19 @@ def test_public_names():
         assert getattr(rumrules, name) is getattr(rumrules.rules, name)
     for name in ("batch_create", "update_definition", "batch_delete", "MetricDestination"):
         assert getattr(rumrules, name) is getattr(rumrules.service, name)
+    # analyse/canonical/MAX_PER_DESTINATION for the service; rule_by_code and the RUM6xx
+    # facts for the linter and the CLI; the API model for the JSON Schemas (not in rumrules)
     assert sorted(rumrules.rules.__all__) == sorted(
         ["check_definition", "check_definitions", "Rule", "RULES", "analyse", "canonical",
-         "MAX_PER_DESTINATION", "detached"])
+         "MAX_PER_DESTINATION", "detached", "rule_by_code", "check_document", "DocumentFacts",
+         "MonitorFacts", "DestinationFacts", "DefinitionFacts", "CallFacts", "UncheckedFacts",
+         "LogReaderFacts",
+         "LENGTHS", "NAMESPACE_CHARS", "APP_MONITOR_NAME_RE", "APP_MONITOR_NAME_LENGTH",
+         "MAX_DIMENSIONS", "DIMENSION_KEY_LENGTH", "DIMENSION_NAME_LENGTH", "MAX_BATCH",
+         "ARN_MAX", "ID_LENGTH", "DESTINATIONS"])
     assert {"batch_create", "update_definition", "batch_delete",
             "MetricDestination"} <= set(rumrules.service.__all__)
+    assert rumrules.rules.rule_by_code("rum204").code == "RUM204"
 
 
 def test_partial_success_shape():

@@ -244,6 +244,10 @@ CASES = [
     ("RUM312", W, cust(p({"event_type": ["COM.AMAZON.RUM.orders"]})), EP, None,
      ["none of them"]),
     ("RUM312", None, cust(p({"event_type": ["com.amazon.rum.http_event"]})), None, None, []),
+    # RUM313
+    ("RUM313", W, cust(Namespace="RUM/CustomMetrics/MFE/AB"), ("Namespace",), None,
+     ["'RUM/CustomMetrics/RUM/CustomMetrics/MFE/AB'", "write 'MFE/AB'"]),
+    ("RUM313", None, cust(Namespace="RUM/MFE/AB"), None, None, []),
     ("RUM312", None, cust(p({"event_type": ["http_events"]})), None, None, []),
     # RUM309
     ("RUM309", E, cust(p({"event_type": [NAV], "event_details": {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ._finding import sort_findings
+from ...linter import sort_findings
 
 __all__ = ["format_github", "escape_data", "escape_property"]
 

@@ -6,8 +6,9 @@
 * one ``result`` per finding: ``ruleId``/``ruleIndex``, ``level`` (``error``, ``warning``,
   ``note`` for info), ``message.text``, a physical location (``artifactLocation.uri``
   relative to the base folder with forward slashes, or a ``file://`` URI outside it;
-  ``region.startLine``/``startColumn``, in Unicode code points as ``columnKind`` says), the
-  document path as a logical location, and ``partialFingerprints``.
+  ``region.startLine``/``startColumn``/``endLine``/``endColumn``, in Unicode code points as
+  ``columnKind`` says), the document path as a logical location, ``partialFingerprints``,
+  and ``fixes`` (the edits of ``--format json``'s ``fix``) when the finding has one.
 * The fingerprint hashes the rule code, the file URI and the finding's ``key`` -- what it is
   about, not where: the app monitor's logical id and destination, the definition's ``Name``
   and the field inside the definition -- so a finding keeps its alert when lines above it move
@@ -22,11 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from ._finding import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, rule_metadata,
+from ...linter import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, rule_metadata,
                        sort_findings)
 
 __all__ = ["format_sarif", "sarif_log", "artifact_uri", "fingerprint", "SARIF_SCHEMA",
@@ -82,9 +83,11 @@ def _descriptor(code: str, lookup: RuleLookup | None, docs_base_url: str) -> dic
 def sarif_log(findings: Iterable[Any], *, rule_lookup: RuleLookup | None = None,
               rules: Iterable[str] | None = None, tool_version: str | None = None,
               base_dir: str | None = None, information_uri: str = INFORMATION_URI,
-              docs_base_url: str = DOCS_BASE_URL) -> dict[str, Any]:
+              docs_base_url: str = DOCS_BASE_URL,
+              counts: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The SARIF log as a dict.  ``rules`` lists rule codes to describe besides those that
-    have findings (for example every rule that ran)."""
+    have findings (for example every rule that ran); ``counts`` (files read, definitions
+    checked, values not checked) go in the run's ``properties``."""
     if tool_version is None:
         from ... import __version__ as tool_version
     items: list[Finding] = sort_findings(findings)
@@ -103,12 +106,15 @@ def sarif_log(findings: Iterable[Any], *, rule_lookup: RuleLookup | None = None,
         region: dict[str, int] = {"startLine": max(f.line or 1, 1)}
         if f.column is not None:
             region["startColumn"] = max(f.column, 1)
+            if f.end_line is not None and f.end_column is not None:
+                region["endLine"] = max(f.end_line, region["startLine"])
+                region["endColumn"] = max(f.end_column, 1)
         location: dict[str, Any] = {
             "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
         if f.path:
             location["logicalLocations"] = [{"fullyQualifiedName": path, "kind": "member"}]
         text = f.message if not f.extra_hint else f"{f.message} ({f.extra_hint})"
-        results.append({
+        result = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": _LEVELS[f.severity],
@@ -116,18 +122,34 @@ def sarif_log(findings: Iterable[Any], *, rule_lookup: RuleLookup | None = None,
             "locations": [location],
             "partialFingerprints": {
                 FINGERPRINT_KEY: fingerprint(f.code, uri, identity, message, occurrence)},
-        })
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "rumrules", "version": str(tool_version),
-                                "semanticVersion": str(tool_version),
-                                "informationUri": information_uri, "rules": descriptors}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        }
+        if f.fix is not None and f.fix.edits:
+            result["fixes"] = [_fix(f, uri)]
+        results.append(result)
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "rumrules", "version": str(tool_version),
+                            "semanticVersion": str(tool_version),
+                            "informationUri": information_uri, "rules": descriptors}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
+    if counts is not None:
+        run["properties"] = {"rumrules": dict(counts)}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _fix(f: Finding, uri: str) -> dict[str, Any]:
+    """The finding's fix as a SARIF ``fix``: the same edits ``--format json`` shows (an unsafe
+    one says so in its description)."""
+    assert f.fix is not None
+    words = f.fix.message or "apply the fix"
+    if not f.fix.safe:
+        words += " (unsafe: rumrules check --fix --unsafe-fixes)"
+    return {"description": {"text": words},
+            "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
+                {"deletedRegion": {"startLine": e.line, "startColumn": e.column,
+                                   "endLine": e.end_line, "endColumn": e.end_column},
+                 "insertedContent": {"text": e.content}} for e in f.fix.edits]}]}
 
 
 def format_sarif(findings: Iterable[Any], **options: Any) -> str:

@@ -1,14 +1,15 @@
-"""``--format text``: ``file:line:col: CODE message`` and a summary line."""
+"""``--format text``: ``file:line:col: CODE message`` (``CODE [*] message`` when the finding
+has a fix ``--fix`` applies), a summary line and a line counting the fixable findings."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
-from ._finding import sort_findings
+from ...linter import sort_findings
 
-__all__ = ["format_text", "use_color", "summary_line"]
+__all__ = ["format_text", "use_color", "summary_line", "counts_line", "fixable_line"]
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
@@ -45,12 +46,47 @@ def summary_line(counts: dict[str, int]) -> str:
     return f"Found {_plural(total, 'problem')} ({', '.join(parts)})."
 
 
-def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool = True) -> str:
-    """One line per finding (and an indented ``help:`` line for a hint that the message does
-    not already say), then a summary line.  ANSI colours only when ``color`` is true."""
+def counts_line(counts: Mapping[str, int]) -> str:
+    """``Checked 14 metric definitions in 3 files; 2 values not checked (RUM601).`` from
+    ``{"files", "definitions_checked", "not_checked"}``."""
+    line = (f"Checked {_plural(counts.get('definitions_checked', 0), 'metric definition')} in "
+            f"{_plural(counts.get('files', 0), 'file')}")
+    unchecked = counts.get("not_checked", 0)
+    if unchecked:
+        line += (f"; {unchecked} value{'s' if unchecked != 1 else ''} not checked "
+                 f"(RUM601)")
+    return line + "."
+
+
+def _applies(f: Any, unsafe_fixes: bool) -> bool:
+    return f.fix is not None and (unsafe_fixes or f.fix.safe)
+
+
+def fixable_line(findings: Iterable[Any], *, unsafe_fixes: bool = False) -> str | None:
+    """``[*] 2 fixable with --fix (1 more with --unsafe-fixes).``, ``1 fixable with --fix
+    --unsafe-fixes.`` when only unsafe fixes exist, or ``None`` when no finding has a fix."""
+    items = [f for f in findings if f.fix is not None]
+    if not items:
+        return None
+    applicable = sum(1 for f in items if _applies(f, unsafe_fixes))
+    hidden = len(items) - applicable
+    if not applicable:
+        return f"{hidden} fixable with --fix --unsafe-fixes."
+    option = "--fix --unsafe-fixes" if unsafe_fixes else "--fix"
+    more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
+    return f"[*] {applicable} fixable with {option}{more}."
+
+
+def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool = True,
+                unsafe_fixes: bool = False, counts: Mapping[str, int] | None = None) -> str:
+    """One line per finding (``[*]`` before the message of one that ``--fix`` fixes, and an
+    indented ``help:`` line for a hint that the message does not already say), then (unless
+    ``summary=False``) what was read (with ``counts``: see :func:`counts_line`), a summary
+    line and the fixable count.  ANSI colours only when ``color`` is true."""
     out: list[str] = []
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for f in sort_findings(findings):
+    totals, counts = counts, {"error": 0, "warning": 0, "info": 0}
+    findings = sort_findings(findings)
+    for f in findings:
         counts[f.severity] += 1
         where = f.file
         if f.line is not None:
@@ -59,13 +95,19 @@ def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool =
         if color:
             where = f"{_BOLD}{where}{_RESET}"
             code = f"{_COLORS[f.severity]}{code}{_RESET}"
-        out.append(f"{where}: {code} {f.message}".replace("\n", "\n    "))
+        mark = "[*] " if _applies(f, unsafe_fixes) else ""
+        out.append(f"{where}: {code} {mark}{f.message}".replace("\n", "\n    "))
         if f.extra_hint:
             out.append(f"    help: {f.extra_hint}".replace("\n", "\n    "))
+    if summary and totals is not None:
+        out.append(counts_line(totals))
     if summary:
         line = summary_line(counts)
         if color:
             tone = _COLORS["error"] if counts["error"] else _BOLD
             line = f"{tone}{line}{_RESET}"
         out.append(line)
+        fixable = fixable_line(findings, unsafe_fixes=unsafe_fixes)
+        if fixable:
+            out.append(fixable)
     return "\n".join(out) + ("\n" if out else "")

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from rumrules.cli.sources import (MAX_DEPTH, DefinitionSource, Document, RequestSource,
+from rumrules.linter.sources import (MAX_DEPTH, DefinitionSource, Document, RequestSource,
                                   SourceError, code_matches, is_intrinsic, read_bytes,
                                   read_file, read_paths, read_text, walk)
 from rumrules.errors import RumRulesError
 
-from ._helpers import EXAMPLES
+from ..cli._helpers import EXAMPLES
 
 JS_ERRORS = {"Name": "JsErrorCount", "UnitLabel": "Count",
              "EventPattern": '{"event_type": ["com.amazon.rum.js_error_event"]}'}
@@ -153,7 +153,7 @@ Resources:
 def test_cloudformation_yaml_template():
     doc = read_text(TEMPLATE, "template.yaml")
     assert doc.kind == "cloudformation"
-    cloudwatch, evidently = doc.requests
+    cloudwatch, evidently, prod_only = doc.requests
     assert cloudwatch.kind == "cloudformation"
     assert cloudwatch.path == ("Resources", "Monitor", "Properties", "AppMonitorConfiguration",
                                "MetricDestinations", 0)
@@ -172,9 +172,16 @@ def test_cloudformation_yaml_template():
     assert evidently.destination == "Evidently"
     assert evidently.request["DestinationArn"] == {"Fn::GetAtt": ["Project", "Arn"]}
     assert evidently.destination_arn is None and evidently.definitions == []
-    # the Fn::If destination cannot be followed: a note says so
-    (note,) = doc.notes
-    assert (note.line, note.column) == (38, 13) and "not checked" in note.message
+    # the Fn::If destination: its mapping branch is read (the other is AWS::NoValue)
+    assert prod_only.path == ("Resources", "Monitor", "Properties", "AppMonitorConfiguration",
+                              "MetricDestinations", 2, "Fn::If", 1)
+    assert prod_only.request == {"AppMonitorName": {"Ref": "AppName"},
+                                 "Destination": "CloudWatch"}
+    assert doc.notes == []
+    # what does not resolve is listed, with the reason
+    assert evidently.unresolved == [(("DestinationArn",), "Fn::GetAtt Project.Arn is only "
+                                                          "known at deploy time")]
+    assert visits.unresolved == [(("Namespace",), "parameter AppName has no Default")]
 
 
 def test_cloudformation_suppression():
@@ -283,8 +290,11 @@ def test_event_pattern_written_with_sub():
     pattern = first.definition["EventPattern"]
     column = pattern.index("0   ") + 1
     assert first.locate(("EventPattern",), 1, column) == (3, 23 + column - 1)
-    assert second.definition["EventPattern"] == '{"event_type": ["${Type}"],\n "x": [0       ]}\n'
+    # Fn::Sub's own variables are substituted (their characters point at the placeholder)
+    assert second.definition["EventPattern"] == '{"event_type": ["my_event"],\n "x": [0       ]}\n'
+    assert second.resolved == {"EventPattern": ("Fn::Sub", "${Type} from Fn::Sub's variables")}
     assert second.locate(("EventPattern",), 2, 2) == (8, 8)
+    assert second.locate(("EventPattern",), 1, 18) == (7, 24)  # "m" of my_event -> ${Type}
 
 
 def test_yaml_keys_stay_text_and_values_resolve_as_yaml_1_1():
@@ -500,7 +510,7 @@ def test_alias_bomb_is_refused():
 def test_alias_cap_counts_each_plain_value_once(monkeypatch, depth):
     """Regression: the cap counted a value once per enclosing collection, so a plain
     490k-item list (no alias) was refused as if aliases expanded it past a million."""
-    from rumrules.cli.sources import _yaml
+    from rumrules.linter.sources import _yaml
 
     monkeypatch.setattr(_yaml, "_MAX_EXPANDED", 1000)
     def nested(items: int) -> str:   # `depth` mappings around a list of `items` values
@@ -550,7 +560,7 @@ def test_old_mac_line_ends():
 
 def test_unresolved_intrinsic_values():
     doc = read_text(TEMPLATE, "template.yaml")
-    cloudwatch, evidently = doc.requests
+    cloudwatch, evidently, _ = doc.requests
     js, visits = cloudwatch.definitions
     assert cloudwatch.is_unresolved(("AppMonitorName",))
     assert evidently.is_unresolved(("DestinationArn",))

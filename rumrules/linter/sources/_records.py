@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from ._nodes import SCALAR, Node, is_intrinsic, node_at
 from ._scalars import char_offsets
+from ._sdkcalls import HOLE as _HOLE
 from ._text import LineMap
 
 __all__ = ["Document", "RequestSource", "DefinitionSource", "SourceNote", "code_matches"]
@@ -49,8 +50,10 @@ class Document:
     ``kind`` is the shape that was recognised: ``"cloudformation"`` (a template; one
     :class:`RequestSource` per metric destination of each ``AWS::RUM::AppMonitor``),
     ``"batch-create"`` (a BatchCreateRumMetricDefinitions body or ``--cli-input-json`` file),
-    ``"update"`` (an UpdateRumMetricDefinition body), ``"definitions"`` (a plain list) or
-    ``"definition"`` (one MetricDefinitionRequest).  ``value`` is the whole document as read.
+    ``"update"`` (an UpdateRumMetricDefinition body), ``"definitions"`` (a plain list),
+    ``"definition"`` (one MetricDefinitionRequest) or ``"stored"`` (BatchGetRumMetricDefinitions
+    output).  A template's custom resources add requests of kind ``"batch-create"``,
+    ``"update"`` or ``"delete"`` (their SDK calls).  ``value`` is the whole document as read.
     """
 
     file: str
@@ -64,6 +67,23 @@ class Document:
     _derived: dict[Path, tuple[str, Callable[[int], int]]] = field(default_factory=dict,
                                                                    repr=False)
     _char_cache: dict[int, list[int] | None] = field(default_factory=dict, repr=False)
+    #: values that could not be read as definitions or requests at all: (document path,
+    #: what it is, why it is not checked) -- reported as "not checked" findings
+    unchecked: list[tuple[Path, str, str]] = field(default_factory=list)
+    # JSON text derived from the file (an SDK call written as a JSON string or Fn::Join):
+    # document path -> (its position tree, its text, text offset -> file offset)
+    _overlays: dict[Path, tuple[Node, LineMap, list[int]]] = field(default_factory=dict,
+                                                                    repr=False)
+    #: the template's app monitors, their values resolved for the cross-resource rules:
+    #: ``{"logical_id", "path", "name", "custom_events", "telemetries", "destinations",
+    #: "cw_log_enabled"}``
+    monitors: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    #: (app monitor logical id, destination) that a custom resource creates with
+    #: PutRumMetricsDestination
+    created_destinations: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    #: resources that read RUM's CloudWatch Logs copy:
+    #: ``{"path", "logical_id", "type", "log_group"}``
+    log_readers: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     @property
     def definitions(self) -> list[DefinitionSource]:
@@ -87,6 +107,11 @@ class Document:
         value.
         """
         path = tuple(path)
+        inside = [p for p in self._overlays if path[:len(p)] == p]
+        if inside:
+            prefix = max(inside, key=len)  # JSON text inside JSON text: the innermost
+            return self._locate_overlay(self._overlays[prefix], path[len(prefix):], line,
+                                        column)
         node, depth, key_offset = node_at(self._root, path)
         if line is not None and depth == len(path):
             offset = self._text_offset(path, node, line, column or 1)
@@ -98,6 +123,59 @@ class Document:
             if key_at[0] < value_at[0]:  # a block mapping/sequence: its key names it best
                 return key_at
         return value_at
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based ``(line, column)`` of character ``offset`` of :attr:`text`."""
+        return self._lines.position(offset)
+
+    def end_of(self, path: Path) -> tuple[int, int] | None:
+        """The 1-based ``(line, column)`` just past the scalar at ``path`` as written (its
+        closing quote included), or ``None`` (a mapping, a block scalar, a missing path)."""
+        from ._edits import value_end
+
+        if self._in_overlay(tuple(path)):
+            return None
+        node, depth, _ = node_at(self._root, tuple(path))
+        if depth != len(tuple(path)):
+            return None
+        end = value_end(self._lines.text, node, self._lines)
+        return None if end is None else self._lines.position(end)
+
+    def _in_overlay(self, path: Path) -> bool:
+        return any(path[:len(p)] == p for p in self._overlays)
+
+    def plan_fix(self, path: Path, fix: Any, line: int | None = None,
+                 column: int | None = None) -> list[Any] | None:
+        """The :class:`~rumrules.linter.sources.TextEdit` list (offsets in :attr:`text`)
+        that carries out ``fix`` (a :class:`~rumrules.errors.Fix`) at document ``path``,
+        ``line``/``column`` being the finding's place inside the string; ``None`` when it
+        cannot be placed exactly."""
+        from ._edits import plan_edits
+
+        path = tuple(path)
+        if self._in_overlay(path):  # JSON text inside the file: not rewritten
+            return None
+        return plan_edits(self._lines.text, self._root, self._lines, path, fix.kind,
+                          fix.value, fix.old, line=line, column=column,
+                          derived=self._derived.get(path))
+
+    def _locate_overlay(self, overlay: tuple[Node, LineMap, list[int]], path: Path,
+                        line: int | None, column: int | None) -> tuple[int, int]:
+        root, lines, offsets = overlay
+        node, depth, key_offset = node_at(root, path)
+        at = node.start
+        hole = node.text.find(_HOLE) if node.kind == SCALAR and isinstance(node.text, str) \
+            else -1
+        if line is None and hole >= 0:  # a value that did not resolve: point at it
+            line, column = 1, hole + 1
+        if line is not None and depth == len(path) and node.kind == SCALAR:
+            chars = char_offsets(lines.text, node, lines)
+            if chars:
+                index = _index(node.text or "", line, column or 1)
+                at = chars[index] if index < len(chars) else chars[-1] + 1
+        elif node.kind != SCALAR and key_offset is not None:
+            at = key_offset
+        return self._lines.position(offsets[min(at, len(offsets) - 1)])
 
     def _text_offset(self, path: Path, node: Node, line: int, column: int) -> int | None:
         derived = self._derived.get(path)
@@ -150,11 +228,13 @@ class DefinitionSource:
     """One metric definition (MetricDefinitionRequest) and where it is.
 
     ``definition`` is what the checker checks: the definition as written, as a plain dict,
-    except that an EventPattern written as a mapping/sequence is serialized to a JSON string
-    and ``Fn::Sub`` EventPattern text is taken as the pattern (see ``transformed``).
-    CloudFormation intrinsic functions elsewhere are kept in their long form
-    (``{"Ref": "X"}``, ``{"Fn::GetAtt": [...]}``): their values are only known at deploy time
-    (:func:`is_intrinsic` tells them apart).  ``path`` is where the definition sits in the
+    except that an EventPattern written as a mapping/sequence is serialized to a JSON string,
+    ``Fn::Sub`` EventPattern text is taken as the pattern (see ``transformed``), and intrinsic
+    functions that resolve are replaced by their value (``resolved`` says how; a definition
+    with ``Fn::If`` values is read once per branch, ``members`` then maps a member to its
+    branch).  Intrinsic functions that do not resolve are kept in their long form
+    (``{"Ref": "X"}``, ``{"Fn::GetAtt": [...]}``) and listed in ``unresolved`` with the
+    reason (:func:`is_intrinsic` tells them apart).  ``path`` is where the definition sits in the
     document, ``index`` its position among its request's definitions.  ``suppressed`` holds the
     rule codes (or prefixes) that the template's ``Metadata`` turns off for it.
     """
@@ -170,6 +250,15 @@ class DefinitionSource:
     transformed: dict[str, str] = field(default_factory=dict)
     request: RequestSource | None = field(default=None, repr=False)
     document: Document | None = field(default=None, repr=False)
+    #: members whose value was resolved from intrinsic functions -> how (for the message)
+    resolved: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: members (paths below the definition) that could not be resolved, and why
+    unresolved: list[tuple[Path, str]] = field(default_factory=list)
+    #: members that sit elsewhere in the document (an ``Fn::If`` branch): member -> path
+    members: dict[str, Path] = field(default_factory=dict, repr=False)
+    #: resolved EventPattern text of this definition: member -> (text, index -> offset)
+    texts: dict[str, tuple[str, Callable[[int], int]]] = field(default_factory=dict,
+                                                               repr=False)
 
     @property
     def name(self) -> Any:
@@ -178,7 +267,10 @@ class DefinitionSource:
 
     def full_path(self, subpath: Path = ()) -> Path:
         """The document path of a member of this definition."""
-        return self.path + tuple(subpath)
+        subpath = tuple(subpath)
+        if subpath and subpath[0] in self.members:
+            return self.members[subpath[0]] + subpath[1:]
+        return self.path + subpath
 
     def locate(self, subpath: Path = (), line: int | None = None,
                column: int | None = None) -> tuple[int, int]:
@@ -189,7 +281,17 @@ class DefinitionSource:
         (JSON string with escapes, YAML plain/quoted/block scalar, ``!Sub``, inline mapping).
         """
         assert self.document is not None
+        subpath = tuple(subpath)
+        if line is not None and len(subpath) == 1 and subpath[0] in self.texts:
+            text, mapper = self.texts[subpath[0]]
+            return self.document._lines.position(mapper(_index(text, line, column or 1)))
         return self.document.locate(self.full_path(subpath), line, column)
+
+    def resolved_by(self, subpath: Path = ()) -> tuple[str, ...]:
+        """How the member at ``subpath`` was resolved from intrinsic functions (``()`` when
+        it is written as it is)."""
+        subpath = tuple(subpath)
+        return self.resolved.get(subpath[0], ()) if subpath else ()
 
     def is_suppressed(self, code: str) -> bool:
         """True when ``code`` is turned off for this definition."""
@@ -228,6 +330,28 @@ class RequestSource:
     suppressed: set[str] = field(default_factory=set)
     members: dict[str, Path] = field(default_factory=dict, repr=False)
     document: Document | None = field(default=None, repr=False)
+    #: request members (paths in ``request``) that could not be resolved, and why
+    unresolved: list[tuple[Path, str]] = field(default_factory=list)
+    #: request members resolved from intrinsic functions -> how
+    resolved: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the logical id of the template's app monitor it goes to, when known
+    monitor: str | None = None
+    #: the logical id of the custom resource whose SDK call it is (``None`` otherwise)
+    caller: str | None = None
+
+    def _split(self, subpath: Path) -> tuple[DefinitionSource | None, Path]:
+        definition = self.definition_at(subpath)
+        if definition is None:
+            return None, subpath
+        return definition, subpath[2:] if subpath[0] == "MetricDefinitions" else subpath[1:]
+
+    def resolved_by(self, subpath: Path = ()) -> tuple[str, ...]:
+        """How the value at ``subpath`` (a path in ``request``) was resolved from intrinsic
+        functions, ``()`` when it is written as it is."""
+        definition, rest = self._split(tuple(subpath))
+        if definition is not None:
+            return definition.resolved_by(rest)
+        return self.resolved.get(subpath[0], ()) if subpath else ()
 
     def full_path(self, subpath: Path = ()) -> Path:
         """The document path of ``subpath`` (a path in ``request``)."""
@@ -235,9 +359,9 @@ class RequestSource:
         if not subpath:
             return self.path
         head = subpath[0]
-        if (head == "MetricDefinitions" and len(subpath) > 1 and isinstance(subpath[1], int)
-                and 0 <= subpath[1] < len(self.definitions)):
-            return self.definitions[subpath[1]].full_path(subpath[2:])
+        definition, rest = self._split(subpath)
+        if definition is not None:
+            return definition.full_path(rest)
         if head in self.members:
             return self.members[head] + subpath[1:]
         return self.path + subpath
@@ -246,6 +370,9 @@ class RequestSource:
                column: int | None = None) -> tuple[int, int]:
         """The 1-based file ``(line, column)`` of ``subpath`` (see :meth:`full_path`)."""
         assert self.document is not None
+        definition, rest = self._split(tuple(subpath))
+        if definition is not None:
+            return definition.locate(rest, line, column)
         return self.document.locate(self.full_path(subpath), line, column)
 
     def is_suppressed(self, code: str, subpath: Path = ()) -> bool:

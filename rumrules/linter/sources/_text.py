@@ -14,7 +14,7 @@ from bisect import bisect_right
 
 from ._errors import SourceError
 
-__all__ = ["decode", "LineMap"]
+__all__ = ["decode", "encode", "LineMap"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -47,6 +47,20 @@ def decode(data: bytes, file: str) -> str:
             f"the file is not valid {encoding.upper().replace('-SIG', '')} text "
             f"(byte 0x{data[exc.start]:02x} cannot be decoded)",
             file=file, line=line, column=column) from None
+
+
+_ENCODE = {"utf-32": {codecs.BOM_UTF32_LE: "utf-32-le", codecs.BOM_UTF32_BE: "utf-32-be"},
+           "utf-16": {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}}
+
+
+def encode(text: str, like: bytes) -> bytes:
+    """``text`` encoded as the bytes ``like`` were (the same encoding and byte-order mark):
+    what :func:`decode` of the result gives back is ``text``."""
+    for bom, name in _BOMS:
+        if like.startswith(bom):
+            codec = _ENCODE.get(name, {}).get(bom, "utf-8")
+            return bom + text.encode(codec)
+    return text.encode("utf-8")
 
 
 class LineMap:

@@ -8,11 +8,11 @@ import random
 import pytest
 import yaml
 
-from rumrules.cli.sources import read_file, read_text
-from rumrules.cli.sources._nodes import MAP, SCALAR
-from rumrules.cli.sources._scalars import char_offsets
+from rumrules.linter.sources import read_file, read_text
+from rumrules.linter.sources._nodes import MAP, SCALAR
+from rumrules.linter.sources._scalars import char_offsets
 
-from ._helpers import EXAMPLES
+from ..cli._helpers import EXAMPLES
 
 TEMPLATE = EXAMPLES / "cloudformation" / "app-monitor.yaml"
 
@@ -162,7 +162,7 @@ def test_random_scalars_read_back_exactly():
                               default_flow_style=rng.choice([False, None]))
         if rng.random() < 0.3:
             text = text.replace("\n", "\r\n")
-        from rumrules.cli.sources._yaml import parse_yaml
+        from rumrules.linter.sources._yaml import parse_yaml
         _, root = parse_yaml(text, "r.yaml")
         for node in _scalar_nodes(root):
             if node.text != value:

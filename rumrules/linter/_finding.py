@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ...errors import render_path
+from ..errors import render_path
 
-__all__ = ["Finding", "as_finding", "sort_findings", "RuleLookup", "rule_metadata",
-           "DOCS_BASE_URL", "INFORMATION_URI", "severity_of"]
+__all__ = ["Finding", "FindingFix", "Edit", "as_finding", "sort_findings", "RuleLookup",
+           "rule_metadata", "DOCS_BASE_URL", "INFORMATION_URI", "severity_of", "docs_url",
+           "FAIL_ON"]
 
 #: Where the rule pages (``docs/rules/<CODE>.md``) are published.
 DOCS_BASE_URL = "https://github.com/rumrules/rumrules/blob/main/docs/rules/"
@@ -21,6 +22,56 @@ INFORMATION_URI = "https://github.com/rumrules/rumrules"
 RuleLookup = Callable[[str], Any]
 
 _SEVERITIES = ("error", "warning", "info")
+
+#: ``--fail-on`` levels (``note`` is info) and the severities each one fails on.
+FAIL_ON = {"error": ("error",), "warning": ("error", "warning"),
+           "note": ("error", "warning", "info")}
+
+
+def docs_url(code: str) -> str:
+    """The docs page of rule ``code``."""
+    return f"{DOCS_BASE_URL}{code}.md"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text from ``line``/``column`` up to (not including) ``end_line``/
+    ``end_column`` (1-based, code points) by ``content``; ``start``/``end`` are the same
+    places as offsets in the decoded text of the file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record of an edit in ``--format json``."""
+        return {"content": self.content, "line": self.line, "column": self.column,
+                "end_line": self.end_line, "end_column": self.end_column}
+
+
+@dataclass(frozen=True)
+class FindingFix:
+    """The exact change that resolves a finding: ``applicability`` is ``"safe"`` (applied
+    by ``rumrules check --fix``) or ``"unsafe"`` (only with ``--unsafe-fixes``), ``message``
+    says it in words, ``edits`` are the text edits in the file."""
+
+    applicability: str
+    message: str | None
+    edits: tuple[Edit, ...]
+
+    @property
+    def safe(self) -> bool:
+        """True for a safe fix."""
+        return self.applicability == "safe"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record of a fix in ``--format json``."""
+        return {"applicability": self.applicability, "message": self.message,
+                "edits": [e.to_dict() for e in self.edits]}
 
 
 def severity_of(value: Any) -> str:
@@ -43,6 +94,10 @@ class Finding:
     when known, names what the finding is about independently of where it sits (the app
     monitor's logical id and destination, the definition's Name, the field in it): the SARIF
     fingerprint hashes it, so a finding keeps its alert when definitions are inserted above.
+    ``end_line``/``end_column`` end the span the finding is about (past the value's closing
+    quote; one character for a place inside EventPattern text; the start when nothing better
+    is known), and ``fix`` is the exact change (:class:`FindingFix`) when the rule states one
+    and it can be placed in the file.
     """
 
     file: str
@@ -54,6 +109,9 @@ class Finding:
     path: tuple[Any, ...] = ()
     hint: str | None = None
     key: str | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: FindingFix | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", severity_of(self.severity))
@@ -68,13 +126,21 @@ class Finding:
     def from_diagnostic(cls, diagnostic: Any, *, file: str, line: int | None = None,
                         column: int | None = None,
                         path: tuple[Any, ...] | None = None,
-                        key: str | None = None) -> Finding:
+                        key: str | None = None, end_line: int | None = None,
+                        end_column: int | None = None,
+                        fix: FindingFix | None = None) -> Finding:
         """A finding of a :class:`~rumrules.Diagnostic` placed at ``file:line:column``
         (``path`` defaults to the diagnostic's own)."""
         return cls(file=file, line=line, column=column, code=diagnostic.code,
                    severity=diagnostic.severity, message=diagnostic.message,
                    path=diagnostic.path if path is None else path,
-                   hint=getattr(diagnostic, "hint", None), key=key)
+                   hint=getattr(diagnostic, "hint", None), key=key, end_line=end_line,
+                   end_column=end_column, fix=fix)
+
+    @property
+    def url(self) -> str:
+        """The rule's docs page."""
+        return docs_url(self.code)
 
     @property
     def extra_hint(self) -> str | None:
@@ -85,10 +151,15 @@ class Finding:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        """The record of ``--format json``."""
+        """The record of ``--format json``: where (``file``, ``line``, ``column``,
+        ``end_line``, ``end_column``, ``path``), what (``code``, ``severity``, ``message``),
+        ``help`` (the fix in words, or ``None``), ``fix`` (the exact edits, or ``None``) and
+        ``url`` (the rule's docs page)."""
         return {"file": self.file, "line": self.line, "column": self.column,
+                "end_line": self.end_line, "end_column": self.end_column,
                 "code": self.code, "severity": self.severity, "message": self.message,
-                "path": self.json_path}
+                "path": self.json_path, "help": self.hint,
+                "fix": self.fix.to_dict() if self.fix else None, "url": self.url}
 
 
 def as_finding(item: Any) -> Finding:
@@ -106,7 +177,20 @@ def as_finding(item: Any) -> Finding:
                    code=str(get("code", "")), severity=get("severity", "error"),
                    message=str(get("message", "")),
                    path=tuple(path) if isinstance(path, (list, tuple)) else (),
-                   hint=get("hint"), key=get("key"))
+                   hint=get("hint"), key=get("key"), end_line=get("end_line"),
+                   end_column=get("end_column"), fix=_as_fix(get("fix")))
+
+
+def _as_fix(value: Any) -> FindingFix | None:
+    if value is None or isinstance(value, FindingFix):
+        return value
+    if isinstance(value, Mapping):
+        edits = tuple(e if isinstance(e, Edit) else Edit(
+            e["line"], e["column"], e["end_line"], e["end_column"], e["content"])
+            for e in value.get("edits") or ())
+        return FindingFix(str(value.get("applicability", "unsafe")), value.get("message"),
+                          edits)
+    return None
 
 
 def _sort_key(f: Finding) -> tuple[Any, ...]:

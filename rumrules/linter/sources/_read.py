@@ -209,7 +209,7 @@ def read_paths(paths: Iterable[str | os.PathLike[str]], *,
             yield doc
 
 
-def _read_stdin(stdin: bytes | str | IO[Any] | None, file: str) -> bytes:
+def _read_stdin(stdin: bytes | str | IO[Any] | None, file: str = STDIN) -> bytes:
     if stdin is None:
         stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
     if not isinstance(stdin, (bytes, str)):
