@@ -37,7 +37,7 @@ _EXPORTS: dict[str, str] = {
     "Explanation": "rumrules.pattern",
     "purge": "rumrules.pattern",
     # many patterns, one index
-    "PatternSet": "rumrules.index",
+    "PatternSet": "rumrules.pattern",
     # the rule checker
     "check_definition": "rumrules.rules",
     "check_definitions": "rumrules.rules",
@@ -89,8 +89,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         RequestError,
         RumRulesError,
         Severity)
-    from .pattern import EventPattern, Explanation, compile_pattern, purge
-    from .index import PatternSet
+    from .pattern import EventPattern, Explanation, PatternSet, compile_pattern, purge
     from .rules import RULES, Rule, check_definition, check_definitions
     from .service import MetricDestination, batch_create, batch_delete, update_definition
     from .linter import Finding, lint

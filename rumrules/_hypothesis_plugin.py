@@ -30,7 +30,7 @@ def _register() -> None:
     """The entry point: register the (lazy) strategies of EventPattern and PatternSet."""
     from hypothesis import strategies as st
 
-    from .index import PatternSet
+    from .pattern import PatternSet
     from .pattern import EventPattern
 
     st.register_type_strategy(EventPattern, _event_patterns)

@@ -11,12 +11,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import DefinitionError, Diagnostic, RumRulesError, Severity, shown
-from ..index import PatternSet
 from ..ingestion import ingest_batch
-from ..pattern._events import load_event
-from ..pattern._numbers import NumberText
-from ..rules import MAX_PER_DESTINATION, detached
-from ..rules._checker import analyse
+from ..pattern import NumberText, PatternSet, load_event
+from ..rules import MAX_PER_DESTINATION, analyse, detached
 from ._datum import MetricDatum, engine_datum
 
 __all__ = ["MetricEngine", "ProcessResult"]
@@ -71,8 +68,9 @@ class MetricEngine:
     More than 2000 definitions are refused before any is checked (RUM507: however valid,
     one destination cannot hold them).
     The patterns the checker compiled go into one :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or
-    ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction,
-    thread-safe and picklable.
+    ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction
+    and picklable; any number of threads may call ``process`` on one engine at once (its
+    :class:`PatternSet` is never changed, and each call keeps its own state).
 
     Raise :class:`RumRulesError` for a ``destination``, ``app_monitor_name`` (a non-empty
     string) or ``account_id`` (a string or ``None``) that is not one, and

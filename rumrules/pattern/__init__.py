@@ -1,17 +1,31 @@
-"""The EventPattern language: text -> parse (Lark) -> AST -> compile -> matcher tries.
+"""The EventPattern language: text -> parse (Lark) -> AST -> compile -> one index -> matches.
 
 Public through :mod:`rumrules`: :func:`compile_pattern`, :class:`EventPattern`,
-:class:`Explanation`, :func:`purge`.  Other rumrules packages (rules, index) also use
-:func:`parse_json`, the AST node classes and the compiled :class:`Condition` objects.
+:class:`PatternSet`, :class:`Explanation`, :func:`purge`.  The inner API that other rumrules
+packages use (they import nothing private from here):
+
+* the syntax tree: :func:`parse_json`, the node classes, :func:`iter_nodes`;
+* the compiled fields: :class:`Condition`, :data:`DIALECTS`, :data:`EVENTBRIDGE_OPERATORS`;
+* the event view: :func:`load_event` (text or dict -> the object matching reads),
+  :func:`values_at` (the leaf values at a path), :class:`NumberText` (a number a double
+  cannot hold), :func:`event_number` (the double a value compares as);
+* the matcher types: :class:`MatcherKind` and the classes in :data:`MATCHER_TYPES`, each
+  with the values it accepts and just misses (``hits()``/``misses()``, :data:`ABSENT` for a
+  field left out), which :mod:`rumrules.strategies` draws from.
 """
 
 from ._ast import ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode, iter_nodes
 from ._compile import DIALECTS, EVENTBRIDGE_OPERATORS, Condition
+from ._events import load_event, values_at
 from ._explain import ConditionResult, Explanation
+from ._matchers import ABSENT, MATCHER_TYPES, MatcherKind
+from ._numbers import NumberText, event_number
 from ._parse import MAX_PATTERN_LENGTH, parse_json
 from ._pattern import EventPattern, compile_pattern, purge
+from ._patternset import PatternSet
 
-__all__ = ["compile_pattern", "EventPattern", "Explanation", "ConditionResult", "purge",
-           "parse_json", "Condition", "DIALECTS", "EVENTBRIDGE_OPERATORS", "MAX_PATTERN_LENGTH",
-           "ObjectNode", "Member", "ArrayNode", "StringNode", "NumberNode", "LiteralNode",
-           "iter_nodes"]
+__all__ = ["compile_pattern", "EventPattern", "PatternSet", "Explanation", "ConditionResult",
+           "purge", "parse_json", "Condition", "DIALECTS", "EVENTBRIDGE_OPERATORS",
+           "MAX_PATTERN_LENGTH", "ObjectNode", "Member", "ArrayNode", "StringNode",
+           "NumberNode", "LiteralNode", "iter_nodes", "load_event", "values_at", "NumberText",
+           "event_number", "MatcherKind", "MATCHER_TYPES", "ABSENT"]

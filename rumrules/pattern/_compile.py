@@ -134,6 +134,17 @@ def _pattern_error(f: _Fail) -> PatternError:
                         column=getattr(node, "column", 1), hint=f.hint)
 
 
+def _drive(walk) -> None:
+    """Run a walk whose steps yield the walks they call (the compiler's nesting), one at a
+    time on an explicit stack: no recursion, whatever the depth of the pattern."""
+    stack = [walk]
+    while stack:
+        try:
+            stack.append(next(stack[-1]))
+        except StopIteration:
+            stack.pop()
+
+
 class _Compiler:
     """The walk.  ``partial``: the tree is what the reference read of a text that is not
     JSON; wherever the reference would read on (an ``open`` container's end, a ``broken``
@@ -156,7 +167,7 @@ class _Compiler:
         if not isinstance(root, ObjectNode):
             _fail("Filter is not an object", root,
                   'a pattern is a JSON object such as {"event_type": ["..."]}')
-        self.parse_object(root, (), inside_or=False)
+        _drive(self.parse_object(root, (), inside_or=False))
         if self.partial:  # the value was read whole; what follows it is the syntax error
             raise _Truncated
         if self.too_many is None and self.first_or is not None and _over_bounds(self.alts):
@@ -181,14 +192,14 @@ class _Compiler:
             if key == "$or":
                 if not self.eventbridge:
                     _fail_dialect("$or", member)
-                self.parse_or(member, prefix)
+                yield self.parse_or(member, prefix)
                 continue
             if inside_or and key in _RESERVED_IN_OR:
                 _fail(f"{key} is Ruler reserved fieldName which cannot be used inside $or.",
                       member)
             value = member.value
             if isinstance(value, ObjectNode):
-                self.parse_object(value, prefix + (key,), inside_or)
+                yield self.parse_object(value, prefix + (key,), inside_or)
             elif isinstance(value, ArrayNode):
                 self.write_rules(member, prefix + (key,), value)
             else:
@@ -212,7 +223,7 @@ class _Compiler:
             if not isinstance(item, ObjectNode):
                 _fail("Only JSON object is allowed in array of $or relationship.", item)
             self.alts = [dict(alt) for alt in base]
-            self.parse_object(item, prefix, inside_or=True)
+            yield self.parse_object(item, prefix, inside_or=True)
             result.extend(self.alts)
             if _over_bounds(result):
                 # past the bound: note where, and go on validating with one alternative

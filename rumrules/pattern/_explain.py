@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ._events import shape_at
-from ._matchers import _event_ip
+from ._matchers import event_ip, number_text
 from ._numbers import NumberText, event_number, format_number
 
 __all__ = ["Explanation", "ConditionResult", "explain_alternatives", "FAILURE_KINDS",
@@ -174,10 +174,11 @@ def _matcher_kind(m, v: Any) -> str:
             return "out_of_range"
         return "not_comparable" if _is_number(v) else "wrong_type"
     if k == "cidr":
-        return "out_of_range" if _event_ip(v) is not None else "wrong_type"
+        return "out_of_range" if event_ip(v) is not None or (
+            t is not bool and number_text(v) is not None) else "wrong_type"
     if k == "exact":
         if m.type == "string":
-            if t is str or (m.ip is not None and _event_ip(v) is not None):
+            if t is str:
                 return "not_in_list"
             return "wrong_type"
         if m.type == "number":

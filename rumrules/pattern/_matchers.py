@@ -8,22 +8,97 @@ not tested: only ``exists: false`` accepts them (see :class:`Leaf`).
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, ClassVar
 
-from ._ip import parse_ip
+from ._ip import parse_exact_ip
 from ._numbers import NumberText, event_number, format_number
 
-__all__ = ["Exact", "Numeric", "Prefix", "Suffix", "EqualsIgnoreCase", "AnythingBut",
-           "Exists", "Cidr", "Wildcard", "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob"]
+__all__ = ["MatcherKind", "Matcher", "MATCHER_TYPES", "ABSENT", "Exact", "Numeric", "Prefix", "Suffix", "EqualsIgnoreCase", "AnythingBut",
+           "Exists", "Cidr", "Wildcard", "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob",
+           "event_ip", "number_text", "text_in_block"]
 
-RUM_KINDS = frozenset({"exact", "numeric"})
+
+
+class MatcherKind(StrEnum):
+    """The operators of the EventPattern language, one matcher class each (a ``str``: a
+    kind compares equal to the operator's name)."""
+
+    EXACT = "exact"
+    NUMERIC = "numeric"
+    PREFIX = "prefix"
+    SUFFIX = "suffix"
+    EQUALS_IGNORE_CASE = "equals-ignore-case"
+    EXACTLY = "exactly"
+    WILDCARD = "wildcard"
+    CIDR = "cidr"
+    ANYTHING_BUT = "anything-but"
+    EXISTS = "exists"
+
+
+class Matcher:
+    """The base of every matcher type: ``kind``, ``test(value)`` for a present leaf value and
+    ``describe()`` in words."""
+
+    __slots__ = ()
+    kind: ClassVar[MatcherKind]
+
+    def test(self, v: Any) -> bool:  # pragma: no cover - every type defines it
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - every type defines it
+        raise NotImplementedError
+
+    def hits(self) -> list:
+        """Event values this matcher should accept, from its own fields (for test data;
+        the caller checks them with :meth:`test`); :data:`ABSENT` is the field left out."""
+        return []
+
+    def misses(self) -> list:
+        """Event values just outside what this matcher accepts (near misses, unchecked)."""
+        return []
+
+
+RUM_KINDS = frozenset({MatcherKind.EXACT, MatcherKind.NUMERIC})
+
+
+class _Absent:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+#: In :meth:`Matcher.hits` and :meth:`Matcher.misses`: the field left out of the event.
+ABSENT: Any = _Absent()
+
+
+def _near_numbers(x: float) -> list:
+    out = [x, math.nextafter(x, math.inf), math.nextafter(x, -math.inf)]
+    if x.is_integer() and abs(x) < 2 ** 53:
+        out.append(int(x))
+    return out
+
+
+def _address(bits: int, value: int, upper: bool = False) -> str:
+    if bits == 32:
+        return str(ipaddress.IPv4Address(value))
+    text = ipaddress.IPv6Address(value).exploded
+    return text.upper() if upper else text
+
+
+def _string_misses(kind: str, v: str) -> list:
+    return [v[:-1], v[1:], "#" + v if kind != "prefix" else v[:-1] + "#",
+            v + "#" if kind != "suffix" else "#" + v[1:], v.swapcase()]
 
 
 @dataclass(frozen=True, slots=True)
-class Exact:
+class Exact(Matcher):
     """An exact value: a string, a number (``value`` a float, ``text`` its spelling; a
     number that is not comparable has ``value`` None and matches only its own spelling),
     ``true``, ``false`` or ``null``.  ``ip`` is set when the string is an IP address."""
@@ -34,7 +109,7 @@ class Exact:
     line: int = 0
     column: int = 0
     ip: str | None = None
-    kind = "exact"
+    kind = MatcherKind.EXACT
 
     def test(self, v: Any) -> bool:
         t = self.type
@@ -43,14 +118,15 @@ class Exact:
                 return False
             if v == self.value:
                 return True
-            return self.ip is not None and _event_ip(v) == self.ip
+            return self.ip is not None and event_ip(v) == self.ip
         if t == "number":
             if self.value is None:  # not comparable: only the same spelling matches
                 tv = type(v)
                 if tv is Decimal:
                     return v == Decimal(self.text)
                 return (tv is NumberText and v.text == self.text) or (
-                    tv is int and str(v) == self.text)
+                    tv is int and int.__repr__(v) == self.text) or (
+                    tv is float and float.__repr__(v) == self.text)
             n = event_number(v)
             return n is not None and n == self.value
         if t == "boolean":
@@ -60,9 +136,40 @@ class Exact:
     def describe(self) -> str:
         return self.text if self.type != "string" else _json(self.value)
 
+    def hits(self) -> list:
+        if self.type == "number":
+            if self.value is None:  # not a double: only its own spelling matches
+                return ([int(self.text)] if re.fullmatch(r"-?[0-9]+", self.text)
+                        else [Decimal(self.text)])
+            out = [self.value]
+            if self.value.is_integer() and abs(self.value) < 2 ** 53:
+                out.append(int(self.value))
+            if self.value == 0:
+                out.append(-0.0)
+            return out
+        return [self.value]
+
+    def misses(self) -> list:
+        if self.type == "number":
+            out: list = [self.text, True]
+            if self.value is not None:
+                out += [math.nextafter(self.value, math.inf),
+                        math.nextafter(self.value, -math.inf)]
+                if abs(self.value) < 1e15:
+                    out.append(self.value + 1)
+            else:
+                out.append(self.text + "1" if "e" not in self.text.lower() else "0")
+            return out
+        if self.type == "string":
+            v = self.value
+            return [v + "x", v.swapcase(), v[:-1], v[1:], " " + v]
+        if self.type == "boolean":
+            return [not self.value, str(self.value).lower(), int(self.value)]
+        return ["null", 0, False, ABSENT]
+
 
 @dataclass(frozen=True, slots=True)
-class Numeric:
+class Numeric(Matcher):
     """``{"numeric": [...]}``: a range of doubles; ``=`` is a range of one point."""
 
     lower: float | None
@@ -72,7 +179,7 @@ class Numeric:
     line: int = 0
     column: int = 0
     operands: tuple = ()
-    kind = "numeric"
+    kind = MatcherKind.NUMERIC
 
     def test(self, v: Any) -> bool:
         n = event_number(v)
@@ -95,16 +202,76 @@ class Numeric:
             parts.append(f"{'<=' if self.upper_inclusive else '<'} {format_number(self.upper)}")
         return " and ".join(parts)
 
+    def hits(self) -> list:
+        lo, hi = self.lower, self.upper
+        out: list = []
+        if lo is not None:
+            out += _near_numbers(lo) + [lo + 1000.0, lo * 2, lo / 2]
+        if hi is not None:
+            out += _near_numbers(hi) + [hi - 1000.0, hi * 2, hi / 2]
+        if lo is not None and hi is not None:
+            mid = lo / 2 + hi / 2
+            out += [mid, float(round(mid))]
+        return out + [0, 0.0, 1]
 
-def _event_ip(v: Any) -> str | None:
-    """The hex address of an event value: strings, and numbers by their text."""
+    def misses(self) -> list:
+        out: list = []
+        for bound, inclusive, away in ((self.lower, self.lower_inclusive, -math.inf),
+                                       (self.upper, self.upper_inclusive, math.inf)):
+            if bound is None:
+                continue
+            edge = math.nextafter(bound, away) if inclusive else bound
+            out += [edge, repr(bound), str(int(bound)) if bound.is_integer() else repr(bound)]
+            if abs(bound) < 1e15:
+                out.append(bound - 1 if away < 0 else bound + 1)
+        return out
+
+
+def event_ip(v: Any) -> str | None:
+    """The hex address of an event string that is an address (dotted IPv4 or IPv6 text; a
+    string of digits alone is not one), else ``None``.  Event numbers are not addresses:
+    :meth:`Cidr.test` compares their text with the block's bounds as the reference does."""
     if type(v) is str:
-        return parse_ip(v)
-    if type(v) is int and v >= 0:
-        return parse_ip(str(v))
-    if type(v) is NumberText:
-        return parse_ip(v.text)
+        return parse_exact_ip(v)
     return None
+
+
+def number_text(v: Any) -> str | None:
+    """The JSON text of an event number (``None`` for other values)."""
+    t = type(v)
+    if t is NumberText:
+        return v.text
+    if t is int:
+        return int.__repr__(v)
+    if t is float:
+        return float.__repr__(v)
+    if t is Decimal:
+        return str(v)
+    return None
+
+
+def text_in_block(text: str, low: str, high: str) -> bool:
+    """The reference's test of a number's JSON text against a block's hex bounds: a byte
+    walk along both bounds that accepts as soon as a character falls strictly between them
+    (so ``1.5`` is inside ``0.0.0.0/0``), and otherwise needs the whole bound."""
+    on_low = on_high = True
+    n = len(low)
+    for i, c in enumerate(text):
+        if i >= n:
+            return False
+        if on_low:
+            if c < low[i]:
+                return False
+            if c > low[i]:
+                on_low = False
+        if on_high:
+            if c > high[i]:
+                return False
+            if c < high[i]:
+                on_high = False
+        if not on_low and not on_high:
+            return True
+    return len(text) == n
 
 
 def case_regex(text: str) -> str:
@@ -127,7 +294,7 @@ def case_regex(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Prefix:
+class Prefix(Matcher):
     """``{"prefix": "ab"}`` (strings only; ``ignore_case`` for the equals-ignore-case form)."""
 
     value: str
@@ -135,7 +302,7 @@ class Prefix:
     line: int = 0
     column: int = 0
     regex: Any = field(default=None, compare=False)
-    kind = "prefix"
+    kind = MatcherKind.PREFIX
 
     def test(self, v: Any) -> bool:
         if type(v) is not str:
@@ -147,9 +314,19 @@ class Prefix:
     def describe(self) -> str:
         return f"prefix {_json(self.value)}" + (" (ignoring case)" if self.ignore_case else "")
 
+    def hits(self) -> list:
+        v = self.value
+        out = [v + t for t in ("", "abc", "/x")]
+        if self.ignore_case:
+            out += [v.upper(), v.lower(), v.swapcase()]
+        return out
+
+    def misses(self) -> list:
+        return _string_misses("prefix", self.value)
+
 
 @dataclass(frozen=True, slots=True)
-class Suffix:
+class Suffix(Matcher):
     """``{"suffix": ".png"}`` (strings only; ``ignore_case`` for the equals-ignore-case form)."""
 
     value: str
@@ -157,7 +334,7 @@ class Suffix:
     line: int = 0
     column: int = 0
     regex: Any = field(default=None, compare=False)
-    kind = "suffix"
+    kind = MatcherKind.SUFFIX
 
     def test(self, v: Any) -> bool:
         if type(v) is not str:
@@ -169,16 +346,26 @@ class Suffix:
     def describe(self) -> str:
         return f"suffix {_json(self.value)}" + (" (ignoring case)" if self.ignore_case else "")
 
+    def hits(self) -> list:
+        v = self.value
+        out = [t + v for t in ("", "abc", "/x")]
+        if self.ignore_case:
+            out += [v.upper(), v.lower(), v.swapcase()]
+        return out
+
+    def misses(self) -> list:
+        return _string_misses("suffix", self.value)
+
 
 @dataclass(frozen=True, slots=True)
-class EqualsIgnoreCase:
+class EqualsIgnoreCase(Matcher):
     """``{"equals-ignore-case": "abc"}`` (strings only)."""
 
     value: str
     line: int = 0
     column: int = 0
     regex: Any = field(default=None, compare=False)
-    kind = "equals-ignore-case"
+    kind = MatcherKind.EQUALS_IGNORE_CASE
 
     def test(self, v: Any) -> bool:
         return type(v) is str and self.regex.fullmatch(v) is not None
@@ -186,21 +373,34 @@ class EqualsIgnoreCase:
     def describe(self) -> str:
         return f"equal to {_json(self.value)} ignoring case"
 
+    def hits(self) -> list:
+        v = self.value
+        return [v, v.upper(), v.lower(), v.swapcase()]
+
+    def misses(self) -> list:
+        return _string_misses("equals-ignore-case", self.value)
+
 
 @dataclass(frozen=True, slots=True)
-class Exactly:
+class Exactly(Matcher):
     """``{"exactly": "x"}``: the string itself (no IP-address reading)."""
 
     value: str
     line: int = 0
     column: int = 0
-    kind = "exactly"
+    kind = MatcherKind.EXACTLY
 
     def test(self, v: Any) -> bool:
         return type(v) is str and v == self.value
 
     def describe(self) -> str:
         return f"exactly {_json(self.value)}"
+
+    def hits(self) -> list:
+        return [self.value]
+
+    def misses(self) -> list:
+        return _string_misses("exactly", self.value)
 
 
 class Glob:
@@ -246,7 +446,7 @@ class Glob:
 
 
 @dataclass(frozen=True, slots=True)
-class Wildcard:
+class Wildcard(Matcher):
     """``{"wildcard": "a*c"}``: ``*`` is any run of characters, ``\\*`` and ``\\\\`` escape.
 
     ``regex`` is a :class:`Glob` (linear time, ``fullmatch`` like a compiled regex)."""
@@ -255,7 +455,7 @@ class Wildcard:
     line: int = 0
     column: int = 0
     regex: Any = field(default=None, compare=False)
-    kind = "wildcard"
+    kind = MatcherKind.WILDCARD
 
     def test(self, v: Any) -> bool:
         return type(v) is str and self.regex.fullmatch(v) is not None
@@ -263,9 +463,17 @@ class Wildcard:
     def describe(self) -> str:
         return f"wildcard {_json(self.value)}"
 
+    def hits(self) -> list:
+        pieces = self.regex.pieces   # the compiled glob's literal pieces
+        return ["".join(pieces), "x".join(pieces), "*-".join(pieces)]
+
+    def misses(self) -> list:
+        joined = "".join(self.regex.pieces)
+        return [joined + "#", "#" + joined, joined[:-1], 5]
+
 
 @dataclass(frozen=True, slots=True)
-class Cidr:
+class Cidr(Matcher):
     """``{"cidr": "10.0.0.0/24"}``: strings that are addresses inside the block."""
 
     value: str
@@ -273,18 +481,49 @@ class Cidr:
     high: str
     line: int = 0
     column: int = 0
-    kind = "cidr"
+    kind = MatcherKind.CIDR
 
     def test(self, v: Any) -> bool:
-        ip = _event_ip(v)
-        return ip is not None and self.low <= ip <= self.high
+        if type(v) is str:
+            ip = parse_exact_ip(v)
+            return ip is not None and self.low <= ip <= self.high
+        text = number_text(v)
+        return text is not None and type(v) is not bool and text_in_block(text, self.low,
+                                                                          self.high)
 
     def describe(self) -> str:
         return f"an address in {self.value}"
 
+    def span(self) -> tuple[int, int, int]:
+        """``(bits, low, high)``: the block's address length and bounds as integers."""
+        return len(self.low) * 4, int(self.low, 16), int(self.high, 16)
+
+    @staticmethod
+    def address(bits: int, value: int) -> str:
+        """The text of the address ``value`` of ``bits`` bits (IPv4 dotted, IPv6 exploded)."""
+        return _address(bits, value)
+
+    def hits(self) -> list:
+        bits, low, high = self.span()
+        values = [low, high, low + (high - low) // 2]
+        out = [_address(bits, v) for v in values] + [_address(bits, high, upper=True)]
+        if bits == 32:
+            a = ipaddress.IPv4Address(values[2]).packed
+            out.append(".".join(f"{b:03d}" for b in a))  # 010.000.000.001
+        return out
+
+    def misses(self) -> list:
+        bits, low, high = self.span()
+        out: list = ["zz-not-an-address", str(low)]   # a string of digits is not an address
+        if low > 0:
+            out.append(_address(bits, low - 1))
+        if high < (1 << bits) - 1:
+            out.append(_address(bits, high + 1))
+        return out
+
 
 @dataclass(frozen=True, slots=True)
-class AnythingBut:
+class AnythingBut(Matcher):
     """``{"anything-but": ...}``: any present value except the listed ones.
 
     ``mode`` is ``values`` (``strings`` or ``numbers``), ``prefix``, ``suffix``,
@@ -299,7 +538,7 @@ class AnythingBut:
     line: int = 0
     column: int = 0
     regexes: tuple = field(default=(), compare=False)
-    kind = "anything-but"
+    kind = MatcherKind.ANYTHING_BUT
 
     def test(self, v: Any) -> bool:
         mode = self.mode
@@ -326,21 +565,49 @@ class AnythingBut:
                 "equals-ignore-case": "ignoring case ", "wildcard": "wildcard "}[self.mode]
         return f"anything but {what}{', '.join(items)}"
 
+    def hits(self) -> list:
+        out = ["zz-other", "", "Chrome", 0, 12345, -1.5, True, None]
+        for s in self.strings:
+            out += [s + "x", "x" + s, s.swapcase(), s[1:], s[:-1]]
+        for n in self.numbers:
+            out += [math.nextafter(n, math.inf), math.nextafter(n, -math.inf)]
+            if abs(n) < 1e15:
+                out.append(n + 1)
+        return out
+
+    def misses(self) -> list:
+        out = list(self.strings) + list(self.numbers)
+        if self.mode == "prefix":
+            out += [s + "x" for s in self.strings]
+        elif self.mode == "suffix":
+            out += ["x" + s for s in self.strings]
+        elif self.mode == "equals-ignore-case":
+            out += [s.swapcase() for s in self.strings]
+        elif self.mode == "wildcard":
+            out += ["x".join(g.pieces) for g in self.regexes]   # the compiled globs
+        return out
+
 
 @dataclass(frozen=True, slots=True)
-class Exists:
+class Exists(Matcher):
     """``{"exists": true|false}``: the field holds a value (leaf-only; ``null`` counts)."""
 
     value: bool
     line: int = 0
     column: int = 0
-    kind = "exists"
+    kind = MatcherKind.EXISTS
 
     def test(self, v: Any) -> bool:  # a present leaf value
         return self.value
 
     def describe(self) -> str:
         return "present" if self.value else "absent"
+
+    def hits(self) -> list:
+        return ["x", 1, True, None, 0.5] if self.value else [ABSENT]
+
+    def misses(self) -> list:
+        return [ABSENT] if self.value else ["x", None, 0]
 
 
 def _json(s: str) -> str:
@@ -394,3 +661,9 @@ class Leaf:
             if m.test(v):
                 return True
         return False
+
+
+#: Every matcher type by its kind.
+MATCHER_TYPES: dict[MatcherKind, type] = {cls.kind: cls for cls in (
+    Exact, Numeric, Prefix, Suffix, EqualsIgnoreCase, Exactly, Wildcard, Cidr, AnythingBut,
+    Exists)}

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation, localcontext
 
-__all__ = ["comparable", "NumberText", "event_number", "parse_event_float", "format_number"]
+__all__ = ["comparable", "NumberText", "event_number", "parse_event_float", "format_number",
+           "MAX_NUMBER_LENGTH", "number_too_long"]
+
+#: The longest number the reference's JSON parser (Jackson) reads in an event: a longer one
+#: makes the whole event unusable.
+MAX_NUMBER_LENGTH = 1000
 
 _INF = float("inf")
 _MIN_NORMAL = 2.2250738585072014e-308
@@ -73,12 +78,24 @@ class NumberText:
 
 
 def parse_event_float(text: str):
-    """``json.loads`` hook for event floats: a float when comparable, else :class:`NumberText`."""
+    """``json.loads`` hook for event floats: a float when comparable, else :class:`NumberText`
+    (a comparable subnormal is a :class:`~decimal.Decimal` of its text)."""
     f = float(text)
     if repr(f) == text and abs(f) >= _MIN_NORMAL:
         return f
     c = comparable(text)
-    return NumberText(text) if c is None else c
+    if c is None:
+        return NumberText(text)
+    if c and -_MIN_NORMAL < c < _MIN_NORMAL:
+        # a comparable subnormal keeps its spelling (4.9e-324 is comparable, the float's
+        # own text 5e-324 is not: see event_number)
+        return Decimal(text)
+    return c
+
+
+def number_too_long(text: str) -> bool:
+    """Is the number literal ``text`` longer than Jackson reads (its sign not counted)?"""
+    return len(text) - text.startswith("-") > MAX_NUMBER_LENGTH
 
 
 def event_number(value) -> float | None:
@@ -87,6 +104,7 @@ def event_number(value) -> float | None:
     Booleans are not numbers; integers beyond 2^53 count only when a double holds them
     exactly; NaN and infinities never compare.  ``decimal.Decimal`` values (from
     ``json.loads(..., parse_float=Decimal)``) count when they survive the round trip.
+    A float answers as its ``json.dumps`` text does (a subnormal may not be comparable).
     """
     t = type(value)
     if t is Decimal:
@@ -96,6 +114,9 @@ def event_number(value) -> float | None:
     if t is float:
         if value != value or value == _INF or value == -_INF:
             return None
+        if -_MIN_NORMAL < value < _MIN_NORMAL and value:
+            # a subnormal: as its json.dumps text reads (-5e-324 is not -4.9E-324)
+            return comparable(repr(value))
         return value + 0.0  # -0.0 -> 0.0
     if t is int:
         if -_EXACT_INT <= value <= _EXACT_INT:

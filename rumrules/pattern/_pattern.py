@@ -11,7 +11,7 @@ from ._ast import ObjectNode
 from ._compile import DIALECTS, Condition, compile_text
 from ._events import load_event
 from ._explain import Explanation, explain_alternatives
-from ._match import build_trie, ensure_recursion, match_alternative
+from ._index import Index, keeps_empty
 from ._parse import MAX_PATTERN_LENGTH
 
 __all__ = ["EventPattern", "compile_pattern", "purge", "MAX_CACHE"]
@@ -28,10 +28,12 @@ class EventPattern:
     ``text`` and ``dialect`` are what it was compiled from; ``ast`` is the syntax tree with
     positions; ``conditions`` the fields it tests (duplicates merged, text order, all
     ``$or`` branches); ``alternatives`` one tuple of conditions per ``$or`` expansion.
-    Instances are immutable, hashable, thread-safe and picklable.
+    Instances are immutable, hashable and picklable.  Threads: any number may call
+    ``matches`` and ``explain`` on one pattern at once; each call reads the event into its
+    own values and walks the pattern's index, which nothing changes after compilation.
     """
 
-    __slots__ = ("text", "dialect", "ast", "alternatives", "conditions", "_tries",
+    __slots__ = ("text", "dialect", "ast", "alternatives", "conditions", "_index",
                  "uses_eventbridge_operators", "__weakref__")
 
     def __init__(self, text: str, dialect: str, ast: ObjectNode,
@@ -48,9 +50,10 @@ class EventPattern:
             sorted(seen.values(), key=lambda c: (c.line, c.column)))
         self.uses_eventbridge_operators = len(alternatives) > 1 or any(
             m.kind not in ("exact", "numeric") for c in self.conditions for m in c.matchers)
-        leaves: dict = {}  # the conditions are alive (in alternatives) while it is used
-        self._tries = tuple(build_trie(alt, leaves=leaves) for alt in alternatives)
-        ensure_recursion(max(t.depth for t in self._tries))
+        # the one evaluator: an index of this pattern's alternatives, named by their number
+        rank = {c.path: i for i, c in enumerate(self.conditions)}
+        self._index = Index([(i, alt, keeps_empty(alt)) for i, alt in enumerate(alternatives)],
+                            rank)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -62,17 +65,14 @@ class EventPattern:
 
         Raise :class:`RumRulesError` when the event is not a JSON object.
         """
-        doc = load_event(event)
-        for trie in self._tries:
-            if match_alternative(trie, doc):
-                return True
-        return False
+        return bool(self._index.find(event, first=True))
 
     def explain(self, event: Any) -> Explanation:
         """Why ``event`` matches or not, condition by condition (``str()`` reads well,
         ``to_dict()`` is data)."""
         doc = load_event(event)
-        verdicts = [match_alternative(t, doc) for t in self._tries]
+        found = self._index.find_values(*self._index.values(doc))
+        verdicts = [i in found for i in range(len(self.alternatives))]
         return explain_alternatives(doc, self.alternatives, verdicts)
 
     def __reduce__(self):
@@ -133,7 +133,6 @@ def compile_pattern(text: str | bytes, dialect: str = "rum") -> EventPattern:
             f"EventPattern is {len(source)} characters long; the limit is {MAX_PATTERN_LENGTH}",
             line=1, column=MAX_PATTERN_LENGTH + 1,
             hint="split the definition or drop conditions")
-    ensure_recursion(min(_depth(source), 1000))  # an object level takes >= 5 characters
     ast, alternatives = compile_text(source, dialect)
     pattern = EventPattern(source, dialect, ast, alternatives)
     if cacheable:
@@ -143,10 +142,6 @@ def compile_pattern(text: str | bytes, dialect: str = "rum") -> EventPattern:
             while len(_cache) > MAX_CACHE:
                 _cache.popitem(last=False)  # the least recently used
     return pattern
-
-
-def _depth(text: str) -> int:
-    return text.count("{") + text.count("[")
 
 
 def purge() -> None:

@@ -248,3 +248,24 @@ def test_bad_arguments_are_rumrules_errors_of_the_python_kind():
     with pytest.raises(RumRulesError, match="no pattern is named 'b'"):
         ps.remove("b")
     assert [1] not in ps and "a" in ps
+
+
+def test_changes_go_to_a_second_index_until_they_outnumber_the_root_of_the_set():
+    """add/remove after a match do not rebuild the whole set: a second index holds what was
+    added, removed names are filtered, and the main index is rebuilt only now and then;
+    every answer equals the loop over the patterns."""
+    ps = PatternSet()
+    rebuilt = []
+    for i in range(300):
+        ps.add(f"n{i}", f'{{"a":["v{i % 7}"],"b":[{{"numeric":[">",{i % 11}]}}]}}')
+        if i % 3 == 0 and i:
+            ps.remove(f"n{i - 2}")
+            ps.add(f"n{i - 2}", f'{{"a":["v{(i + 1) % 7}"]}}')   # re-added: now last
+        main = ps._main
+        event = {"a": f"v{i % 7}", "b": i % 13}
+        got = ps.matches(event)
+        assert got == [n for n in ps.names if any(
+            p.matches(event) for m, p in ps._patterns if m == n)]
+        if ps._main is not main:
+            rebuilt.append(i)
+    assert 3 <= len(rebuilt) < 60   # rebuilt now and then, not on every change

@@ -253,13 +253,12 @@ def test_str_and_dict_subclasses_are_values():
 
 
 # ------------------------------------------------- the matching core (issue 12's fixes)
-# Still failing after merging main at the end of issue 13: marked xfail(strict=True), so the
-# merge that brings issue 12's fixes turns them into failures until the marks go.
+# Issue 12 fixed these; the one still failing after merging main is marked xfail(strict=True),
+# so the merge that brings its fix turns it into a failure until the mark goes.
 
 PATTERN = '{"x": [{"exists": true}], "a": [1, "b"]}'
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 fixes this")
 @given(st.sampled_from([10 ** 5000, -(10 ** 5000), 2 ** 20000, StrSub("k"), RaisingEq("x")]),
        st.booleans())
 def test_matching_takes_huge_values_and_keys(value, as_key):
@@ -280,7 +279,6 @@ def test_event_text_with_a_huge_integer_is_matched():
     assert p.matches('{"a": ' + "7" * 4301 + "}")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 fixes this")
 def test_str_subclass_events_are_text():
     p = rumrules.compile_pattern('{"a": [1]}', dialect="eventbridge")
     assert p.matches(StrSub('{"a": 1}')) == p.matches('{"a": 1}') is True
@@ -302,7 +300,6 @@ def test_compile_pattern_leaves_the_recursion_limit():
     assert done.stdout.strip() == "0", done.stdout + done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 fixes this")
 @pytest.mark.parametrize("call", [
     lambda: rst.put_rum_events_requests(max_events=-1),
     lambda: rst.put_rum_events_requests(max_events=10 ** 5000),
