@@ -253,8 +253,6 @@ def test_str_and_dict_subclasses_are_values():
 
 
 # ------------------------------------------------- the matching core (issue 12's fixes)
-# Issue 12 fixed these; the one still failing after merging main is marked xfail(strict=True),
-# so the merge that brings its fix turns it into a failure until the mark goes.
 
 PATTERN = '{"x": [{"exists": true}], "a": [1, "b"]}'
 
@@ -272,11 +270,16 @@ def test_matching_takes_huge_values_and_keys(value, as_key):
     _answer(ps.matches, event)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 fixes this")
-def test_event_text_with_a_huge_integer_is_matched():
-    """A 4,301-digit integer in event text is a number no double holds: matched, not raised."""
+def test_event_text_with_a_huge_integer_is_refused_cleanly():
+    """A number of more than 1000 characters in event text makes the event unusable, as
+    Jackson's limit does in the reference (issue 14): a RumRulesError naming it, never a
+    bare ValueError; 1000 digits are still a number."""
     p = rumrules.compile_pattern('{"a": [{"exists": true}]}', dialect="eventbridge")
-    assert p.matches('{"a": ' + "7" * 4301 + "}")
+    for digits in (1001, 4301, 5000):
+        with pytest.raises(rumrules.RumRulesError) as e:
+            p.matches('{"a": ' + "7" * digits + "}")
+        assert type(e.value) is not ValueError and "1000" in str(e.value), str(e.value)
+    assert p.matches('{"a": ' + "7" * 1000 + "}")
 
 
 def test_str_subclass_events_are_text():
@@ -351,7 +354,7 @@ HOSTILE = {
     "compile_pattern": [test_compile_pattern_leaves_the_recursion_limit,
                         test_hostile_names_leave_no_process_state],
     "EventPattern": [test_matching_takes_huge_values_and_keys,
-                     test_event_text_with_a_huge_integer_is_matched,
+                     test_event_text_with_a_huge_integer_is_refused_cleanly,
                      test_str_subclass_events_are_text],
     "Explanation": [test_matching_takes_huge_values_and_keys],
     "PatternSet": [test_matching_takes_huge_values_and_keys],
