@@ -18,6 +18,10 @@ def outcomes(path: str) -> dict[str, tuple[str, str]]:
         for child in case:
             if child.tag in ("failure", "error"):
                 outcome = "failed"
+            elif child.tag == "skipped" and child.get("type") == "pytest.xfail":
+                # a known bug another branch fixes, marked xfail(strict=True): JUnit has no
+                # outcome of its own for it, and it is not a skip (it ran, and must fail)
+                outcome, reason = "xfailed", child.get("message", "")
             elif child.tag == "skipped":
                 outcome, reason = "skipped", child.get("message", "")
         out[key] = (outcome, reason)

@@ -20,6 +20,7 @@ __all__ = [
     "Diagnostic",
     "Fix",
     "render_path",
+    "shown",
 ]
 
 
@@ -127,6 +128,28 @@ def render_path(path: tuple[Any, ...]) -> str:
         else:
             out.append("[" + _quote(str(part)) + "]")
     return "".join(out)
+
+
+#: Python refuses to convert an ``int`` of more than 4300 decimal digits to text (and text to
+#: such an ``int``) unless the process-wide ``sys.set_int_max_str_digits`` is raised, which
+#: a library must not do.  An int above this many bits may have that many digits.
+_REPR_SAFE_BITS = 14_000
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` for a message, never longer than ``limit`` characters, and never an
+    exception: an integer too long for ``repr`` is described by its size, and a value whose
+    ``repr`` fails (an object raising in ``__repr__``, a structure nested too deeply, a huge
+    integer inside a list) by its type."""
+    if isinstance(value, int) and value.bit_length() > _REPR_SAFE_BITS:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - the caller's object: describe it instead
+        return f"a {type(value).__name__} value"
+    if not isinstance(text, str):  # pragma: no cover - a broken __repr__
+        return f"a {type(value).__name__} value"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _quote(s: str) -> str:

@@ -16,28 +16,29 @@ import argparse
 import json
 import sys
 
-from ..errors import RumRulesError
+from ..errors import RumRulesError, shown
 from ..service import (DEFAULT_ACCOUNT_ID, DEFAULT_DATA, DEFAULT_HOST, DEFAULT_PORT,
                        DEFAULT_REGION)
 from ..service import (DEFAULT_EVENTS_PER_SECOND, DEFAULT_MAX_BODY_BYTES,
                        DEFAULT_MAX_EVENTS_PER_REQUEST, DEFAULT_REQUEST_SECONDS)
-from ._inputs import json_records, read_input
+from ._inputs import argument_text, json_records, read_input
 
 __all__ = ["main"]
 
 
-def _text_or_file(value: str) -> str:
-    """A command-line value that is either inline JSON text or a file (``-``: stdin)."""
+def _text_or_file(value: str, option: str) -> tuple[str, str]:
+    """A command-line value that is either inline JSON text or a file (``-``: stdin), and
+    the name to report it by (the option, or the file)."""
     if value.lstrip().startswith(("{", "[")):
-        return value
-    return read_input(value)
+        return argument_text(value, option), option
+    return read_input(value), value
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     from ..pattern import compile_pattern
 
-    pattern = compile_pattern(_text_or_file(args.pattern), dialect=args.dialect)
-    events = json_records(_text_or_file(args.event), args.event)
+    pattern = compile_pattern(_text_or_file(args.pattern, "--pattern")[0], dialect=args.dialect)
+    events = json_records(*_text_or_file(args.event, "--event"))
     matched = 0
     out = []
     for i, event in enumerate(events):
@@ -224,15 +225,53 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (argparse usage errors exit 2)."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return 2
+    restore = _tolerant_output()
     try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return 2
         return args.func(args)
     except RumRulesError as e:
-        print(f"rumrules: error: {e}", file=sys.stderr)
+        print(f"rumrules: error: {_one_line(str(e))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. | head
         return 0
+    except (RecursionError, MemoryError) as e:  # pragma: no cover - a safety net
+        print(f"rumrules: error: the input is too large or nested too deeply to process "
+              f"({type(e).__name__})", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - a safety net: no traceback reaches a user
+        print(f"rumrules: error: internal error ({type(e).__name__}: "
+              f"{_one_line(shown(str(e), 200))}); please report it", file=sys.stderr)
+        return 2
+    finally:
+        restore()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
+
+
+def _tolerant_output():
+    """Write what the output encoding cannot hold (lone surrogates from the input, any
+    non-ASCII text under ``LC_ALL=C``) as backslash escapes instead of failing; return what
+    undoes it (``main`` may run inside another program)."""
+    undo = []
+    for stream in (sys.stdout, sys.stderr):
+        errors = getattr(stream, "errors", None)
+        if hasattr(stream, "reconfigure") and errors not in (None, "backslashreplace"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a stream already used
+                continue
+            undo.append((stream, errors))
+
+    def restore() -> None:
+        for stream, errors in undo:
+            try:
+                stream.reconfigure(errors=errors)
+            except (ValueError, OSError):  # pragma: no cover
+                pass
+    return restore

@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import DefinitionError, RumRulesError, Severity
+from ..errors import DefinitionError, Diagnostic, RumRulesError, Severity, shown
 from ..ingestion import ingest_batch
 from ..pattern import NumberText, PatternSet, load_event
-from ..rules import analyse
-from ._datum import MetricDatum
+from ..rules import MAX_PER_DESTINATION, analyse, detached
+from ._datum import MetricDatum, engine_datum
 
 __all__ = ["MetricEngine", "ProcessResult"]
 
@@ -30,6 +30,8 @@ _MIN_VALUE = 2.0 ** -360
 _MAX_INT = 2 ** 360
 _MAX_DECIMAL = Decimal(_MAX_VALUE)
 _MIN_DECIMAL = Decimal(_MIN_VALUE)
+#: Integers this large have more than 1024 digits: too long for a dimension value.
+_MAX_DIMENSION_INT = 10 ** 1024
 #: Request members that a list of definitions checked for the engine does not have.
 _REQUEST_MEMBERS = ("Destination", "DestinationArn")
 
@@ -66,6 +68,8 @@ class MetricEngine:
     allowed and ignored).  They are checked together first, as one destination holds them
     (as ``check_definitions`` does: each definition, then duplicates and the 2000 limit),
     and any error-severity finding raises :class:`DefinitionError` with the diagnostics.
+    More than 2000 definitions are refused before any is checked (RUM507: however valid,
+    one destination cannot hold them).
     The patterns the checker compiled go into one :class:`PatternSet`.  ``destination`` is ``CloudWatch`` or
     ``Evidently`` (which ignores DimensionKeys).  Engines are immutable after construction
     and picklable; any number of threads may call ``process`` on one engine at once (its
@@ -78,8 +82,8 @@ class MetricEngine:
 
     def __init__(self, definitions: Iterable[Mapping[str, Any]], *, app_monitor_name: str,
                  destination: str = "CloudWatch", account_id: str | None = None) -> None:
-        if destination not in ("CloudWatch", "Evidently"):
-            raise RumRulesError(f"destination must be CloudWatch or Evidently, not {destination!r}")
+        if type(destination) is not str or destination not in ("CloudWatch", "Evidently"):
+            raise RumRulesError(f"destination must be CloudWatch or Evidently, not {shown(destination)}")
         if not isinstance(app_monitor_name, str) or not app_monitor_name:
             raise RumRulesError("app_monitor_name must be a non-empty string")
         if account_id is not None and not isinstance(account_id, str):
@@ -92,18 +96,32 @@ class MetricEngine:
         self.app_monitor_name = app_monitor_name
         self.destination = destination
         self.account_id = account_id
-        self.definitions = [dict(d) if isinstance(d, Mapping) else d for d in definitions]
+        definitions = list(definitions)
+        if len(definitions) > MAX_PER_DESTINATION:  # refused whatever they hold: say so now
+            diag = Diagnostic("RUM507", Severity.ERROR,
+                              f"{len(definitions)} definitions: one destination holds at most "
+                              f"{MAX_PER_DESTINATION} (ServiceQuotaExceededException)",
+                              ("MetricDefinitions", MAX_PER_DESTINATION), rule="destination-full")
+            raise DefinitionError(f"1 error(s) in the definitions: [{MAX_PER_DESTINATION}] "
+                                  f"RUM507 {diag.message}", [(MAX_PER_DESTINATION, diag)])
+        # a copy sharing nothing with the caller: what is checked is what runs and pickles
+        self._definitions = [detached(d) for d in definitions]
         # the patterns as the checker compiled them (eventbridge dialect): each once
-        compiled = _check(self.definitions, destination)
+        compiled = _check(self._definitions, destination)
         self._index = PatternSet("eventbridge")
         self._always: list[int] = []
         self._defs: list[_Definition] = []
-        for i, d in enumerate(self.definitions):
+        for i, d in enumerate(self._definitions):
             self._defs.append(self._prepare(i, d))
             if compiled[i] is not None:
                 self._index.add(str(i), compiled[i])
             else:
                 self._always.append(i)
+
+    @property
+    def definitions(self) -> list[dict]:
+        """The definitions, as given (a copy: changing it changes nothing here)."""
+        return detached(self._definitions)
 
     def _prepare(self, i: int, d: Mapping) -> _Definition:
         ns = d.get("Namespace")
@@ -160,8 +178,8 @@ class MetricEngine:
                     result.skipped += 1
                     continue
                 d = defs[i]
-                data.append(MetricDatum(d.namespace, d.name, value, d.unit, dict(dims),
-                                        timestamp, i))
+                data.append(engine_datum(d.namespace, d.name, value, d.unit, dict(dims),
+                                         timestamp, i))
         return result
 
     def points(self, document: Any) -> list[tuple[int, float | None, tuple[tuple[str, str], ...]]]:
@@ -207,7 +225,7 @@ class MetricEngine:
         return d.namespace, d.name, d.unit
 
     def __reduce__(self):
-        return (_rebuild, (self.definitions, self.app_monitor_name, self.destination,
+        return (_rebuild, (self._definitions, self.app_monitor_name, self.destination,
                            self.account_id))
 
     def __repr__(self) -> str:
@@ -308,6 +326,8 @@ def _dimension_value(value: Any) -> str | None:
     elif t is int or t is float:
         if t is float and not math.isfinite(value):
             return None
+        if t is int and not -_MAX_DIMENSION_INT < value < _MAX_DIMENSION_INT:
+            return None  # more than 1024 digits (and maybe more than Python writes)
         text = json.dumps(value)
     elif t is Decimal:
         text = str(value)

@@ -14,6 +14,8 @@ A gzip body is decompressed to at most :data:`MAX_BODY_BYTES`; a larger one rais
 from __future__ import annotations
 
 import json
+import re
+import sys
 import zlib
 from typing import Any
 
@@ -79,32 +81,51 @@ def loads(text: str) -> Any:
     except RecursionError:
         raise JsonTextError("nested too deeply") from None
     except (ValueError, TypeError) as exc:  # NaN/Infinity, 1e400, over-long integers
+        if "integer string conversion" in str(exc):
+            raise JsonTextError(f"an integer has more than {sys.get_int_max_str_digits()} "
+                                f"digits, the most Python converts") from None
         raise JsonTextError(str(exc)) from None
+
+
+#: The first slice of a gzip member handed to the inflater; it doubles while the member
+#: goes on.  What the inflater reads past a member's end is copied out (``unused_data``), so
+#: small first slices keep that copy proportional to the member: many members stay linear.
+_FIRST_SLICE = 64
+_MAX_SLICE = 1 << 20
+_NULS = re.compile(rb"\x00*")
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:
     """``gzip.decompress(data)`` (members one after another, trailing NULs allowed), but
-    never more than ``limit`` bytes of output: :class:`BodyTooLargeError` instead."""
+    never more than ``limit`` bytes of output: :class:`BodyTooLargeError` instead.  The
+    work is linear in the input and the output, however many members there are."""
     parts: list[bytes] = []
-    size = 0
+    size = pos = 0
+    view = memoryview(data)
+    end = len(data)
     while True:
         stream = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip header and trailer
-        # max_length caps the output (0 would mean no cap; it is at least 1 here).  Output
-        # short of the cap means all the input was used, so one call does a member.
-        part = stream.decompress(data, limit - size + 1)
-        size += len(part)
-        if size > limit:
-            raise BodyTooLargeError(
-                f"the gzip-compressed request body decompresses to more than {limit} bytes "
-                f"({limit / 1048576:g} MiB), the limit")
-        if not stream.eof:
-            raise JsonTextError("the body is not a valid gzip stream (it ends before the "
-                                "end-of-stream marker)")
-        parts.append(part)
-        data = stream.unused_data.lstrip(b"\x00")
-        if not data:
-            return parts[0] if len(parts) == 1 else b"".join(parts)
-        if data[:2] != GZIP_MAGIC:
+        step = _FIRST_SLICE
+        while not stream.eof:
+            if pos >= end:
+                raise JsonTextError("the body is not a valid gzip stream (it ends before "
+                                    "the end-of-stream marker)")
+            chunk = view[pos:pos + step]
+            # max_length caps the output (0 would mean no cap; it is at least 1 here).
+            # Output short of the cap means the whole slice was used (or the member ended).
+            part = stream.decompress(chunk, limit - size + 1)
+            size += len(part)
+            if size > limit:
+                raise BodyTooLargeError(
+                    f"the gzip-compressed request body decompresses to more than {limit} "
+                    f"bytes ({limit / 1048576:g} MiB), the limit")
+            parts.append(part)
+            pos += len(chunk) - len(stream.unused_data)
+            step = min(step * 2, _MAX_SLICE)
+        pos = _NULS.match(data, pos).end()
+        if pos >= end:
+            return b"".join(parts)
+        if data[pos:pos + 2] != GZIP_MAGIC:
             raise JsonTextError("the body is not a valid gzip stream (data after its end)")
 
 

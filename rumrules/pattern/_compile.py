@@ -18,7 +18,7 @@ from ..errors import PatternError
 from ._ast import ArrayNode, LiteralNode, Node, NumberNode, ObjectNode, StringNode, token_text
 from ._ip import IpError, parse_cidr, parse_exact_ip
 from ._matchers import (AnythingBut, Cidr, EqualsIgnoreCase, Exact, Exactly, Exists, Glob,
-                        Numeric, Prefix, Suffix, Wildcard, case_regex)
+                        Numeric, Prefix, Suffix, Wildcard, case_regex, java_text)
 from ._numbers import comparable
 from ._parse import parse_json, partial_ast
 
@@ -374,7 +374,7 @@ class _Compiler:
                 return cls(text, True, *pos, regex=rx)
             if not isinstance(value, StringNode):
                 _fail(f"{name} match pattern must be a string", value)
-            text = _java_text(_string(value))
+            text = java_text(_string(value))
             _only_one(obj)
             return cls(text, False, *pos)
         if name == "equals-ignore-case":
@@ -389,7 +389,7 @@ class _Compiler:
             glob = _wildcard_glob(value)
             self.check_complexity((glob,), value)
             _only_one(obj)
-            return Wildcard(_java_text(value.value), *pos, regex=glob)
+            return Wildcard(java_text(value.value), *pos, regex=glob)
         if name == "exists":
             if not isinstance(value, LiteralNode) or value.value is None:
                 _fail("exists match pattern must be either true or false.", value)
@@ -484,12 +484,6 @@ def _string(node: StringNode) -> str:
     return node.value
 
 
-def _java_text(text: str) -> str:
-    """``text`` as the reference's byte matchers (prefix, suffix, wildcard) see it: Java
-    encodes a lone surrogate as ``?`` in UTF-8 (surrogate pairs are one character here)."""
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
 def _only_one(obj: ObjectNode, message: str = "Only one key allowed in match expression"):
     """The reference reads the token after a matcher's value: ``}`` or a second key."""
     if len(obj.members) > 1:
@@ -530,7 +524,7 @@ def _wildcard_glob(node: StringNode) -> Glob:
     with the reference's messages, whose positions count the value's UTF-8 bytes (as Java
     encodes them: a lone surrogate is one byte, ``?``).  The number of ``*`` is checked by
     the caller (:func:`_too_complex`), after the whole pattern, as AWS does."""
-    text = _java_text(_string(node))
+    text = java_text(_string(node))
     pieces: list[str] = []
     piece: list[str] = []
     escaped = False
@@ -639,7 +633,7 @@ def _anything_but_special(obj: ObjectNode) -> AnythingBut:
     elif op == "wildcard":
         regexes = tuple(_wildcard_glob(v) for v in items)
     else:
-        texts = [_java_text(t) for t in texts]
+        texts = [java_text(t) for t in texts]
     _only_one(obj, "Too many elements in numeric expression")
     return AnythingBut(op, strings=frozenset(texts), line=value.line, column=value.column,
                        regexes=regexes)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from ._events import (LEAF_TYPES, MISSING, Inexact, Many, Plan, _MIN_NORMAL, _check_int,
                       _fast_doc, combine_trails, event_values, flatten,
                       load_event, path_values)
-from ._matchers import event_ip, number_text
+from ._matchers import event_ip, java_text, number_text
 from ._numbers import NumberText, event_number
 
 __all__ = ["Node", "Group", "build_index", "fold", "case_key", "Index", "Bits", "walk",
@@ -310,6 +310,7 @@ class Group:
         return free
 
     def _string_targets(self, value: str, found: list) -> None:
+        value = java_text(value)   # the string operators see a lone surrogate as ``?``
         if self.prefixes.lengths:
             self.prefixes.prefixes(value, value, found)
         if self.suffixes.lengths:

@@ -92,6 +92,16 @@ def _address(bits: int, value: int, upper: bool = False) -> str:
     return text.upper() if upper else text
 
 
+def java_text(text: str) -> str:
+    """``text`` as the reference's string operators (prefix, suffix, wildcard,
+    equals-ignore-case and their anything-but forms) see it, in pattern and event alike:
+    Java encodes a lone surrogate as ``?`` in UTF-8 (a surrogate pair is one character
+    here).  Exact values are not converted (the reference compares them as JSON text)."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _string_misses(kind: str, v: str) -> list:
     return [v[:-1], v[1:], "#" + v if kind != "prefix" else v[:-1] + "#",
             v + "#" if kind != "suffix" else "#" + v[1:], v.swapcase()]
@@ -307,6 +317,7 @@ class Prefix(Matcher):
     def test(self, v: Any) -> bool:
         if type(v) is not str:
             return False
+        v = java_text(v)
         if self.ignore_case:
             return self.regex.match(v) is not None
         return v.startswith(self.value)
@@ -339,6 +350,7 @@ class Suffix(Matcher):
     def test(self, v: Any) -> bool:
         if type(v) is not str:
             return False
+        v = java_text(v)
         if self.ignore_case:
             return self.regex.search(v) is not None
         return v.endswith(self.value)
@@ -368,7 +380,7 @@ class EqualsIgnoreCase(Matcher):
     kind = MatcherKind.EQUALS_IGNORE_CASE
 
     def test(self, v: Any) -> bool:
-        return type(v) is str and self.regex.fullmatch(v) is not None
+        return type(v) is str and self.regex.fullmatch(java_text(v)) is not None
 
     def describe(self) -> str:
         return f"equal to {_json(self.value)} ignoring case"
@@ -458,7 +470,7 @@ class Wildcard(Matcher):
     kind = MatcherKind.WILDCARD
 
     def test(self, v: Any) -> bool:
-        return type(v) is str and self.regex.fullmatch(v) is not None
+        return type(v) is str and self.regex.fullmatch(java_text(v)) is not None
 
     def describe(self) -> str:
         return f"wildcard {_json(self.value)}"
@@ -551,6 +563,7 @@ class AnythingBut(Matcher):
             return True
         if type(v) is not str:
             return True
+        v = java_text(v)
         if mode == "prefix":
             return not any(v.startswith(s) for s in self.strings)
         if mode == "suffix":

@@ -11,8 +11,9 @@ resources of one template say about each other: :func:`check_document`).
 ``docs/rules/<CODE>.md`` documents each one.
 
 Inner API for the service package (not in ``rumrules.__all__``): :func:`analyse` (every
-finding of a request, per definition), :func:`canonical` (a definition's identity) and
-:data:`MAX_PER_DESTINATION`; for the linter and the CLI: :func:`rule_by_code`,
+finding of a request, per definition), :func:`canonical` (a definition's identity),
+:data:`MAX_PER_DESTINATION` and :func:`detached` (a copy sharing nothing with the
+caller's); for the linter and the CLI: :func:`rule_by_code`,
 :func:`check_document` and the facts it reads (:class:`DocumentFacts`...).
 """
 
@@ -23,11 +24,12 @@ from ._identity import canonical
 # the API model (lengths, patterns, limits), for the JSON Schemas and other readers
 from ._model import (APP_MONITOR_NAME_LENGTH, APP_MONITOR_NAME_RE, ARN_MAX, DESTINATIONS,
                      DIMENSION_KEY_LENGTH, DIMENSION_NAME_LENGTH, ID_LENGTH, LENGTHS,
-                     MAX_BATCH, MAX_DIMENSIONS, MAX_PER_DESTINATION, NAMESPACE_CHARS)
+                     MAX_BATCH, MAX_DIMENSIONS, MAX_PER_DESTINATION, NAMESPACE_CHARS,
+                     detached)
 from ._rule import Rule
 
 __all__ = ["check_definition", "check_definitions", "Rule", "RULES", "analyse", "canonical",
-           "MAX_PER_DESTINATION", "rule_by_code", "check_document", "DocumentFacts",
+           "MAX_PER_DESTINATION", "detached", "rule_by_code", "check_document", "DocumentFacts",
            "MonitorFacts", "DestinationFacts", "DefinitionFacts", "CallFacts", "UncheckedFacts",
            "LogReaderFacts", "LENGTHS", "NAMESPACE_CHARS", "APP_MONITOR_NAME_RE",
            "APP_MONITOR_NAME_LENGTH", "MAX_DIMENSIONS", "DIMENSION_KEY_LENGTH",

@@ -76,9 +76,12 @@ def request_kind(request: Mapping) -> str:
 
 def analyse(data: Any, destination: str | None = "CloudWatch",
             destination_arn: str | None = None, *, kind: str | None = None, existing: int = 0,
-            known: Mapping | None = None, capacity: int = MAX_PER_DESTINATION) -> Analysis:
+            known: Mapping | None = None, capacity: int = MAX_PER_DESTINATION,
+            keep_patterns: bool = True) -> Analysis:
     """Run every rule over a request body (``kind`` forced or guessed) or a plain list of
-    definitions (checked for ``destination``/``destination_arn``)."""
+    definitions (checked for ``destination``/``destination_arn``).  With ``keep_patterns``
+    false, ``patterns`` stays empty and no compiled pattern outlives its definition's
+    checks (memory stays proportional to the definitions, not to their compiled forms)."""
     if isinstance(data, Mapping):
         kind = kind or request_kind(data)
         req_ctx = RequestContext(data, kind)
@@ -109,8 +112,12 @@ def analyse(data: Any, destination: str | None = "CloudWatch",
         ctx = DefinitionContext(definition, path, destination)
         diags = _definition_diagnostics(ctx)
         out.items.append((path, definition, diags))
-        out.patterns.append(ctx.pattern)
-        batch_items.append((path, ctx, any(d.severity is Severity.ERROR for d in diags)))
+        has_errors = any(d.severity is Severity.ERROR for d in diags)
+        if keep_patterns:
+            out.patterns.append(ctx.pattern)
+        else:
+            ctx.settle(has_errors)
+        batch_items.append((path, ctx, has_errors))
     if batch_items:
         batch = BatchContext(batch_items, destination=destination, existing=existing,
                              known=known, capacity=capacity)
@@ -133,4 +140,4 @@ def check_definitions(definitions: Any, destination: str = "CloudWatch",
     BatchDeleteRumMetricDefinitions, told apart by their members), whose own
     ``Destination``/``DestinationArn`` are used and whose other members are checked too.
     """
-    return analyse(definitions, destination, destination_arn).diagnostics()
+    return analyse(definitions, destination, destination_arn, keep_patterns=False).diagnostics()

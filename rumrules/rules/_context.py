@@ -22,6 +22,11 @@ from ._model import (DEFINITION_MEMBERS, LENGTHS, dimension_key_problem,
 __all__ = ["DefinitionContext", "RequestContext", "BatchContext"]
 
 
+#: what a settled context keeps: its inputs, its identity and the member aliases
+_SETTLED = frozenset({"definition", "base", "destination", "is_mapping", "_memo",
+                      "canonical_key", "aliases"})
+
+
 class DefinitionContext:
     """One definition, analysed lazily.
 
@@ -206,6 +211,23 @@ class DefinitionContext:
     def root_position(self) -> tuple[int | None, int | None]:
         p = self.pattern
         return (p.ast.line, p.ast.column) if p is not None else (None, None)
+
+    @cached_property
+    def canonical_key(self) -> str:
+        """The definition's identity for duplicate detection (see ``canonical``)."""
+        from ._identity import canonical
+
+        return canonical(self.definition, self.pattern)
+
+    def settle(self, has_errors: bool) -> None:
+        """Keep only what the batch rules read (the canonical key of a valid definition)
+        and let the compiled pattern and the rules' analyses go: a batch of 100,000
+        definitions then holds no compiled pattern at once."""
+        if not has_errors:
+            self.canonical_key  # noqa: B018 - computed while the pattern is here
+        for name in [n for n in self.__dict__ if n not in _SETTLED]:
+            del self.__dict__[name]  # cached analyses: recomputed if a batch rule asks
+        self._memo = {}
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per context (analyses shared by several rules)."""

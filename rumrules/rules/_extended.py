@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..errors import shown
 from ..catalog.keys import FIRST_LEVEL_KEYS, closest_first_level_key
 from ..catalog.metrics import (EXTENDED_DIMENSIONS, EXTENDED_METRICS, EXTENDED_NAMESPACE,
                                NumericRange, RequiredField)
@@ -224,11 +225,11 @@ def _extended_value_key(ctx):
     if got == metric.value_key:
         return
     if metric.value_key is None:
-        yield Finding(f"{metric.name} counts events: remove ValueKey {got!r} (it must be "
+        yield Finding(f"{metric.name} counts events: remove ValueKey {shown(got)} (it must be "
                       f"absent or null)", ctx.at("ValueKey"), hint="remove ValueKey",
                       fix=Fix("remove"))
     else:
-        found = f" (found {got!r})" if got is not None else ""
+        found = f" (found {shown(got)})" if got is not None else ""
         yield Finding(f'{metric.name} needs "ValueKey": "{metric.value_key}"{found}',
                       ctx.at("ValueKey"), hint=f'write "ValueKey": "{metric.value_key}"',
                       fix=Fix("set", metric.value_key))

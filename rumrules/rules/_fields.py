@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..errors import shown
 from ..catalog.units import STANDARD_UNITS, is_standard_unit, suggest_unit
 from ._examples import CUSTOM, JS_ERRORS, TOLERATED, edit
 from ._model import (DEFINITION_MEMBERS, LENGTHS, MAX_DIMENSIONS,
@@ -59,7 +60,7 @@ def _wrong_type(ctx):
         for key, name in dk.items():
             if not isinstance(key, str):
                 yield Finding(f"DimensionKeys keys must be strings, not {type_name(key)}",
-                              ctx.at("DimensionKeys", repr(key)))
+                              ctx.at("DimensionKeys", shown(key)))
             elif not isinstance(name, str):
                 yield Finding(f"the dimension name for {key!r} must be a string, not "
                               f"{type_name(name)}", ctx.at("DimensionKeys", key))
@@ -76,7 +77,8 @@ def _type_hint(member: str, value) -> str | None:
             return f"write it as a map: {json.dumps(pairs)}"
         return 'write it as a map: {"metadata.browserName": "BrowserName"}'
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f'quote it: "{value}"'
+        text = shown(value)
+        return f'quote it: "{text}"' if text[:1] in "-0123456789" else "write it as a string"
     return None
 
 
@@ -111,13 +113,13 @@ def _unknown_member(ctx):
         if key in DEFINITION_MEMBERS:
             continue
         if key == "MetricDefinitionId":
-            yield Finding(f"unknown member {key!r}: {_ID_NOTE}; remove it", (key,),
+            yield Finding(f"unknown member {shown(key)}: {_ID_NOTE}; remove it", (key,),
                           hint="remove it")
             continue
         guess = guess_member(str(key))
         hint = f"did you mean {guess!r}?" if guess else (
             "the members are " + ", ".join(DEFINITION_MEMBERS))
-        yield Finding(f"unknown member {key!r} in a metric definition; {hint}", (key,),
+        yield Finding(f"unknown member {shown(key)} in a metric definition; {hint}", (key,),
                       hint=hint)
 
 

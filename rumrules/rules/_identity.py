@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..catalog.metrics import EXTENDED_NAMESPACE
-from ..errors import RumRulesError
+from ..errors import RumRulesError, shown
 from ..pattern import compile_pattern
 from ._model import DEFINITION_MEMBERS
 
@@ -47,11 +47,14 @@ def canonical(definition: Mapping, pattern: Any = None) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with every mapping key a string (``repr`` of the ones that are not)."""
+    """``value`` with every mapping key a string (``shown`` for the ones that are not) and
+    every integer too long for decimal text in hex."""
     if isinstance(value, Mapping):
-        return {k if isinstance(k, str) else repr(k): _plain(v) for k, v in value.items()}
+        return {k if isinstance(k, str) else shown(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, int) and value.bit_length() > 14_000:
+        return hex(value)  # too long for decimal text (and for json.dumps)
     return value
 
 

@@ -15,7 +15,7 @@ __all__ = ["DEFINITION_MEMBERS", "LENGTHS", "MAX_DIMENSIONS", "DIMENSION_KEY_LEN
            "dimension_key_problem", "dimension_name_problem", "closest", "DESTINATIONS",
            "APP_MONITOR_NAME_RE", "ARN_RE", "MAX_BATCH", "MAX_PER_DESTINATION",
            "REQUEST_MEMBERS", "ID_LENGTH", "guess_member", "NAMESPACE_CHARS",
-           "namespace_charset_problem"]
+           "namespace_charset_problem", "detached", "MAX_NESTING"]
 
 #: MetricDefinitionRequest members, in the API's order.
 DEFINITION_MEMBERS: tuple[str, ...] = (
@@ -50,6 +50,34 @@ REQUEST_MEMBERS: dict[str, tuple[str, ...]] = {
                "MetricDefinitionId"),
     "delete": ("AppMonitorName", "Destination", "DestinationArn", "MetricDefinitionIds"),
 }
+
+
+#: How deep a definition's values may nest before :func:`detached` refuses to copy them (a
+#: valid definition nests two levels: the definition, its DimensionKeys).
+MAX_NESTING = 200
+
+
+def detached(value: Any, depth: int = 0) -> Any:
+    """A copy of a JSON-like value that shares nothing mutable with it: mappings become
+    ``dict``, lists and tuples ``list``, ``str`` subclasses ``str``; other values are kept
+    (numbers, ``None``; anything else is not JSON and the checker refuses it).  Raise
+    :class:`~rumrules.RumRulesError` when it nests more than :data:`MAX_NESTING` levels.
+    An exception raised by the caller's own mapping or list (``items``, ``__iter__``)
+    passes through, before anything is changed."""
+    if type(value) is str or value is None or type(value) in (int, float, bool):
+        return value
+    if depth > MAX_NESTING:
+        from ..errors import RumRulesError
+
+        raise RumRulesError(f"a metric definition nests more than {MAX_NESTING} levels")
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, Mapping):
+        return {(str.__str__(k) if isinstance(k, str) else k): detached(v, depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [detached(v, depth + 1) for v in value]
+    return value
 
 
 def type_name(value: Any) -> str:

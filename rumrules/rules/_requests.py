@@ -4,8 +4,8 @@ destination, limits per call and per destination, duplicates."""
 from __future__ import annotations
 
 
+from ..errors import shown
 from ..catalog.metrics import EXTENDED_METRICS
-from ._identity import canonical
 from ._examples import CREATE, CUSTOM, DELETE, EVIDENTLY_ARN, TOLERATED, UPDATE, edit, pattern
 from ._model import (APP_MONITOR_NAME_LENGTH, APP_MONITOR_NAME_RE, ARN_MAX, ARN_RE, DESTINATIONS,
                      ID_LENGTH, MAX_BATCH, MAX_PER_DESTINATION, REQUEST_MEMBERS, closest,
@@ -81,7 +81,7 @@ def _destination(ctx):
         guess = closest(dest, DESTINATIONS) if isinstance(dest, str) else None
         tail = f"; did you mean {guess!r}?" if guess else ""
         yield Finding(f"Destination must be \"CloudWatch\" or \"Evidently\", not "
-                      f"{dest!r}{tail}", where, hint=f"write {guess!r}" if guess else None)
+                      f"{shown(dest)}{tail}", where, hint=f"write {guess!r}" if guess else None)
 
 
 def _arn(ctx):
@@ -226,10 +226,12 @@ def admission(batch) -> dict[int, tuple[str, str]]:
     out: dict[int, tuple[str, str]] = {}
     seen: dict[str, tuple] = {}
     count = batch.existing
+    full = ("full", f"the destination already holds {batch.capacity} definitions, its limit "
+                    f"(ServiceQuotaExceededException): delete some first")  # one text for all
     for i, (path, ctx, has_errors) in enumerate(batch.items):
         if has_errors:
             continue
-        key = canonical(ctx.definition, ctx.pattern)
+        key = ctx.canonical_key
         if key in batch.known:
             out[i] = ("conflict", f"this definition is identical to metric definition "
                                   f"{batch.known[key]} already in the destination "
@@ -239,8 +241,7 @@ def admission(batch) -> dict[int, tuple[str, str]]:
             out[i] = ("conflict", f"this definition is identical to {first} of the same batch "
                                   f"(ConflictException); the first copy is created")
         elif count >= batch.capacity:
-            out[i] = ("full", f"the destination already holds {batch.capacity} definitions, "
-                              f"its limit (ServiceQuotaExceededException): delete some first")
+            out[i] = full
         else:
             seen[key] = path
             count += 1
@@ -348,7 +349,7 @@ def _unknown_request_member(ctx):
             guess = closest(str(key), members, cutoff=0.7)
             tail = f"; did you mean {guess!r}?" if guess else (
                 "; its members are " + ", ".join(members))
-            yield Finding(f"unknown member {key!r} in this request{tail}", (key,),
+            yield Finding(f"unknown member {shown(key)} in this request{tail}", (key,),
                           hint=f"write {guess!r}" if guess else "remove it")
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import Diagnostic, RequestError, Severity, render_path
-from ..rules import analyse
+from ..errors import Diagnostic, RequestError, Severity, render_path, shown
+from ..rules import analyse, detached
 from ._destination import MetricDestination
 
 __all__ = ["batch_create", "update_definition", "batch_delete"]
@@ -34,10 +34,13 @@ def _raise_first(diags: list[Diagnostic]) -> None:
                            hint=first.hint)
 
 
-def _require_mapping(request: Any, operation: str) -> None:
+def _require_mapping(request: Any, operation: str) -> dict:
+    """The request as a copy of plain values (read once: what is checked is what is
+    applied, and nothing the caller holds is kept)."""
     if not isinstance(request, Mapping):
         raise RequestError(f"a {operation} request is a JSON object, not "
                            f"{type(request).__name__}")
+    return detached(request)
 
 
 def _require_state(state: Any) -> None:
@@ -57,14 +60,14 @@ def _state(request: Mapping, state: MetricDestination | None) -> MetricDestinati
     if state is None:
         return MetricDestination(dest, arn, app_monitor_name=name)
     if state.app_monitor_name is not None and state.app_monitor_name != name:
-        raise RequestError(f"app monitor {name!r} is not the one this destination belongs to "
+        raise RequestError(f"app monitor {shown(name)} is not the one this destination belongs to "
                            f"({state.app_monitor_name!r})", field="AppMonitorName",
                            code="ResourceNotFoundException")
     if state.destination != dest:
-        raise RequestError(f"destination {dest!r} not found: destination_state is "
+        raise RequestError(f"destination {shown(dest)} not found: destination_state is "
                            f"{state!r}", field="Destination", code="ResourceNotFoundException")
     if (state.destination_arn or None) != arn:
-        raise RequestError(f"destination {dest!r} with DestinationArn {arn!r} not found: "
+        raise RequestError(f"destination {shown(dest)} with DestinationArn {shown(arn)} not found: "
                            f"destination_state is {state!r}", field="DestinationArn",
                            code="ResourceNotFoundException")
     return state
@@ -94,7 +97,7 @@ def batch_create(request: Mapping, destination_state: MetricDestination | None =
     ``None`` nor a :class:`MetricDestination`.
     """
     _require_state(destination_state)
-    _require_mapping(request, "BatchCreateRumMetricDefinitions")
+    request = _require_mapping(request, "BatchCreateRumMetricDefinitions")
     state = destination_state
     lock = state.lock if state is not None else None
     if lock is not None:
@@ -145,7 +148,7 @@ def update_definition(request: Mapping,
     neither ``None`` nor a :class:`MetricDestination`.
     """
     _require_state(destination_state)
-    _require_mapping(request, "UpdateRumMetricDefinition")
+    request = _require_mapping(request, "UpdateRumMetricDefinition")
     a = analyse(request, kind="update")
     _raise_first(a.request)
     for _, _, diags in a.items:
@@ -158,7 +161,7 @@ def update_definition(request: Mapping,
     definition = request["MetricDefinition"]
     with state.lock:
         if definition_id not in state:
-            raise RequestError(f"no metric definition {definition_id!r} in this destination",
+            raise RequestError(f"no metric definition {shown(definition_id)} in this destination",
                                field="MetricDefinitionId", code="ResourceNotFoundException")
         other = state.find(definition)
         if other is not None and other != definition_id:
@@ -183,7 +186,7 @@ def batch_delete(request: Mapping, destination_state: MetricDestination | None =
     ``None`` nor a :class:`MetricDestination`.
     """
     _require_state(destination_state)
-    _require_mapping(request, "BatchDeleteRumMetricDefinitions")
+    request = _require_mapping(request, "BatchDeleteRumMetricDefinitions")
     a = analyse(request, kind="delete")
     per_id = {d.path[1]: d for d in a.request
               if d.code == "RUM510" and len(d.path) == 2}
@@ -201,6 +204,6 @@ def batch_delete(request: Mapping, destination_state: MetricDestination | None =
             else:
                 failed.append({"MetricDefinitionId": definition_id,
                                "ErrorCode": "ResourceNotFoundException",
-                               "ErrorMessage": f"no metric definition {definition_id!r} in "
+                               "ErrorMessage": f"no metric definition {shown(definition_id)} in "
                                                f"this destination"})
     return {"Errors": failed, "MetricDefinitionIds": deleted}

@@ -8,8 +8,8 @@ import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import RequestError, RumRulesError
-from ..rules import MAX_PER_DESTINATION, canonical
+from ..errors import RequestError, RumRulesError, shown
+from ..rules import MAX_PER_DESTINATION, canonical, detached
 
 __all__ = ["MetricDestination"]
 
@@ -87,7 +87,7 @@ class MetricDestination:
             d = self._definitions.get(definition_id)
         except TypeError:  # unhashable: not an id
             return None
-        return dict(d) if d is not None else None
+        return detached(d) if d is not None else None
 
     def find(self, definition: Mapping) -> str | None:
         """The id of the definition identical to ``definition`` (see :func:`canonical`), or
@@ -105,7 +105,8 @@ class MetricDestination:
         """Every definition in the API's ``MetricDefinition`` shape (with
         ``MetricDefinitionId``), in creation order -- what BatchGetRumMetricDefinitions lists."""
         with self.lock:
-            return [{"MetricDefinitionId": i, **d} for i, d in self._definitions.items()]
+            return [{"MetricDefinitionId": i, **detached(d)}
+                    for i, d in self._definitions.items()]
 
     # -- changing (no validation: the API functions validate) ------------------------------
     def add(self, definition: Mapping) -> str:
@@ -114,8 +115,9 @@ class MetricDestination:
         (``ConflictException``) or the destination is full
         (``ServiceQuotaExceededException``)."""
         _require_definition(definition)
+        stored = _stored(definition)   # the caller's object is read once, here
         with self.lock:
-            key = canonical(definition)
+            key = canonical(stored)
             if key in self._keys:
                 raise RequestError(f"identical to metric definition {self._keys[key]}",
                                    field="MetricDefinition", code="ConflictException")
@@ -124,7 +126,7 @@ class MetricDestination:
                                    field="MetricDefinition",
                                    code="ServiceQuotaExceededException")
             definition_id = self._new_id()
-            self._definitions[definition_id] = _stored(definition)
+            self._definitions[definition_id] = stored
             self._keys[key] = definition_id
             return definition_id
 
@@ -134,19 +136,21 @@ class MetricDestination:
         ``ConflictException`` when another stored definition is identical to the new one,
         ``ValidationException`` when the definition is not a mapping."""
         _require_definition(definition)
+        stored = _stored(definition)   # the caller's object is read once, here
         with self.lock:
             if definition_id not in self:
-                raise _UnknownDefinition(f"no metric definition {definition_id!r} in this "
+                raise _UnknownDefinition(f"no metric definition {shown(definition_id)} in this "
                                          f"destination", field="MetricDefinitionId",
                                          code="ResourceNotFoundException")
             old = self._definitions[definition_id]
-            key = canonical(definition)
+            key = canonical(stored)
             other = self._keys.get(key)
             if other is not None and other != definition_id:
                 raise RequestError(f"identical to metric definition {other}",
                                    field="MetricDefinition", code="ConflictException")
-            del self._keys[canonical(old)]
-            self._definitions[definition_id] = _stored(definition)
+            old_key = canonical(old)
+            self._keys.pop(old_key, None)
+            self._definitions[definition_id] = stored
             self._keys[key] = definition_id
 
     def remove(self, definition_id: str) -> bool:
@@ -176,11 +180,11 @@ class MetricDestination:
         self.lock = threading.RLock()
 
     def __repr__(self) -> str:
-        arn = f", {self.destination_arn!r}" if self.destination_arn else ""
-        return f"MetricDestination({self.destination!r}{arn}, {len(self)} definitions)"
+        arn = f", {shown(self.destination_arn)}" if self.destination_arn else ""
+        return f"MetricDestination({shown(self.destination)}{arn}, {len(self)} definitions)"
 
 
 def _stored(definition: Mapping) -> dict:
-    """The members worth keeping: present, non-null, in the API's order."""
-    return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in definition.items()
-            if v is not None}
+    """The members worth keeping (present, non-null), as a copy that shares nothing with
+    ``definition``."""
+    return {k: v for k, v in detached(definition).items() if v is not None}

@@ -506,6 +506,27 @@ def test_alias_bomb_is_refused():
         read_text("\n".join(lines) + "\n", "bomb.yaml")
 
 
+@pytest.mark.parametrize("depth", [1, 5, 50])
+def test_alias_cap_counts_each_plain_value_once(monkeypatch, depth):
+    """Regression: the cap counted a value once per enclosing collection, so a plain
+    490k-item list (no alias) was refused as if aliases expanded it past a million."""
+    from rumrules.linter.sources import _yaml
+
+    monkeypatch.setattr(_yaml, "_MAX_EXPANDED", 1000)
+    def nested(items: int) -> str:   # `depth` mappings around a list of `items` values
+        return "".join(f"{'  ' * i}k{i}:\n" for i in range(depth)) + "".join(
+            f"{'  ' * depth}- v{n}\n" for n in range(items))
+    # values: depth mappings + depth keys + the list + its items
+    fits = 1000 - 2 * depth - 1
+    assert read_text(nested(fits), "plain.yaml", explicit=False) is None  # read, not ours
+    with pytest.raises(SourceError, match="million"):
+        read_text(nested(fits + 1), "plain.yaml")
+    # an alias counts its whole subtree, each time it is used
+    bomb = "a: &a [" + ", ".join(["x"] * 300) + "]\nb: [*a, *a, *a]\n"
+    with pytest.raises(SourceError, match="million"):
+        read_text(bomb, "bomb.yaml")
+
+
 # ---- CRLF ----------------------------------------------------------------------------------
 
 def test_crlf_files_give_the_same_positions():

@@ -4,9 +4,11 @@ where the pattern is in both."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from rumrules import PatternError, compile_pattern
+from rumrules import PatternError, PatternSet, compile_pattern
 from rumrules.pattern import DIALECTS
 
 
@@ -218,6 +220,39 @@ def test_lone_surrogates_in_byte_matchers_are_question_marks(matcher, yes, no):
     assert p.matches({"a": yes})
     assert not p.matches({"a": no})
     assert_rum_refuses_eventbridge(text)
+
+
+@pytest.mark.parametrize("matcher,event,expected", [
+    # the event's lone surrogate is ``?`` to the string operators too
+    ('{"prefix":"\\ud83d"}', '"\\ud83dx"', True),
+    ('{"prefix":"?"}', '"\\ud83dx"', True),
+    ('{"suffix":"x?"}', '"x\\udc00"', True),
+    ('{"wildcard":"*?*"}', '"a\\ud800b"', True),
+    ('{"equals-ignore-case":"?"}', '"\\ud83d"', True),
+    ('{"equals-ignore-case":"\\ud83d"}', '"\\udc00"', True),
+    ('{"anything-but":{"equals-ignore-case":"\\ud83d"}}', '"\\ud83d"', False),
+    ('{"anything-but":{"prefix":"?"}}', '"\\ud83dx"', False),
+    ('{"anything-but":{"suffix":"?"}}', '"x\\ud83d"', False),
+    ('{"anything-but":{"wildcard":"?*"}}', '"\\ud83dx"', False),
+    # a surrogate pair is one character, not two question marks, for prefix and suffix
+    ('{"prefix":"?"}', '"\\ud83d\\ude00"', False),
+    # exact values keep the surrogate
+    ('"?"', '"\\ud83d"', False),
+])
+def test_lone_surrogates_in_event_values_are_question_marks(matcher, event, expected):
+    """The reference reads event strings as UTF-8 bytes as well: a lone surrogate in an event
+    value is ``?`` to prefix, suffix, wildcard and equals-ignore-case (and their anything-but
+    forms), as text, as a dict, alone and in a PatternSet."""
+    text = '{"a":[%s]}' % matcher
+    p = compile_pattern(text, dialect="eventbridge")
+    event_text = '{"a":%s}' % event
+    assert p.matches(event_text) is expected
+    assert p.matches(json.loads(event_text)) is expected
+    assert bool(p.explain(event_text)) is expected
+    ps = PatternSet(dialect="eventbridge")
+    ps.add("p", text)
+    ps.add("other", '{"a":[{"prefix":"zz"}]}')
+    assert ps.matches(event_text) == (["p"] if expected else [])
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

@@ -335,6 +335,19 @@ def test_lint_paths_of_other_types_are_type_errors(paths):
 
 # ----------------------------------------------------------------------------- registry
 
+#: Results and exceptions: data the functions return or raise, with no input of their own.
+DATA_NAMES = {
+    "IngestResult": "returned by ingest_batch",
+    "ProcessResult": "returned by MetricEngine.process_batch",
+    "Diagnostic": "returned by the checker",
+    "Severity": "an enum",
+    "RumRulesError": "an exception",
+    "PatternError": "an exception",
+    "RequestError": "an exception",
+    "DefinitionError": "an exception",
+    "__version__": "a string",
+}
+
 #: Every public name: the tests that fuzz it, or why it takes no input of its own.
 COVERED = {
     "compile_pattern": [test_compile_pattern_is_total],
@@ -362,16 +375,7 @@ COVERED = {
     "StatisticSet": [test_outputs_are_total],  # data: built by aggregate
     "lint": [test_lint_is_total, test_lint_paths_of_other_types_are_type_errors],
     "Finding": "returned by lint",
-    # results and exceptions: data the functions above return or raise
-    "IngestResult": "returned by ingest_batch",
-    "ProcessResult": "returned by MetricEngine.process_batch",
-    "Diagnostic": "returned by the checker",
-    "Severity": "an enum",
-    "RumRulesError": "an exception",
-    "PatternError": "an exception",
-    "RequestError": "an exception",
-    "DefinitionError": "an exception",
-    "__version__": "a string",
+    **DATA_NAMES,
 }
 
 

@@ -59,7 +59,7 @@ def test_public_names():
     # facts for the linter and the CLI; the API model for the JSON Schemas (not in rumrules)
     assert sorted(rumrules.rules.__all__) == sorted(
         ["check_definition", "check_definitions", "Rule", "RULES", "analyse", "canonical",
-         "MAX_PER_DESTINATION", "rule_by_code", "check_document", "DocumentFacts",
+         "MAX_PER_DESTINATION", "detached", "rule_by_code", "check_document", "DocumentFacts",
          "MonitorFacts", "DestinationFacts", "DefinitionFacts", "CallFacts", "UncheckedFacts",
          "LogReaderFacts",
          "LENGTHS", "NAMESPACE_CHARS", "APP_MONITOR_NAME_RE", "APP_MONITOR_NAME_LENGTH",

@@ -29,7 +29,8 @@ from ._edits import TextEdit
 from ._errors import SourceError
 from ._nodes import MAX_DEPTH, is_intrinsic
 from ._read import _read_stdin as read_stdin
-from ._read import EXTENSIONS, STDIN, read_bytes, read_file, read_paths, read_text, walk
+from ._read import (EXTENSIONS, MAX_INPUT_BYTES, STDIN, read_bytes, read_file, read_limited,
+                    read_paths, read_text, walk)
 from ._records import DefinitionSource, Document, RequestSource, SourceNote, code_matches
 from ._shapes import APP_MONITOR_TYPE
 from ._text import decode, encode
@@ -38,6 +39,7 @@ __all__ = [
     "APP_MONITOR_TYPE",
     "EXTENSIONS",
     "MAX_DEPTH",
+    "MAX_INPUT_BYTES",
     "STDIN",
     "DefinitionSource",
     "Document",
@@ -51,6 +53,7 @@ __all__ = [
     "is_intrinsic",
     "read_bytes",
     "read_file",
+    "read_limited",
     "read_paths",
     "read_stdin",
     "read_text",

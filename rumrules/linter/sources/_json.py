@@ -36,6 +36,9 @@ class _Reader:
         self.text = text
         self.file = file
         self.lines = lines
+        # one object per distinct short string: member names and values such as units
+        # repeat in every definition of a long file
+        self.strings: dict[str, str] = {}
 
     def fail(self, pos: int, reason: str) -> SourceError:
         lines = self.lines or LineMap(self.text)
@@ -78,6 +81,7 @@ class _Reader:
                 raise self.fail(pos, "unexpected end of the text inside an object")
             raise self.fail(pos, f"expected a member name in double quotes, found {self.describe(pos)}")
         name, end = self.string(pos)
+        name = self.strings.setdefault(name, name)
         after = self.ws(end)
         if text[after:after + 1] != ":":
             raise self.fail(after, f"expected ':' after the member name, found {self.describe(after)}")
@@ -88,6 +92,8 @@ class _Reader:
         ch = text[pos:pos + 1]
         if ch == '"':
             value, end = self.string(pos)
+            if len(value) <= 64:
+                value = self.strings.setdefault(value, value)
             return value, Node(SCALAR, pos, style="json", text=value), end
         if ch == "-" or ch.isdigit():
             m = _NUMBER.match(text, pos)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -15,12 +16,51 @@ from ._text import LineMap, decode
 from ._yaml import parse_yaml
 
 __all__ = ["read_text", "read_bytes", "read_file", "read_paths", "walk", "EXTENSIONS",
-           "STDIN"]
+           "STDIN", "MAX_INPUT_BYTES", "read_limited"]
 
 #: File name endings read when walking a directory (case-insensitive).
 EXTENSIONS = (".json", ".yaml", ".yml", ".template")
 #: The path that names standard input.
 STDIN = "-"
+#: The most one input (a file, standard input) may hold: 64 MiB.  A destination holds at
+#: most 2000 definitions of at most ~4.6 KB each (about 9 MB); the limit leaves room for
+#: templates and many requests in one file, and stops ``/dev/zero`` or a runaway pipe before
+#: it takes the machine's memory.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+_CHUNK = 1 << 20
+
+
+def read_limited(handle: IO[Any], file: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a binary handle to its end, or raise :class:`SourceError` once it holds more
+    than ``limit`` bytes: a regular file larger than that is refused unread, any other
+    stream (a pipe, ``/dev/zero``) is read by the MiB up to ``limit + 1`` bytes."""
+    def too_large() -> SourceError:
+        return SourceError(f"the input is larger than {limit} bytes ({limit // 1048576} MiB), "
+                           f"the limit", file=file)
+    try:
+        info = os.fstat(handle.fileno())
+        size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    except (OSError, AttributeError, ValueError):  # not a real file (io.BytesIO...)
+        size = None
+    if size is not None:
+        if size > limit:
+            raise too_large()
+        data = handle.read()
+    else:
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = handle.read(min(_CHUNK, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        data = chunks[0][:0].join(chunks) if chunks else b""  # a text stream gives str
+    if len(data) > limit:
+        raise too_large()
+    return data
+
 
 # text that makes an unreadable file found by walking worth an error instead of a skip
 _RELEVANT = ("AWS::RUM::AppMonitor", "MetricDefinition", "EventPattern")
@@ -92,7 +132,7 @@ def read_file(path: str | os.PathLike[str], *, file: str | None = None,
     display = file if file is not None else os.fspath(path)
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = read_limited(handle, display)
     except FileNotFoundError:
         raise SourceError("no such file or directory", file=display) from None
     except IsADirectoryError:
@@ -134,7 +174,8 @@ def read_paths(paths: Iterable[str | os.PathLike[str]], *,
     for path in paths:
         path = os.fspath(path)
         if path == STDIN:
-            doc = read_bytes(_read_stdin(stdin), stdin_filename, explicit=explicit)
+            doc = read_bytes(_read_stdin(stdin, stdin_filename), stdin_filename,
+                             explicit=explicit)
             if doc is not None:
                 yield doc
             continue
@@ -168,9 +209,9 @@ def read_paths(paths: Iterable[str | os.PathLike[str]], *,
             yield doc
 
 
-def _read_stdin(stdin: bytes | str | IO[Any] | None) -> bytes:
+def _read_stdin(stdin: bytes | str | IO[Any] | None, file: str = STDIN) -> bytes:
     if stdin is None:
         stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
     if not isinstance(stdin, (bytes, str)):
-        stdin = stdin.read()
-    return stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+        stdin = read_limited(stdin, file)
+    return stdin.encode("utf-8", "surrogateescape") if isinstance(stdin, str) else stdin

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from array import array
 from bisect import bisect_right
 
 from ._errors import SourceError
@@ -70,8 +71,9 @@ class LineMap:
     def __init__(self, text: str, *, yaml: bool = False) -> None:
         self.text = text
         breaks = _YAML_BREAKS if yaml else _JSON_BREAKS
-        #: the offset where each line starts
-        self.starts = [0] + [m.end() for m in breaks.finditer(text)]
+        #: the offset where each line starts (an array: 8 bytes a line, not an int object)
+        self.starts = array("q", [0])
+        self.starts.extend(m.end() for m in breaks.finditer(text))
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based line and column of the character at ``offset``."""

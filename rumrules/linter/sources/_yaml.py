@@ -194,7 +194,9 @@ def _compose(loader: Any, yaml: Any, scalars: _Scalars, fail: Any) -> tuple[Any,
             value, node = _intrinsic(tag, value, node)
         if anchor is not None:
             anchors[anchor] = (value, node, size)
-        total += size
+        # the values of the expanded document: one per scalar, mapping or sequence read, and
+        # an alias's whole subtree (its values were read once, where its anchor is)
+        total += size if isinstance(event, ev.AliasEvent) else 1
         if total > _MAX_EXPANDED:
             raise fail(start, "aliases expand to more than a million values")
         # attach the completed value to its parent
