@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._derive import MAX_SERIALIZED
-from ._nodes import MAP, SCALAR, Node, is_intrinsic
+from ._nodes import MAP, SCALAR, Node, child_of, is_intrinsic
 from ._scalars import char_offsets
 from ._text import LineMap
 
@@ -169,7 +169,7 @@ class Resolver:
         if isinstance(value, list):
             combos: list[tuple[list[Alt], tuple[str, ...]]] = [([], ())]
             for i, item in enumerate(value):
-                inner = node.child(i) if node is not None else None
+                inner = child_of(node, i)
                 alts = self.resolve(item, inner, depth)
                 combos = [(done + [a], how + a.how) for done, how in combos for a in alts]
                 if len(combos) > MAX_ALTERNATIVES:
@@ -230,8 +230,8 @@ def _ref(r: Resolver, arg: Any, child: Node | None, node: Node | None, depth: in
 def _join(r: Resolver, arg: Any, child: Node | None, node: Node | None, depth: int) -> list[Alt]:
     if not isinstance(arg, list) or len(arg) != 2:
         raise Unresolved("Fn::Join takes [delimiter, [values]]")
-    dnode = child.child(0) if child is not None else None
-    lnode = child.child(1) if child is not None else None
+    dnode = child_of(child, 0)
+    lnode = child_of(child, 1)
     delim = r.resolve_one(arg[0], dnode, depth)
     if not isinstance(delim.value, str):
         raise Unresolved("the Fn::Join delimiter is not a string")
@@ -267,10 +267,10 @@ def _sub(r: Resolver, arg: Any, child: Node | None, node: Node | None, depth: in
     if isinstance(arg, list):
         if len(arg) != 2 or not isinstance(arg[1], dict):
             raise Unresolved("Fn::Sub takes a string or [string, {variables}]")
-        tnode = child.child(0) if child is not None else None
-        vnode = child.child(1) if child is not None else None
+        tnode = child_of(child, 0)
+        vnode = child_of(child, 1)
         for name, v in arg[1].items():
-            variables[name] = (v, vnode.child(name) if vnode is not None else None)
+            variables[name] = (v, child_of(vnode, name))
         arg = arg[0]
     if not isinstance(arg, str):
         raise Unresolved("the Fn::Sub template is not a literal string")
@@ -316,7 +316,7 @@ def _if(r: Resolver, arg: Any, child: Node | None, node: Node | None, depth: int
         raise Unresolved("Fn::If takes [condition, value if true, value if false]")
     out = []
     for k in (1, 2):
-        branch = child.child(k) if child is not None else None
+        branch = child_of(child, k)
         for alt in r.resolve(arg[k], branch, depth):
             out.append(Alt(alt.value, alt.offsets, _unique(("Fn::If",) + alt.how),
                            ("Fn::If", k) + alt.where))
@@ -327,13 +327,13 @@ def _select(r: Resolver, arg: Any, child: Node | None, node: Node | None,
             depth: int) -> list[Alt]:
     if not isinstance(arg, list) or len(arg) != 2:
         raise Unresolved("Fn::Select takes [index, [values]]")
-    index = r.resolve_one(arg[0], child.child(0) if child is not None else None, depth).value
+    index = r.resolve_one(arg[0], child_of(child, 0), depth).value
     try:
         index = int(index)
     except (TypeError, ValueError):
         raise Unresolved("the Fn::Select index is not a number") from None
     out = []
-    for combo in r.items(arg[1], child.child(1) if child is not None else None, depth,
+    for combo in r.items(arg[1], child_of(child, 1), depth,
                          "the Fn::Select list"):
         if not 0 <= index < len(combo.value):
             raise Unresolved(f"Fn::Select index {index} is outside the list")
@@ -346,11 +346,11 @@ def _split(r: Resolver, arg: Any, child: Node | None, node: Node | None,
            depth: int) -> list[Alt]:
     if not isinstance(arg, list) or len(arg) != 2:
         raise Unresolved("Fn::Split takes [delimiter, string]")
-    delim = r.resolve_one(arg[0], child.child(0) if child is not None else None, depth).value
+    delim = r.resolve_one(arg[0], child_of(child, 0), depth).value
     if not isinstance(delim, str) or not delim:
         raise Unresolved("the Fn::Split delimiter is not a string")
     out = []
-    for alt in r.strings(arg[1], child.child(1) if child is not None else None, depth,
+    for alt in r.strings(arg[1], child_of(child, 1), depth,
                          "the Fn::Split source"):
         items, pos = [], 0
         offsets = alt.offsets or [0] * len(alt.value)
@@ -365,7 +365,7 @@ def _find_in_map(r: Resolver, arg: Any, child: Node | None, node: Node | None,
                  depth: int) -> list[Alt]:
     if not isinstance(arg, list) or len(arg) != 3:
         raise Unresolved("Fn::FindInMap takes [map, key, key]")
-    keys = [r.resolve_one(a, child.child(i) if child is not None else None, depth).value
+    keys = [r.resolve_one(a, child_of(child, i), depth).value
             for i, a in enumerate(arg)]
     mappings = r.template.get("Mappings") if isinstance(r.template, dict) else None
     value: Any = mappings

@@ -82,3 +82,8 @@ def is_intrinsic(value: Any) -> bool:
         (key,) = value
         return isinstance(key, str) and (key in _INTRINSIC_KEYS or key.startswith("Fn::"))
     return False
+
+
+def child_of(node: Node | None, part: Any) -> Node | None:
+    """``node.child(part)``, or ``None`` when there is no node (a value without a position)."""
+    return node.child(part) if node is not None else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._intrinsics import MAX_TEXT, Resolver, Unresolved, sub_keeping_placeholders
-from ._nodes import MAP, Node, is_intrinsic
+from ._nodes import MAP, Node, child_of, is_intrinsic
 
 __all__ = ["RUM_ACTIONS", "rum_action", "call_member", "call_text", "restore_holes",
            "CALL_PHASES", "HOLE"]
@@ -101,8 +101,8 @@ def call_text(resolver: Resolver, value: Any,
     if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 \
             and isinstance(arg[0], str) and isinstance(arg[1], list):
         pieces = arg[1]
-        lnode = child.child(1) if child is not None else None
-        dnode = child.child(0) if child is not None else None
+        lnode = child_of(child, 1)
+        dnode = child_of(child, 0)
         delim_offsets = resolver.offsets(arg[0], dnode) or [start] * len(arg[0])
     else:
         pieces, lnode, dnode, delim_offsets = [value], None, None, []
