@@ -67,14 +67,14 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def _cmd_rule(args: argparse.Namespace) -> int:
     import difflib
 
-    from ..rules import RULES
+    from ..rules import RULES, rule_by_code
 
-    by_code = {r.code: r for r in RULES}
-    rule = by_code.get(args.code.upper())
-    if rule is None:
-        close = difflib.get_close_matches(args.code.upper(), list(by_code), n=3)
+    try:
+        rule = rule_by_code(args.code)
+    except KeyError:
+        close = difflib.get_close_matches(args.code.upper(), [r.code for r in RULES], n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise RumRulesError(f"no rule {args.code!r}{hint} (see rumrules rule --list)")
+        raise RumRulesError(f"no rule {args.code!r}{hint} (see rumrules rule --list)") from None
     print(rule.docs_page())
     return 0
 
