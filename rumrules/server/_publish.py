@@ -17,15 +17,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..engine import emf_lines, put_metric_data_requests
+from ..engine import MAX_DATA_POINTS, emf_lines, put_metric_data_requests
 from ..errors import RumRulesError
 from ..service import RumService, StoredDataPoint, claim_unpublished, release_unpublished
 
 __all__ = ["Publisher", "BATCH"]
 
 _log = logging.getLogger("rumrules.server")
-#: Data points claimed and sent at a time (PutMetricData takes at most 1000 a request).
-BATCH = 1000
+#: Data points claimed and sent at a time: one PutMetricData request's worth.
+BATCH = MAX_DATA_POINTS
 CLOUDWATCH = "CloudWatch"
 
 
