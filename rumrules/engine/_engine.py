@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import DefinitionError, Diagnostic, RumRulesError, Severity, shown
 from ..ingestion import ingest_batch
 from ..pattern import NumberText, PatternSet, load_event
-from ..rules import MAX_PER_DESTINATION, analyse, detached
+from ..rules import MAX_PER_DESTINATION, analyse, detached, rule_by_code
 from ._datum import MetricDatum, engine_datum
 
 __all__ = ["MetricEngine", "ProcessResult"]
@@ -98,12 +98,13 @@ class MetricEngine:
         self.account_id = account_id
         definitions = list(definitions)
         if len(definitions) > MAX_PER_DESTINATION:  # refused whatever they hold: say so now
-            diag = Diagnostic("RUM507", Severity.ERROR,
+            full = rule_by_code("RUM507")  # destination-full
+            diag = Diagnostic(full.code, full.severity,
                               f"{len(definitions)} definitions: one destination holds at most "
                               f"{MAX_PER_DESTINATION} (ServiceQuotaExceededException)",
-                              ("MetricDefinitions", MAX_PER_DESTINATION), rule="destination-full")
+                              ("MetricDefinitions", MAX_PER_DESTINATION), rule=full.name)
             raise DefinitionError(f"1 error(s) in the definitions: [{MAX_PER_DESTINATION}] "
-                                  f"RUM507 {diag.message}", [(MAX_PER_DESTINATION, diag)])
+                                  f"{full.code} {diag.message}", [(MAX_PER_DESTINATION, diag)])
         # a copy sharing nothing with the caller: what is checked is what runs and pickles
         self._definitions = [detached(d) for d in definitions]
         # the patterns as the checker compiled them (eventbridge dialect): each once
