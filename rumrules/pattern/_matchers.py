@@ -33,7 +33,7 @@ from ._numbers import _MIN_NORMAL, NumberText, event_number, format_number
 
 __all__ = ["MatcherKind", "Matcher", "MATCHER_TYPES", "ABSENT", "Exact", "Numeric", "Prefix",
            "Suffix", "EqualsIgnoreCase", "AnythingBut", "Exists", "Cidr", "Wildcard",
-           "Exactly", "RUM_KINDS", "case_regex", "Glob", "event_ip", "number_text",
+           "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob", "event_ip", "number_text",
            "text_in_block", "show_value", "is_number", "REFUSALS"]
 
 
@@ -945,6 +945,56 @@ def show_value(v: Any) -> str:
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)
     return repr(v)
+
+
+class Leaf:
+    """All matchers of one field (OR), with fast paths for exact strings and numbers.
+
+    Not used by matching (the index is the one walk): kept as the plain reading of a value
+    list that tests compare the index with."""
+
+    __slots__ = ("matchers", "strings", "numbers", "others", "absent_ok", "has_exists")
+
+    def __init__(self, matchers: tuple) -> None:
+        self.matchers = matchers
+        strings = set()
+        numbers = set()
+        others = []
+        absent_ok = False
+        has_exists = False
+        for m in matchers:
+            if isinstance(m, Exact) and m.type == "string" and m.ip is None:
+                strings.add(m.value)
+            elif isinstance(m, Exact) and m.type == "number" and m.value is not None:
+                numbers.add(m.value)
+            elif isinstance(m, Exists):
+                has_exists = True
+                if m.accepts_absence:
+                    absent_ok = True
+                else:
+                    others.append(m)
+            else:
+                others.append(m)
+        self.strings = frozenset(strings)
+        self.numbers = frozenset(numbers)
+        self.others = tuple(others)
+        self.absent_ok = absent_ok
+        self.has_exists = has_exists
+
+    def test(self, v: Any) -> bool:
+        """Does the present leaf value ``v`` satisfy any matcher?"""
+        t = type(v)
+        if t is str:
+            if v in self.strings:
+                return True
+        elif (t is float or t is int or t is Decimal) and self.numbers:
+            n = event_number(v)
+            if n is not None and n in self.numbers:
+                return True
+        for m in self.others:
+            if m.test(v):
+                return True
+        return False
 
 
 #: Every matcher type by its kind.
