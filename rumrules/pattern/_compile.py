@@ -7,18 +7,20 @@ Duplicate keys are all validated; for the same path the last value list wins.
 ``$or`` (eventbridge dialect) expands into alternatives: the cross product of its branches,
 at most :data:`MAX_ALTERNATIVES` of them holding at most :data:`MAX_EXPANDED_FIELDS` fields
 in all (our bounds: the reference has none).
+
+Matcher objects (``{"prefix": "ab"}``) are read by their matcher types: the walk finds the
+type by operator name in :data:`OPERATOR_TYPES` and calls its ``from_syntax`` with itself as
+the :class:`SyntaxReader` (the reading primitives below); plain values are
+:meth:`Exact.from_syntax`'s.  This module knows no operator but ``$or``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..errors import PatternError
-from ._ast import ArrayNode, LiteralNode, Node, NumberNode, ObjectNode, StringNode, token_text
-from ._ip import IpError, parse_cidr, parse_exact_ip
-from ._matchers import (AnythingBut, Cidr, EqualsIgnoreCase, Exact, Exactly, Exists, Glob,
-                        Numeric, Prefix, Suffix, Wildcard, case_regex, java_text)
+from ._ast import ArrayNode, Node, NumberNode, ObjectNode, StringNode, token_text
+from ._matchers import OPERATOR_TYPES, Exact
 from ._numbers import comparable
 from ._parse import parse_json, partial_ast
 
@@ -37,30 +39,19 @@ MAX_EXPANDED_FIELDS = 16384
 
 DIALECTS = ("rum", "eventbridge")
 
-EVENTBRIDGE_OPERATORS = ("prefix", "suffix", "equals-ignore-case", "anything-but", "exists",
-                         "cidr", "wildcard", "exactly", "$or")
+#: The names the ``eventbridge`` dialect adds: its operators (the matcher types that are not
+#: ``in_rum``) and ``$or``.
+EVENTBRIDGE_OPERATORS = tuple(name for name, cls in OPERATOR_TYPES.items()
+                              if not cls.in_rum) + ("$or",)
 
 #: Field names the reference refuses inside ``$or`` objects: its operators, the numeric
 #: comparisons and the names it reserves for operators it may add.
-_RESERVED_IN_OR = frozenset({
-    "exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "numeric",
-    "cidr", "wildcard", "=", "<", "<=", ">", ">=",
+_RESERVED_IN_OR = frozenset(OPERATOR_TYPES) | frozenset({
+    "=", "<", "<=", ">", ">=",
     "regex", "not-wildcard", "not-equals-ignore-case",
     "date-after", "date-on-or-after", "date-before", "date-on-or-before", "in-date-range",
     "ip-address-in-range", "ip-address-not-in-range",
 })
-
-_HINTS = {
-    "=>": "did you mean >=?",
-    "=<": "did you mean <=?",
-    "==": "did you mean =?",
-    "!=": "there is no != operator; use anything-but (eventbridge dialect) or two ranges",
-    "≥": "did you mean >=?",
-    "≤": "did you mean <=?",
-    "gt": "did you mean >?", "gte": "did you mean >=?", "lt": "did you mean <?",
-    "lte": "did you mean <=?", "eq": "did you mean =?", "GT": "did you mean >?",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Condition:
@@ -145,6 +136,56 @@ def _drive(walk) -> None:
             stack.pop()
 
 
+# ---------------------------------------------------------------------- reading primitives
+
+def _closer(arr: ArrayNode):
+    """Where the closing bracket of ``arr`` is (for errors about what is missing before it)."""
+    class _P:
+        line, column = arr.end_line, max(arr.end_column - 1, 1)
+    return _P
+
+
+def _end(container) -> None:
+    """The reference reads the container's closing bracket here: past the syntax error when
+    the text cut it short."""
+    if container.open:
+        raise _Truncated
+
+
+def _item(arr: ArrayNode, index: int):
+    """``arr.items[index]``, ``None`` after the closing bracket; the reference reads that
+    token here (past the syntax error when the text cut the array short)."""
+    if index < len(arr.items):
+        return arr.items[index]
+    _end(arr)
+    return None
+
+
+def _string(node: StringNode) -> str:
+    """A string token's content, which Jackson reads only when asked (``getText``): past
+    the syntax error when the content is broken."""
+    if node.broken:
+        raise _Truncated
+    return node.value
+
+
+def _only_one(obj: ObjectNode, message: str = "Only one key allowed in match expression"):
+    """The reference reads the token after a matcher's value: ``}`` or a second key."""
+    if len(obj.members) > 1:
+        _fail(message, obj.members[1], "a matcher object has exactly one key")
+    _end(obj)
+
+
+def _compare(num: NumberNode) -> float:
+    f = comparable(num.text)
+    if f is None:
+        _fail(f"Cannot compare number : {num.text}", num,
+              "use a number that a double holds exactly (at most 15-17 significant digits, "
+              "within +-1.7976931348623157e308)")
+    return f
+
+
+
 class _Compiler:
     """The walk.  ``partial``: the tree is what the reference read of a text that is not
     JSON; wherever the reference would read on (an ``open`` container's end, a ``broken``
@@ -159,9 +200,10 @@ class _Compiler:
         # whole text is validated, so that AWS's own errors come first, as AWS reports them)
         self.too_many = None
         self.first_or = None
-        # the first wildcard AWS rates too complex: reported after the whole text is
-        # validated (AWS rates a rule once the reference compiled it)
-        self.complex = None
+        # the first refusal deferred by a matcher type (a wildcard AWS rates too complex):
+        # reported after the whole text is validated (AWS rates a rule once the reference
+        # compiled it)
+        self.deferred = None
 
     def run(self, root: Node):
         if not isinstance(root, ObjectNode):
@@ -172,8 +214,8 @@ class _Compiler:
             raise _Truncated
         if self.too_many is None and self.first_or is not None and _over_bounds(self.alts):
             self.too_many = self.first_or  # the fields after the $or made it too big
-        if self.complex is not None:
-            _fail(_TOO_COMPLEX, self.complex, f"use at most {MAX_WILDCARDS} * in one wildcard")
+        if self.deferred is not None:
+            _fail(*self.deferred)
         if self.too_many is not None:
             _fail(_TOO_MANY_ALTERNATIVES, self.too_many,
                   "move the fields that every branch shares out of the $or, merge branches "
@@ -181,9 +223,20 @@ class _Compiler:
                   "several patterns (several metric definitions)")
         return tuple(tuple(alt.values()) for alt in self.alts)
 
-    def check_complexity(self, globs, node) -> None:
-        if self.complex is None and any(_too_complex(g) for g in globs):
-            self.complex = node
+    # ------------------------------------------------------------------ the SyntaxReader
+    # (what the matcher types' ``from_syntax`` read their operator's text with)
+    fail = staticmethod(_fail)
+
+    def defer(self, message: str, node, hint: str | None = None) -> None:
+        if self.deferred is None:
+            self.deferred = (message, node, hint)
+
+    string = staticmethod(_string)
+    end = staticmethod(_end)
+    item = staticmethod(_item)
+    closer = staticmethod(_closer)
+    only_one = staticmethod(_only_one)
+    compare = staticmethod(_compare)
 
     # ------------------------------------------------------------------ structure
     def parse_object(self, obj: ObjectNode, prefix: tuple[str, ...], inside_or: bool) -> None:
@@ -243,28 +296,15 @@ class _Compiler:
         for item in array.items:
             if isinstance(item, ObjectNode):
                 matchers.append(self.match_expression(item))
-            elif isinstance(item, StringNode):
-                matchers.append(_exact_string(item))
-            elif isinstance(item, NumberNode):
-                matchers.append(Exact(comparable(item.text), item.text, "number",
-                                      item.line, item.column))
-            elif isinstance(item, LiteralNode):
-                matchers.append(Exact(item.value, item.text,
-                                      "null" if item.value is None else "boolean",
-                                      item.line, item.column))
-            else:
-                _fail("Match value must be String, number, true, false, or null", item,
-                      "value lists hold plain values or one matcher object each; "
-                      "remove the nested list")
+            else:   # a plain value (or a nested list, which Exact refuses)
+                matchers.append(Exact.from_syntax(item, self))
         _end(array)
         if not matchers:
             _fail("Empty arrays are not allowed", array,
                   "list at least one value; to test presence use exists (eventbridge dialect)")
         if len(matchers) > 1:
-            # the reference adds no state for an anything-but with an empty list
-            # ({"anything-but": {"equals-ignore-case": []}}): beside other values it never
-            # matches (alone it keeps its meaning here: anything but nothing)
-            matchers = [m for m in matchers if not _empty_anything_but(m)] or matchers[:1]
+            # matchers for which the reference adds no state never match beside others
+            matchers = [m for m in matchers if not m.adds_nothing] or matchers[:1]
         dotted = ".".join(path)
         cond = Condition(dotted, tuple(dotted.split(".")), tuple(matchers),
                          member.line, member.column)
@@ -279,153 +319,17 @@ class _Compiler:
             _fail("Match expression name not found", obj,
                   'write a matcher such as {"numeric": [">=", 0]}')
         first = obj.members[0]
-        name, value = first.key, first.value
-        if name == "numeric":
-            if not isinstance(value, ArrayNode):
-                _fail("Value of numeric must be an array.", value,
-                      'write {"numeric": [">=", 0, "<", 10]}')
-            matcher = self.numeric(value)
-            _only_one(obj, "Too many elements in numeric expression")
-            return matcher
-        if name in EVENTBRIDGE_OPERATORS and name != "$or":
-            if not self.eventbridge:
+        name = first.key
+        cls = OPERATOR_TYPES.get(name)
+        if cls is not None:
+            if not cls.in_rum and not self.eventbridge:
                 _fail_dialect(name, first)
-            return self.eventbridge_expression(obj, name, value)
+            return cls.from_syntax(obj, self)
         hint = None
         low = name.strip().lower()
-        if low in ("numeric", "prefix", "suffix", "exists", "cidr", "wildcard", "exactly",
-                   "anything-but", "equals-ignore-case") and low != name:
+        if low in OPERATOR_TYPES and low != name:
             hint = f'operator names are lower case and exact: did you mean "{low}"?'
         _fail(f"Unrecognized match type {name}", first, hint)
-
-    def numeric(self, arr: ArrayNode) -> Numeric:
-        items = arr.items
-        first = _item(arr, 0)
-        if not isinstance(first, StringNode):
-            _fail(f"Invalid member in numeric match: {token_text(first) if first else ']'}",
-                  first or _closer(arr), 'start with an operator: ["<", 10]')
-        op = _string(first)
-        val = _item(arr, 1)
-        if op == "=":
-            num = _numeric_operand(val, "Value of equals must be numeric", arr)
-            if len(items) > 2:
-                _too_many(items[2])
-            _end(arr)
-            f = _compare(num)
-            return Numeric(f, True, f, True, arr.line, arr.column, ("=", num.text))
-        if op in (">=", ">"):
-            num = _numeric_operand(val, f"Value of {op} must be numeric", arr)
-            nxt = _item(arr, 2)
-            if nxt is None:
-                lo = _compare(num)
-                return Numeric(lo, op == ">=", None, False, arr.line, arr.column, (op, num.text))
-            if not isinstance(nxt, StringNode):
-                _fail(f"Bad value in numeric range: {token_text(nxt)}", nxt)
-            op2 = _string(nxt)
-            if op2 not in ("<", "<="):
-                _fail(f"Bad numeric range operator: {op2}", nxt,
-                      "after a lower bound comes < or <=" + (
-                          "; did you mean <=?" if op2 == "=<" else ""))
-            top = _numeric_operand(_item(arr, 3), f"Value of {op2} must be numeric", arr)
-            if len(items) > 4:
-                _fail("Too many terms in numeric range expression", items[4],
-                      "a range has at most a lower and an upper bound")
-            _end(arr)
-            lo, hi = _compare(num), _compare(top)
-            if not lo < hi:
-                _fail("Bottom must be less than top", num,
-                      "the lower bound comes first and must be below the upper bound")
-            return Numeric(lo, op == ">=", hi, op2 == "<=", arr.line, arr.column,
-                           (op, num.text, op2, top.text))
-        if op in ("<", "<="):
-            num = _numeric_operand(val, f"Value of {op} must be numeric", arr)
-            if len(items) > 2:
-                _too_many(items[2], "put the lower bound first: [\">\", low, \"<\", high]")
-            _end(arr)
-            hi = _compare(num)
-            return Numeric(None, False, hi, op == "<=", arr.line, arr.column, (op, num.text))
-        _fail(f"Unrecognized numeric range operator: {op}", first, _HINTS.get(op.strip()))
-
-    def eventbridge_expression(self, obj: ObjectNode, name: str, value: Node):
-        pos = (value.line, value.column)
-        if name == "exactly":
-            if not isinstance(value, StringNode):
-                _fail("exact match pattern must be a string", value)
-            text = _string(value)
-            _only_one(obj)
-            return Exactly(text, *pos)
-        if name in ("prefix", "suffix"):
-            cls = Prefix if name == "prefix" else Suffix
-            if isinstance(value, ObjectNode):
-                what = "Prefix" if name == "prefix" else "Suffix"
-                if not value.members:
-                    _end(value)
-                    _fail(f"{what} expression name not found", value)
-                inner = value.members[0]
-                if inner.key != "equals-ignore-case":
-                    _fail(f"Unsupported {name} pattern: {inner.key}", inner)
-                if not isinstance(inner.value, StringNode):
-                    _fail("equals-ignore-case match pattern must be a string", inner.value)
-                text = _string(inner.value)
-                _only_one(value)
-                _only_one(obj)
-                rx = re.compile(case_regex(text) if name == "prefix" else case_regex(text) + r"\Z",
-                                re.DOTALL)
-                return cls(text, True, *pos, regex=rx)
-            if not isinstance(value, StringNode):
-                _fail(f"{name} match pattern must be a string", value)
-            text = java_text(_string(value))
-            _only_one(obj)
-            return cls(text, False, *pos)
-        if name == "equals-ignore-case":
-            if not isinstance(value, StringNode):
-                _fail("equals-ignore-case match pattern must be a string", value)
-            text = _string(value)
-            _only_one(obj)
-            return EqualsIgnoreCase(text, *pos, regex=re.compile(case_regex(text), re.DOTALL))
-        if name == "wildcard":
-            if not isinstance(value, StringNode):
-                _fail("wildcard match pattern must be a string", value)
-            glob = _wildcard_glob(value)
-            self.check_complexity((glob,), value)
-            _only_one(obj)
-            return Wildcard(java_text(value.value), *pos, regex=glob)
-        if name == "exists":
-            if not isinstance(value, LiteralNode) or value.value is None:
-                _fail("exists match pattern must be either true or false.", value)
-            _only_one(obj)
-            return Exists(bool(value.value), *pos)
-        if name == "cidr":
-            if not isinstance(value, StringNode):
-                _fail("prefix match pattern must be a string", value)
-            try:
-                low, high = parse_cidr(_string(value))
-            except IpError as e:
-                _fail(str(e), value)
-            _only_one(obj)
-            return Cidr(value.value, low, high, *pos)
-        assert name == "anything-but"
-        if isinstance(value, ArrayNode):
-            m = _anything_but_list(value)
-            _only_one(obj, "Too many elements in numeric expression")
-            return m
-        if isinstance(value, ObjectNode):
-            m = _anything_but_special(value)
-            if m.mode == "wildcard":
-                self.check_complexity(m.regexes, value)
-            _only_one(obj, "Too many elements in numeric expression")
-            return m
-        if isinstance(value, StringNode):
-            m = AnythingBut("values", strings=frozenset([_string(value)]), line=pos[0],
-                            column=pos[1])
-        elif isinstance(value, NumberNode):
-            m = AnythingBut("values", numbers=frozenset([_compare(value)]), line=pos[0],
-                            column=pos[1])
-        else:
-            _fail("Value of anything-but must be an array or single string/number value.",
-                  value)
-        _only_one(obj, "Too many elements in numeric expression")
-        return m
 
 
 # ---------------------------------------------------------------------- helpers
@@ -453,187 +357,7 @@ def _source(node) -> str:
     return token_text(node)
 
 
-def _closer(arr: ArrayNode):
-    """Where the closing bracket of ``arr`` is (for errors about what is missing before it)."""
-    class _P:
-        line, column = arr.end_line, max(arr.end_column - 1, 1)
-    return _P
-
-
-def _end(container) -> None:
-    """The reference reads the container's closing bracket here: past the syntax error when
-    the text cut it short."""
-    if container.open:
-        raise _Truncated
-
-
-def _item(arr: ArrayNode, index: int):
-    """``arr.items[index]``, ``None`` after the closing bracket; the reference reads that
-    token here (past the syntax error when the text cut the array short)."""
-    if index < len(arr.items):
-        return arr.items[index]
-    _end(arr)
-    return None
-
-
-def _string(node: StringNode) -> str:
-    """A string token's content, which Jackson reads only when asked (``getText``): past
-    the syntax error when the content is broken."""
-    if node.broken:
-        raise _Truncated
-    return node.value
-
-
-def _only_one(obj: ObjectNode, message: str = "Only one key allowed in match expression"):
-    """The reference reads the token after a matcher's value: ``}`` or a second key."""
-    if len(obj.members) > 1:
-        _fail(message, obj.members[1], "a matcher object has exactly one key")
-    _end(obj)
-
-
-def _too_many(node, hint: str | None = None):
-    _fail("Too many elements in numeric expression", node, hint)
-
-
-def _numeric_operand(node, message: str, arr: ArrayNode) -> NumberNode:
-    if not isinstance(node, NumberNode):
-        hint = None
-        if isinstance(node, StringNode) and not node.broken:
-            hint = f"write the number without quotes: {node.value}"
-        _fail(message, node if node is not None else _closer(arr), hint)
-    return node
-
-
-def _compare(num: NumberNode) -> float:
-    f = comparable(num.text)
-    if f is None:
-        _fail(f"Cannot compare number : {num.text}", num,
-              "use a number that a double holds exactly (at most 15-17 significant digits, "
-              "within +-1.7976931348623157e308)")
-    return f
-
-
-def _exact_string(node: StringNode) -> Exact:
-    s = _string(node)
-    return Exact(s, node.raw, "string", node.line, node.column, ip=parse_exact_ip(s))
-
-
-def _wildcard_glob(node: StringNode) -> Glob:
-    """The wildcard value as a :class:`Glob`: split on the unescaped ``*``; ``\\*`` is a
-    literal ``*`` and ``\\\\`` a literal backslash; any other escape and ``**`` are refused
-    with the reference's messages, whose positions count the value's UTF-8 bytes (as Java
-    encodes them: a lone surrogate is one byte, ``?``).  The number of ``*`` is checked by
-    the caller (:func:`_too_complex`), after the whole pattern, as AWS does."""
-    text = java_text(_string(node))
-    pieces: list[str] = []
-    piece: list[str] = []
-    escaped = False
-    last_star = False
-    for i, ch in enumerate(text):
-        if escaped:
-            if ch not in "*\\":
-                _fail(f"Invalid escape character at pos {_byte_pos(text, i)}", node,
-                      "in a wildcard only \\* and \\\\ are escapes")
-            piece.append(ch)
-            escaped = False
-            last_star = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "*":
-            if last_star:
-                _fail(f"Consecutive wildcard characters at pos {_byte_pos(text, i)}", node,
-                      "one * already matches any run of characters")
-            pieces.append("".join(piece))
-            piece = []
-            last_star = True
-        else:
-            piece.append(ch)
-            last_star = False
-    if escaped:
-        _fail(f"Invalid escape character at pos {_byte_pos(text, len(text))}", node,
-              "a wildcard cannot end with a lone backslash; write \\\\ for one")
-    pieces.append("".join(piece))
-    return Glob(tuple(pieces))
-
-
-def _byte_pos(text: str, index: int) -> int:
-    """How many UTF-8 bytes Java gives ``text[:index]`` (a lone surrogate encodes as ``?``)."""
-    return len(text[:index].encode("utf-8", "replace"))
-
-
-def _too_complex(glob: Glob) -> bool:
-    """Does AWS refuse this wildcard as too complex (more than :data:`MAX_WILDCARDS` ``*``)?"""
-    return len(glob.pieces) - 1 > MAX_WILDCARDS
-
-
-# AWS refuses wildcard patterns that its complexity evaluator rates too costly; the
-# reference library does not.  We apply the observable rule: more than five * in one value.
-MAX_WILDCARDS = 5
 _TOO_MANY_ALTERNATIVES = (
     f"$or expands into too many alternatives: rumrules accepts at most {MAX_ALTERNATIVES} "
     f"combinations of $or branches, holding at most {MAX_EXPANDED_FIELDS} fields in all "
     "(a bound of rumrules, not of AWS, which documents none)")
-_TOO_COMPLEX = ("Rule is too complex - try using fewer wildcard characters or fewer "
-                "repeating character sequences after a wildcard character")
-
-
-def _empty_anything_but(m) -> bool:
-    return isinstance(m, AnythingBut) and m.mode != "values" and not m.strings
-
-
-def _anything_but_list(arr: ArrayNode) -> AnythingBut:
-    strings, numbers = set(), set()
-    for item in arr.items:
-        if isinstance(item, StringNode):
-            strings.add(_string(item))
-        elif isinstance(item, NumberNode):
-            numbers.add(_compare(item))
-        else:
-            _fail("Inside anything but list, start|null|boolean is not supported.", item)
-    _end(arr)
-    if bool(strings) == bool(numbers):
-        _fail("Inside anything but list, either all values are number or string, "
-              "mixed type is not supported", arr)
-    return AnythingBut("values", strings=frozenset(strings), numbers=frozenset(numbers),
-                       line=arr.line, column=arr.column)
-
-
-_WRONG_TYPE = {"prefix": "prefix/suffix match pattern must be a string",
-               "suffix": "prefix/suffix match pattern must be a string",
-               "wildcard": "wildcard match pattern must be a string",
-               "equals-ignore-case": "Inside anything-but/equals-ignore-case list, "
-                                     "number|start|null|boolean is not supported."}
-
-
-def _anything_but_special(obj: ObjectNode) -> AnythingBut:
-    """``{"anything-but": {op: value}}``, checked token by token as the reference reads it."""
-    if not obj.members:
-        _end(obj)
-        _fail("Anything-But expression name not found", obj)
-    inner = obj.members[0]
-    op, value = inner.key, inner.value
-    if op not in _WRONG_TYPE:
-        _fail(f"Unsupported anything-but pattern: {op}", inner)
-    if not isinstance(value, (ArrayNode, StringNode, NumberNode)):
-        _fail("Value of anything-but must be an array or single string/number value.", value)
-    items = value.items if isinstance(value, ArrayNode) else [value]
-    texts: list[str] = []
-    for item in items:
-        if not isinstance(item, StringNode):
-            _fail(_WRONG_TYPE[op], item)
-        text = _string(item)
-        if op in ("prefix", "suffix") and text == "":
-            _fail("Null prefix/suffix not allowed", item)
-        texts.append(text)
-    if isinstance(value, ArrayNode):
-        _end(value)
-    regexes: tuple = ()
-    if op == "equals-ignore-case":
-        regexes = tuple(re.compile(case_regex(t), re.DOTALL) for t in texts)
-    elif op == "wildcard":
-        regexes = tuple(_wildcard_glob(v) for v in items)
-    else:
-        texts = [java_text(t) for t in texts]
-    _only_one(obj, "Too many elements in numeric expression")
-    return AnythingBut(op, strings=frozenset(texts), line=value.line, column=value.column,
-                       regexes=regexes)

@@ -2,7 +2,8 @@
 
 Each matcher is a small frozen object with a ``kind`` (a :class:`MatcherKind`, the
 operator's name), the position of its text, and everything the rest of rumrules needs to
-know about its operator (adding an operator means adding a class here, and its tests):
+know about its operator (adding an operator means adding a class here, registered with
+``@_register``, and its tests; nothing else changes):
 
 * ``test(value)`` for a *present* leaf value (a string, a comparable number as ``float``,
   a :class:`NumberText`, ``True``/``False`` or ``None``) and ``accepts_absence`` (only
@@ -13,6 +14,10 @@ know about its operator (adding an operator means adding a class here, and its t
 * ``describe()``, ``refusal(value)`` and ``why_not(value)``: the words of
   :meth:`EventPattern.explain`;
 * ``in_rum``: whether the ``rum`` dialect has the operator;
+* ``from_syntax(node, reader)``: reading the operator's text (``{"prefix": "ab"}``), with
+  AWS's error texts, token by token as the reference reads it; the compiler
+  (:mod:`rumrules.pattern._compile`) finds the class by operator name in
+  :data:`OPERATOR_TYPES` and lends it its reading primitives (a :class:`SyntaxReader`);
 * ``hits()``/``misses()`` and ``hit_strategy(st)``/``miss_strategy(st)``: the values that
   satisfy it and that just miss it, which :mod:`rumrules.strategies` draws from.
 """
@@ -26,12 +31,14 @@ import re
 from decimal import Decimal
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
-from ._ip import parse_exact_ip
-from ._numbers import _MIN_NORMAL, NumberText, event_number, format_number
+from ._ast import ArrayNode, LiteralNode, NumberNode, ObjectNode, StringNode, token_text
+from ._ip import IpError, parse_cidr, parse_exact_ip
+from ._numbers import _MIN_NORMAL, NumberText, comparable, event_number, format_number
 
-__all__ = ["MatcherKind", "Matcher", "MATCHER_TYPES", "ABSENT", "Exact", "Numeric", "Prefix",
+__all__ = ["MatcherKind", "Matcher", "MATCHER_TYPES", "OPERATOR_TYPES", "SyntaxReader",
+           "MAX_WILDCARDS", "ABSENT", "Exact", "Numeric", "Prefix",
            "Suffix", "EqualsIgnoreCase", "AnythingBut", "Exists", "Cidr", "Wildcard",
            "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob", "event_ip", "number_text",
            "text_in_block", "show_value", "is_number", "REFUSALS"]
@@ -59,6 +66,41 @@ REFUSALS = ("wrong_type", "not_comparable", "not_in_list", "out_of_range", "excl
             "present")
 
 
+class SyntaxReader(Protocol):
+    """What :meth:`Matcher.from_syntax` reads a pattern's text with: the compiler's reading
+    primitives, which keep the reference's order of reading (a text that is not JSON is
+    compiled as far as the reference read it; past that point the primitives stop the walk,
+    and the syntax error is the answer).  Every ``fail`` raises."""
+
+    #: Is the pattern compiled in the ``eventbridge`` dialect?
+    eventbridge: bool
+
+    def fail(self, message: str, node: Any, hint: str | None = None) -> Any:
+        """Refuse the pattern with AWS's ``message`` at ``node`` (and our ``hint``)."""
+
+    def defer(self, message: str, node: Any, hint: str | None = None) -> None:
+        """Refuse the pattern once the whole text is validated (AWS rates some rules only
+        after the reference compiled them); the first deferred refusal wins."""
+
+    def string(self, node: StringNode) -> str:
+        """A string token's content (read only when asked, as Jackson's ``getText``)."""
+
+    def end(self, container: Any) -> None:
+        """The reference reads the container's closing bracket here."""
+
+    def item(self, arr: ArrayNode, index: int) -> Any:
+        """``arr.items[index]``, or ``None`` after the closing bracket."""
+
+    def closer(self, arr: ArrayNode) -> Any:
+        """Where ``arr``'s closing bracket is (for errors about what is missing before it)."""
+
+    def only_one(self, obj: ObjectNode, message: str = ...) -> None:
+        """The reference reads the token after a matcher's value: ``}`` or a second key."""
+
+    def compare(self, num: NumberNode) -> float:
+        """The double a pattern number compares as; refuses a number a double cannot hold."""
+
+
 class Matcher:
     """The base of every matcher type.
 
@@ -72,6 +114,23 @@ class Matcher:
     in_rum: ClassVar[bool] = False
     #: Does the matcher accept a field that the event leaves out (``exists: false``)?
     accepts_absence: ClassVar[bool] = False
+    #: Is the operator written as a matcher object ``{name: value}`` (every one but the
+    #: exact values, which are written plain)?
+    is_operator: ClassVar[bool] = True
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "Matcher":  # pragma: no cover
+        """Read the matcher written at ``node`` of a pattern's syntax tree (the matcher
+        object ``{name: value}``, an ``ObjectNode`` whose first member names this operator;
+        for :class:`Exact`, the plain value), refusing it with AWS's texts through
+        ``reader``, in the order the reference reads its tokens."""
+        raise NotImplementedError
+
+    @property
+    def adds_nothing(self) -> bool:
+        """Does the reference add no state for this matcher, so that beside other values
+        in one list it never matches (an ``anything-but`` of an empty list)?"""
+        return False
 
     def test(self, v: Any) -> bool:  # pragma: no cover - every type defines it
         """Does the present leaf value ``v`` satisfy the matcher?"""
@@ -172,6 +231,19 @@ def _string_misses(kind: str, v: str) -> list:
             v + "#" if kind != "suffix" else "#" + v[1:], v.swapcase()]
 
 
+#: Every matcher type by its kind, filled by :func:`_register` in the order of definition.
+MATCHER_TYPES: dict[MatcherKind, type] = {}
+
+
+def _register(cls: type) -> type:
+    """Register the matcher type ``cls`` by its kind (the one registry: the compiler, the
+    index, explain, the rules and the strategies find matcher types here)."""
+    assert cls.kind not in MATCHER_TYPES, cls.kind
+    MATCHER_TYPES[cls.kind] = cls
+    return cls
+
+
+@_register
 @dataclass(frozen=True, slots=True)
 class Exact(Matcher):
     """An exact value: a string, a number (``value`` a float, ``text`` its spelling; a
@@ -186,6 +258,22 @@ class Exact(Matcher):
     ip: str | None = None
     kind = MatcherKind.EXACT
     in_rum = True
+    is_operator = False   # written plain: "a", 5, true, null
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "Exact":
+        """A plain value of a value list (a string, a number, ``true``, ``false``, ``null``)."""
+        if isinstance(node, StringNode):
+            s = reader.string(node)
+            return cls(s, node.raw, "string", node.line, node.column, ip=parse_exact_ip(s))
+        if isinstance(node, NumberNode):
+            return cls(comparable(node.text), node.text, "number", node.line, node.column)
+        if isinstance(node, LiteralNode):
+            return cls(node.value, node.text, "null" if node.value is None else "boolean",
+                       node.line, node.column)
+        return reader.fail("Match value must be String, number, true, false, or null", node,
+                           "value lists hold plain values or one matcher object each; "
+                           "remove the nested list")
 
     def test(self, v: Any) -> bool:
         t = self.type
@@ -291,6 +379,7 @@ class Exact(Matcher):
         return ["null", 0, False, ABSENT]
 
 
+@_register
 @dataclass(frozen=True, slots=True)
 class Numeric(Matcher):
     """``{"numeric": [...]}``: a range of doubles; ``=`` is a range of one point."""
@@ -304,6 +393,70 @@ class Numeric(Matcher):
     operands: tuple = ()
     kind = MatcherKind.NUMERIC
     in_rum = True
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "Numeric":
+        """``{"numeric": ["=", 5]}``, ``[">", 0]``, ``[">=", 0, "<", 10]``, ``["<=", 5]``."""
+        value = node.members[0].value
+        if not isinstance(value, ArrayNode):
+            reader.fail("Value of numeric must be an array.", value,
+                        'write {"numeric": [">=", 0, "<", 10]}')
+        matcher = cls._range(value, reader)
+        reader.only_one(node, "Too many elements in numeric expression")
+        return matcher
+
+    @classmethod
+    def _range(cls, arr: ArrayNode, reader: SyntaxReader) -> "Numeric":
+        items = arr.items
+        first = reader.item(arr, 0)
+        if not isinstance(first, StringNode):
+            reader.fail(
+                f"Invalid member in numeric match: {token_text(first) if first else ']'}",
+                first or reader.closer(arr), 'start with an operator: ["<", 10]')
+        op = reader.string(first)
+        val = reader.item(arr, 1)
+        if op == "=":
+            num = _numeric_operand(reader, val, "Value of equals must be numeric", arr)
+            if len(items) > 2:
+                reader.fail(_TOO_MANY, items[2])
+            reader.end(arr)
+            f = reader.compare(num)
+            return cls(f, True, f, True, arr.line, arr.column, ("=", num.text))
+        if op in (">=", ">"):
+            num = _numeric_operand(reader, val, f"Value of {op} must be numeric", arr)
+            nxt = reader.item(arr, 2)
+            if nxt is None:
+                lo = reader.compare(num)
+                return cls(lo, op == ">=", None, False, arr.line, arr.column, (op, num.text))
+            if not isinstance(nxt, StringNode):
+                reader.fail(f"Bad value in numeric range: {token_text(nxt)}", nxt)
+            op2 = reader.string(nxt)
+            if op2 not in ("<", "<="):
+                reader.fail(f"Bad numeric range operator: {op2}", nxt,
+                            "after a lower bound comes < or <=" + (
+                                "; did you mean <=?" if op2 == "=<" else ""))
+            top = _numeric_operand(reader, reader.item(arr, 3),
+                                   f"Value of {op2} must be numeric", arr)
+            if len(items) > 4:
+                reader.fail("Too many terms in numeric range expression", items[4],
+                            "a range has at most a lower and an upper bound")
+            reader.end(arr)
+            lo, hi = reader.compare(num), reader.compare(top)
+            if not lo < hi:
+                reader.fail("Bottom must be less than top", num,
+                            "the lower bound comes first and must be below the upper bound")
+            return cls(lo, op == ">=", hi, op2 == "<=", arr.line, arr.column,
+                       (op, num.text, op2, top.text))
+        if op in ("<", "<="):
+            num = _numeric_operand(reader, val, f"Value of {op} must be numeric", arr)
+            if len(items) > 2:
+                reader.fail(_TOO_MANY, items[2],
+                            "put the lower bound first: [\">\", low, \"<\", high]")
+            reader.end(arr)
+            hi = reader.compare(num)
+            return cls(None, False, hi, op == "<=", arr.line, arr.column, (op, num.text))
+        return reader.fail(f"Unrecognized numeric range operator: {op}", first,
+                           _NUMERIC_HINTS.get(op.strip()))
 
     def test(self, v: Any) -> bool:
         n = event_number(v)
@@ -477,6 +630,66 @@ def case_regex(text: str) -> str:
     return "".join(out)
 
 
+_TOO_MANY = "Too many elements in numeric expression"
+
+#: Hints for the numeric comparisons people write that the reference does not have.
+_NUMERIC_HINTS = {
+    "=>": "did you mean >=?",
+    "=<": "did you mean <=?",
+    "==": "did you mean =?",
+    "!=": "there is no != operator; use anything-but (eventbridge dialect) or two ranges",
+    "≥": "did you mean >=?",
+    "≤": "did you mean <=?",
+    "gt": "did you mean >?", "gte": "did you mean >=?", "lt": "did you mean <?",
+    "lte": "did you mean <=?", "eq": "did you mean =?", "GT": "did you mean >?",
+}
+
+#: ``{"anything-but": {op: ...}}``: the operators it takes, and the text refusing a value
+#: that is not a string.
+_ANYTHING_BUT_WRONG_TYPE = {
+    "prefix": "prefix/suffix match pattern must be a string",
+    "suffix": "prefix/suffix match pattern must be a string",
+    "wildcard": "wildcard match pattern must be a string",
+    "equals-ignore-case": "Inside anything-but/equals-ignore-case list, "
+                          "number|start|null|boolean is not supported."}
+
+
+def _numeric_operand(reader: SyntaxReader, node: Any, message: str,
+                     arr: ArrayNode) -> NumberNode:
+    if not isinstance(node, NumberNode):
+        hint = None
+        if isinstance(node, StringNode) and not node.broken:
+            hint = f"write the number without quotes: {node.value}"
+        reader.fail(message, node if node is not None else reader.closer(arr), hint)
+    return node
+
+
+def _affix_syntax(cls: type, node: Any, reader: SyntaxReader) -> Any:
+    """``{"prefix"|"suffix": "ab"}`` and their ``{"equals-ignore-case": "ab"}`` form."""
+    name = str(cls.kind)
+    value = node.members[0].value
+    if isinstance(value, ObjectNode):
+        if not value.members:
+            reader.end(value)
+            reader.fail(f"{name.capitalize()} expression name not found", value)
+        inner = value.members[0]
+        if inner.key != "equals-ignore-case":
+            reader.fail(f"Unsupported {name} pattern: {inner.key}", inner)
+        if not isinstance(inner.value, StringNode):
+            reader.fail("equals-ignore-case match pattern must be a string", inner.value)
+        text = reader.string(inner.value)
+        reader.only_one(value)
+        reader.only_one(node)
+        rx = re.compile(case_regex(text) + cls._anchor, re.DOTALL)
+        return cls(text, True, value.line, value.column, regex=rx)
+    if not isinstance(value, StringNode):
+        reader.fail(f"{name} match pattern must be a string", value)
+    text = java_text(reader.string(value))
+    reader.only_one(node)
+    return cls(text, False, value.line, value.column)
+
+
+@_register
 @dataclass(frozen=True, slots=True)
 class Prefix(Matcher):
     """``{"prefix": "ab"}`` (strings only; ``ignore_case`` for the equals-ignore-case form)."""
@@ -487,6 +700,12 @@ class Prefix(Matcher):
     column: int = 0
     regex: Any = field(default=None, compare=False)
     kind = MatcherKind.PREFIX
+    _anchor = ""   # the equals-ignore-case form's regex is matched from the start
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "Prefix":
+        """``{"prefix": "ab"}`` or ``{"prefix": {"equals-ignore-case": "ab"}}``."""
+        return _affix_syntax(cls, node, reader)
 
     def test(self, v: Any) -> bool:
         if type(v) is not str:
@@ -522,6 +741,7 @@ class Prefix(Matcher):
         return _string_misses("prefix", self.value)
 
 
+@_register
 @dataclass(frozen=True, slots=True)
 class Suffix(Matcher):
     """``{"suffix": ".png"}`` (strings only; ``ignore_case`` for the equals-ignore-case form)."""
@@ -532,6 +752,12 @@ class Suffix(Matcher):
     column: int = 0
     regex: Any = field(default=None, compare=False)
     kind = MatcherKind.SUFFIX
+    _anchor = r"\Z"   # the equals-ignore-case form's regex is searched up to the end
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "Suffix":
+        """``{"suffix": ".png"}`` or ``{"suffix": {"equals-ignore-case": ".PNG"}}``."""
+        return _affix_syntax(cls, node, reader)
 
     def test(self, v: Any) -> bool:
         if type(v) is not str:
@@ -567,6 +793,7 @@ class Suffix(Matcher):
         return _string_misses("suffix", self.value)
 
 
+@_register
 @dataclass(frozen=True, slots=True)
 class EqualsIgnoreCase(Matcher):
     """``{"equals-ignore-case": "abc"}`` (strings only)."""
@@ -576,6 +803,17 @@ class EqualsIgnoreCase(Matcher):
     column: int = 0
     regex: Any = field(default=None, compare=False)
     kind = MatcherKind.EQUALS_IGNORE_CASE
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "EqualsIgnoreCase":
+        """``{"equals-ignore-case": "abc"}``."""
+        value = node.members[0].value
+        if not isinstance(value, StringNode):
+            reader.fail("equals-ignore-case match pattern must be a string", value)
+        text = reader.string(value)
+        reader.only_one(node)
+        return cls(text, value.line, value.column,
+                   regex=re.compile(case_regex(text), re.DOTALL))
 
     def test(self, v: Any) -> bool:
         return type(v) is str and self.regex.fullmatch(java_text(v)) is not None
@@ -605,6 +843,7 @@ class EqualsIgnoreCase(Matcher):
         return _string_misses("equals-ignore-case", self.value)
 
 
+@_register
 @dataclass(frozen=True, slots=True)
 class Exactly(Matcher):
     """``{"exactly": "x"}``: the string itself (no IP-address reading)."""
@@ -613,6 +852,16 @@ class Exactly(Matcher):
     line: int = 0
     column: int = 0
     kind = MatcherKind.EXACTLY
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "Exactly":
+        """``{"exactly": "x"}``."""
+        value = node.members[0].value
+        if not isinstance(value, StringNode):
+            reader.fail("exact match pattern must be a string", value)
+        text = reader.string(value)
+        reader.only_one(node)
+        return cls(text, value.line, value.column)
 
     def test(self, v: Any) -> bool:
         return type(v) is str and v == self.value
@@ -674,7 +923,65 @@ class Glob:
     def __repr__(self) -> str:
         return f"Glob({self.pieces!r})"
 
+    @classmethod
+    def from_syntax(cls, node: StringNode, reader: SyntaxReader) -> "Glob":
+        """A wildcard value: split on the unescaped ``*``; ``\\*`` is a literal ``*`` and
+        ``\\\\`` a literal backslash; any other escape and ``**`` are refused with the
+        reference's messages, whose positions count the value's UTF-8 bytes (as Java
+        encodes them: a lone surrogate is one byte, ``?``).  The number of ``*`` is rated
+        by the caller (:func:`_rate_complexity`), after the whole pattern, as AWS does."""
+        text = java_text(reader.string(node))
+        pieces: list[str] = []
+        piece: list[str] = []
+        escaped = False
+        last_star = False
+        for i, ch in enumerate(text):
+            if escaped:
+                if ch not in "*\\":
+                    reader.fail(f"Invalid escape character at pos {_byte_pos(text, i)}", node,
+                                "in a wildcard only \\* and \\\\ are escapes")
+                piece.append(ch)
+                escaped = False
+                last_star = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == "*":
+                if last_star:
+                    reader.fail(f"Consecutive wildcard characters at pos {_byte_pos(text, i)}",
+                                node, "one * already matches any run of characters")
+                pieces.append("".join(piece))
+                piece = []
+                last_star = True
+            else:
+                piece.append(ch)
+                last_star = False
+        if escaped:
+            reader.fail(f"Invalid escape character at pos {_byte_pos(text, len(text))}", node,
+                        "a wildcard cannot end with a lone backslash; write \\\\ for one")
+        pieces.append("".join(piece))
+        return cls(tuple(pieces))
 
+
+def _byte_pos(text: str, index: int) -> int:
+    """How many UTF-8 bytes Java gives ``text[:index]`` (a lone surrogate encodes as ``?``)."""
+    return len(text[:index].encode("utf-8", "replace"))
+
+
+# AWS refuses wildcard patterns that its complexity evaluator rates too costly; the
+# reference library does not.  We apply the observable rule: more than five * in one value.
+MAX_WILDCARDS = 5
+_TOO_COMPLEX = ("Rule is too complex - try using fewer wildcard characters or fewer "
+                "repeating character sequences after a wildcard character")
+
+
+def _rate_complexity(globs, node: Any, reader: SyntaxReader) -> None:
+    """Refuse, once the whole pattern is validated, a wildcard AWS rates too complex (more
+    than :data:`MAX_WILDCARDS` ``*`` in one value)."""
+    if any(len(g.pieces) - 1 > MAX_WILDCARDS for g in globs):
+        reader.defer(_TOO_COMPLEX, node, f"use at most {MAX_WILDCARDS} * in one wildcard")
+
+
+@_register
 @dataclass(frozen=True, slots=True)
 class Wildcard(Matcher):
     """``{"wildcard": "a*c"}``: ``*`` is any run of characters, ``\\*`` and ``\\\\`` escape.
@@ -686,6 +993,17 @@ class Wildcard(Matcher):
     column: int = 0
     regex: Any = field(default=None, compare=False)
     kind = MatcherKind.WILDCARD
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "Wildcard":
+        """``{"wildcard": "a*c"}``."""
+        value = node.members[0].value
+        if not isinstance(value, StringNode):
+            reader.fail("wildcard match pattern must be a string", value)
+        glob = Glob.from_syntax(value, reader)
+        _rate_complexity((glob,), value, reader)
+        reader.only_one(node)
+        return cls(java_text(value.value), value.line, value.column, regex=glob)
 
     def test(self, v: Any) -> bool:
         return type(v) is str and self.regex.fullmatch(java_text(v)) is not None
@@ -725,6 +1043,7 @@ class Wildcard(Matcher):
         return [joined + "#", "#" + joined, joined[:-1], 5]
 
 
+@_register
 @dataclass(frozen=True, slots=True)
 class Cidr(Matcher):
     """``{"cidr": "10.0.0.0/24"}``: strings that are addresses inside the block."""
@@ -735,6 +1054,19 @@ class Cidr(Matcher):
     line: int = 0
     column: int = 0
     kind = MatcherKind.CIDR
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "Cidr":
+        """``{"cidr": "10.0.0.0/24"}`` (the reference's texts: it reads cidr as a prefix)."""
+        value = node.members[0].value
+        if not isinstance(value, StringNode):
+            reader.fail("prefix match pattern must be a string", value)
+        try:
+            low, high = parse_cidr(reader.string(value))
+        except IpError as e:
+            reader.fail(str(e), value)
+        reader.only_one(node)
+        return cls(value.value, low, high, value.line, value.column)
 
     def test(self, v: Any) -> bool:
         if type(v) is str:
@@ -800,6 +1132,7 @@ class Cidr(Matcher):
         return out
 
 
+@_register
 @dataclass(frozen=True, slots=True)
 class AnythingBut(Matcher):
     """``{"anything-but": ...}``: any present value except the listed ones.
@@ -817,6 +1150,91 @@ class AnythingBut(Matcher):
     column: int = 0
     regexes: tuple = field(default=(), compare=False)
     kind = MatcherKind.ANYTHING_BUT
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "AnythingBut":
+        """``{"anything-but": "a"}``, ``5``, ``["a", "b"]``, ``[1, 2]``, or
+        ``{"anything-but": {op: value or list}}`` with ``op`` one of ``prefix``, ``suffix``,
+        ``equals-ignore-case`` and ``wildcard``."""
+        value = node.members[0].value
+        if isinstance(value, ArrayNode):
+            m = cls._from_list(value, reader)
+        elif isinstance(value, ObjectNode):
+            m = cls._from_object(value, reader)
+            if m.mode == "wildcard":
+                _rate_complexity(m.regexes, value, reader)
+        elif isinstance(value, StringNode):
+            m = cls("values", strings=frozenset([reader.string(value)]), line=value.line,
+                    column=value.column)
+        elif isinstance(value, NumberNode):
+            m = cls("values", numbers=frozenset([reader.compare(value)]), line=value.line,
+                    column=value.column)
+        else:
+            reader.fail("Value of anything-but must be an array or single string/number "
+                        "value.", value)
+        reader.only_one(node, _TOO_MANY)
+        return m
+
+    @classmethod
+    def _from_list(cls, arr: ArrayNode, reader: SyntaxReader) -> "AnythingBut":
+        strings, numbers = set(), set()
+        for item in arr.items:
+            if isinstance(item, StringNode):
+                strings.add(reader.string(item))
+            elif isinstance(item, NumberNode):
+                numbers.add(reader.compare(item))
+            else:
+                reader.fail("Inside anything but list, start|null|boolean is not supported.",
+                            item)
+        reader.end(arr)
+        if bool(strings) == bool(numbers):
+            reader.fail("Inside anything but list, either all values are number or string, "
+                        "mixed type is not supported", arr)
+        return cls("values", strings=frozenset(strings), numbers=frozenset(numbers),
+                   line=arr.line, column=arr.column)
+
+    @classmethod
+    def _from_object(cls, obj: ObjectNode, reader: SyntaxReader) -> "AnythingBut":
+        """``{"anything-but": {op: value}}``, checked token by token as the reference reads
+        it."""
+        if not obj.members:
+            reader.end(obj)
+            reader.fail("Anything-But expression name not found", obj)
+        inner = obj.members[0]
+        op, value = inner.key, inner.value
+        if op not in _ANYTHING_BUT_WRONG_TYPE:
+            reader.fail(f"Unsupported anything-but pattern: {op}", inner)
+        if not isinstance(value, (ArrayNode, StringNode, NumberNode)):
+            reader.fail("Value of anything-but must be an array or single string/number "
+                        "value.", value)
+        items = value.items if isinstance(value, ArrayNode) else [value]
+        texts: list[str] = []
+        for item in items:
+            if not isinstance(item, StringNode):
+                reader.fail(_ANYTHING_BUT_WRONG_TYPE[op], item)
+            text = reader.string(item)
+            if op in ("prefix", "suffix") and text == "":
+                reader.fail("Null prefix/suffix not allowed", item)
+            texts.append(text)
+        if isinstance(value, ArrayNode):
+            reader.end(value)
+        regexes: tuple = ()
+        if op == "equals-ignore-case":
+            regexes = tuple(re.compile(case_regex(t), re.DOTALL) for t in texts)
+        elif op == "wildcard":
+            regexes = tuple(Glob.from_syntax(v, reader) for v in items)
+        else:
+            texts = [java_text(t) for t in texts]
+        reader.only_one(obj, _TOO_MANY)
+        return cls(op, strings=frozenset(texts), line=value.line, column=value.column,
+                   regexes=regexes)
+
+    @property
+    def adds_nothing(self) -> bool:
+        """The reference adds no state for an anything-but of an empty list
+        (``{"anything-but": {"equals-ignore-case": []}}``): beside other values it never
+        matches (alone it keeps its meaning here: anything but nothing)."""
+        return self.mode != "values" and not self.strings
 
     def test(self, v: Any) -> bool:
         mode = self.mode
@@ -878,6 +1296,7 @@ class AnythingBut(Matcher):
         return out
 
 
+@_register
 @dataclass(frozen=True, slots=True)
 class Exists(Matcher):
     """``{"exists": true|false}``: the field holds a value (leaf-only; ``null`` counts)."""
@@ -886,6 +1305,15 @@ class Exists(Matcher):
     line: int = 0
     column: int = 0
     kind = MatcherKind.EXISTS
+
+    @classmethod
+    def from_syntax(cls, node: Any, reader: SyntaxReader) -> "Exists":
+        """``{"exists": true}`` or ``{"exists": false}``."""
+        value = node.members[0].value
+        if not isinstance(value, LiteralNode) or value.value is None:
+            reader.fail("exists match pattern must be either true or false.", value)
+        reader.only_one(node)
+        return cls(bool(value.value), value.line, value.column)
 
     def test(self, v: Any) -> bool:  # a present leaf value
         return self.value
@@ -997,10 +1425,10 @@ class Leaf:
         return False
 
 
-#: Every matcher type by its kind.
-MATCHER_TYPES: dict[MatcherKind, type] = {cls.kind: cls for cls in (
-    Exact, Numeric, Prefix, Suffix, EqualsIgnoreCase, Exactly, Wildcard, Cidr, AnythingBut,
-    Exists)}
+#: The matcher types written as a matcher object ``{name: value}``, by operator name: the
+#: compiler's dispatch (a view of :data:`MATCHER_TYPES`).
+OPERATOR_TYPES: dict[str, type] = {str(kind): cls for kind, cls in MATCHER_TYPES.items()
+                                   if cls.is_operator}
 
 #: The operators of the ``rum`` dialect.
 RUM_KINDS = frozenset(kind for kind, cls in MATCHER_TYPES.items() if cls.in_rum)
