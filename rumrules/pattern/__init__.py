@@ -11,7 +11,8 @@ packages use (they import nothing private from here):
   cannot hold), :func:`event_number` (the double a value compares as);
 * the matcher types: :class:`Matcher` (their base), :class:`MatcherKind` and the classes in
   :data:`MATCHER_TYPES` (:class:`Exact` and :class:`Numeric` by name: the ``rum`` dialect's),
-  each owning its operator: its test, its filing in the index, its explain text, its
+  each owning its operator: its syntax (``from_syntax``, found by name in the registry), its
+  test, its filing in the index, its explain text, its
   dialect (``in_rum``) and the values it accepts and just misses (``hits()``/``misses()``,
   ``hit_strategy``/``miss_strategy``, :data:`ABSENT` for a field left out), which
   :mod:`rumrules.strategies` draws from.
