@@ -116,6 +116,13 @@ def _dedup(values) -> list:
     return out
 
 
+def _miss_strategy(cs) -> Any:
+    """A strategy of further near misses for the conditions ``cs`` of one path, drawn from
+    their matcher types' ``miss_strategy`` (unchecked), or None when none has one."""
+    options = [s for c in cs for m in c.matchers if (s := m.miss_strategy(st)) is not None]
+    return st.one_of(options) if options else None
+
+
 def _dynamic_hits(m):
     """A strategy of further values ``m`` may accept (checked by the caller), or None: the
     matcher type's own."""
@@ -166,6 +173,7 @@ class _Plan:
             values = [v for c in cs for m in c.matchers for v in _misses(m)] + _GENERIC_MISSES
             self.cands[path] = [v for v in _dedup(values) if _json_safe(v)]
         self.by_path = by_path
+        self.miss = {path: _miss_strategy(cs) for path, cs in by_path.items()}
         self.fails: dict[int, list[int]] = {
             cid: [i for i, v in enumerate(self.cands[c.segments]) if not _cond_accepts(c, v)]
             for cid, c in conds.items()}
@@ -394,7 +402,8 @@ def _not_matching_builder(pattern: EventPattern):
         assign = plan.spoil(draw(st.randoms(use_true_random=False)))
         if not isinstance(assign, dict):
             reject()
-        spoiled = {path: plan.cands[path][i] for path, i in assign.items()}
+        spoiled = {path: _redraw_miss(draw, plan, path, plan.cands[path][i])
+                   for path, i in assign.items()}
         near = draw(st.sampled_from(plan.alts))  # a near miss of this alternative
         values = []
         for c in near:
@@ -410,6 +419,23 @@ def _not_matching_builder(pattern: EventPattern):
         return doc
 
     return build()
+
+
+def _redraw_miss(draw, plan: _Plan, path: tuple, v: Any) -> Any:
+    """Sometimes, in place of the candidate ``v`` chosen to spoil ``path``, a value drawn
+    from the miss strategies of the path's matcher types that fails every condition of
+    the path that ``v`` fails (so every alternative ``v`` spoiled stays spoiled); the field
+    keeps its presence (absence is chosen by the plan, which places it)."""
+    strategy = plan.miss[path]
+    if v is _ABSENT or strategy is None or draw(st.integers(0, 2)):
+        return v
+    w = draw(strategy)
+    if w is _ABSENT or not _json_safe(w):
+        return v
+    for c in plan.by_path[path]:
+        if not _cond_accepts(c, v) and _cond_accepts(c, w):
+            return v
+    return w
 
 
 def _split_document(draw, plan: _Plan, doc: dict, option) -> dict:
