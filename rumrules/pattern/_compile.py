@@ -185,7 +185,6 @@ def _compare(num: NumberNode) -> float:
     return f
 
 
-
 class _Compiler:
     """The walk.  ``partial``: the tree is what the reference read of a text that is not
     JSON; wherever the reference would read on (an ``open`` container's end, a ``broken``
