@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rumrules import PatternError, PatternSet, RumRulesError, compile_pattern
+from rumrules.pattern import _patternset
 from tests.conftest import read_jsonl_gz
 from tests.pattern.corpus import eventpattern_cases, has_duplicate_keys, json_loads_accepts
 
@@ -250,22 +251,60 @@ def test_bad_arguments_are_rumrules_errors_of_the_python_kind():
     assert [1] not in ps and "a" in ps
 
 
-def test_changes_go_to_a_second_index_until_they_outnumber_the_root_of_the_set():
-    """add/remove after a match do not rebuild the whole set: a second index holds what was
-    added, removed names are filtered, and the main index is rebuilt only now and then;
-    every answer equals the loop over the patterns."""
+def test_changes_cost_the_pattern_not_the_set(monkeypatch):
+    """add/remove between matches do not rebuild the whole set: the patterns added form a
+    small index (a level) merged with the levels before it while they are not much bigger,
+    removed names are filtered, and the levels are rebuilt as one only when half is removed
+    (or after many matches without a change).  Every answer equals the loop over the
+    patterns; the levels stay O(log n) and each entry is indexed O(log n) times."""
+    built = []
+    original = _patternset._Level.__init__
+
+    def counting(self, entries):
+        built.append(len(entries))
+        original(self, entries)
+    monkeypatch.setattr(_patternset._Level, "__init__", counting)
     ps = PatternSet()
-    rebuilt = []
-    for i in range(300):
-        ps.add(f"n{i}", f'{{"a":["v{i % 7}"],"b":[{{"numeric":[">",{i % 11}]}}]}}')
+    live: dict[str, list] = {}
+    for i in range(600):
+        text = f'{{"a":["v{i % 7}"],"b":[{{"numeric":[">",{i % 11}]}}]}}'
+        ps.add(f"n{i}", text)
+        live[f"n{i}"] = [compile_pattern(text)]
         if i % 3 == 0 and i:
             ps.remove(f"n{i - 2}")
-            ps.add(f"n{i - 2}", f'{{"a":["v{(i + 1) % 7}"]}}')   # re-added: now last
-        main = ps._main
-        event = {"a": f"v{i % 7}", "b": i % 13}
+            del live[f"n{i - 2}"]
+            text = f'{{"a":["v{(i + 1) % 7}"]}}'
+            ps.add(f"n{i - 2}", text)   # re-added: now last
+            live[f"n{i - 2}"] = [compile_pattern(text)]
+        if i % 5 == 0:
+            ps.add(f"n{i}", '{"c":[1]}')   # a second pattern under one name: ORed
+            live[f"n{i}"].append(compile_pattern('{"c":[1]}'))
+        event = {"a": f"v{i % 7}", "b": i % 13, "c": i % 2}
         got = ps.matches(event)
-        assert got == [n for n in ps.names if any(
-            p.matches(event) for m, p in ps._patterns if m == n)]
-        if ps._main is not main:
-            rebuilt.append(i)
-    assert 3 <= len(rebuilt) < 60   # rebuilt now and then, not on every change
+        assert got == [n for n in ps.names if any(p.matches(event) for p in live[n])]
+        assert len(ps._levels) <= (len(ps) + 1).bit_length() + 1
+    entries = sum(len(v) for v in live.values())
+    assert len(ps) == entries and ps.names == list(live)
+    assert len(built) > 500                                   # one level per match ...
+    assert sum(built) <= entries * (entries.bit_length() + 3)  # ... each entry O(log n) times
+    assert max(built) < entries                               # the set was never rebuilt whole
+    for name in list(live)[: 2 * len(live) // 3]:              # remove two thirds: rebuilt
+        ps.remove(name)
+        del live[name]
+    built.clear()
+    assert ps.matches({"a": "v1", "b": 5}) == [n for n in live if any(
+        p.matches({"a": "v1", "b": 5}) for p in live[n])]
+    assert built == [sum(len(v) for v in live.values())] and len(ps._levels) == 1
+
+
+def test_a_set_that_stops_changing_is_matched_through_one_index():
+    ps = PatternSet()
+    for i in range(40):
+        ps.add(f"n{i}", f'{{"a":["v{i % 3}"]}}')
+        ps.matches({"a": "v0"})
+    assert len(ps._current().indexes) > 1
+    expected = [f"n{i}" for i in range(0, 40, 3)]
+    for _ in range(_patternset._MIN_READS):
+        assert ps.matches('{"a": "v0"}') == expected
+    assert len(ps._current().indexes) == 1
+    assert ps.matches({"a": "v0"}) == expected
