@@ -29,6 +29,33 @@ def test_patternset_corpus(line):
         assert sorted(ps.matches(as_dict)) == expected, f"event {i} as dict"
 
 
+@pytest.mark.parametrize("line", SETS[::4], ids=[s["id"] for s in SETS[::4]])
+def test_patternset_corpus_through_levels(line):
+    """The corpus again, the set built through many levels (a match after each add, a name
+    removed and added back now and then): the same answers for text and dict events."""
+    ps = PatternSet()
+    items = list(line["patterns"].items())
+    levels = []
+    for i, (name, text) in enumerate(items):
+        ps.add(name, text)
+        ps.matches(line["events"][i % len(line["events"])])
+        if i % 7 == 3:
+            ps.remove(items[i // 2][0])
+            ps.add(*items[i // 2])
+        levels.append(len(ps._current().indexes))
+    for name, text in items:   # the same patterns again under their names: no new answer
+        if len(ps._current().indexes) > 1:
+            break
+        ps.add(name, text)
+        ps.matches(line["events"][0])
+    assert max(levels) > 1 and len(ps._current().indexes) > 1
+    for i, (event, expected) in enumerate(zip(line["events"], line["matches"])):
+        assert sorted(ps.matches(event)) == expected, f"event {i}"
+        assert sorted(ps.matches(event.encode())) == expected, f"event {i} as bytes"
+        as_dict = json.loads(event, parse_float=Decimal)
+        assert sorted(ps.matches(as_dict)) == expected, f"event {i} as dict"
+
+
 def test_patternset_corpus_size():
     assert len(SETS) == 40
     assert sum(len(s["patterns"]) for s in SETS) == 4574
