@@ -18,6 +18,9 @@ __all__ = ["PatternSet"]
 #: entries: sizes fall by more than this factor from level to level, so there are at most
 #: about log2(n) levels and each entry is rebuilt O(log n) times in all.
 _TIER = 2
+#: Levels of at most this many entries build no index while other levels exist (see
+#: :class:`_Level`): building one costs ~80 µs for one pattern, trying it ~3 µs.
+_FEW = 4
 #: A snapshot of several levels is compacted into one after this many matches (at least;
 #: more for bigger sets, see ``_Snapshot.reads``), so a set that stops changing is soon
 #: matched through one index, and the rebuild is paid for by those matches.
@@ -35,14 +38,29 @@ class _UnknownName(RumRulesError, KeyError):
 
 class _Level:
     """One index over some ``(sequence number, pattern)`` entries (ascending), never
-    changed."""
+    changed.  A level of at most :data:`_FEW` entries that is not the set's only one
+    (``few``) builds no index: its patterns are tried one by one (:class:`_Few`), which
+    costs a match less than building an index costs a change."""
 
     __slots__ = ("index", "entries", "seqs")
 
-    def __init__(self, entries: list) -> None:
+    def __init__(self, entries: list, few: bool = False) -> None:
         self.entries = entries
         self.seqs = Counter(s for s, _ in entries)   # entries per sequence number
-        self.index = _index_of(entries)
+        self.index = _Few(entries) if few and len(entries) <= _FEW else _index_of(entries)
+
+
+class _Few:
+    """A few patterns tried one by one, with the one method of an :class:`Index` that a
+    snapshot of several levels calls (on a document already read)."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: list) -> None:
+        self.entries = tuple(entries)
+
+    def find_ordered(self, doc) -> list:
+        return [s for s, p in self.entries if p.matches(doc)]
 
 
 class _Snapshot:
@@ -216,31 +234,25 @@ class PatternSet:
         ``compact``."""
         live = self._patterns
         levels = list(self._levels)
-        fresh = [(s, p) for s, p in self._pending if s in live]
+        fresh = sorted([(s, p) for s, p in self._pending if s in live], key=_first)
         self._pending = []
         held = sum(len(level.entries) for level in levels) - self._dead
         if compact or self._dead and 2 * self._dead >= held + len(fresh):
-            fresh = [(s, p) for level in levels for s, p in level.entries if s in live] + fresh
-            fresh.sort(key=_first)
+            fresh = sorted([(s, p) for level in levels for s, p in level.entries if s in live]
+                           + fresh, key=_first)
             levels = []
             self._dead = 0
             self._removed = {}
             self._names = {s: n for n, s in self._seq.items()}
+        while levels and len(levels[-1].entries) <= _TIER * len(fresh):
+            before = levels.pop()    # merged with the new entries: built once, below
+            entries = [(s, p) for s, p in before.entries if s in live]
+            self._dead -= len(before.entries) - len(entries)
+            fresh = sorted(entries + fresh, key=_first)
         if fresh:
-            levels.append(_Level(fresh))
-        while len(levels) >= 2 and len(levels[-2].entries) <= _TIER * len(levels[-1].entries):
-            last, before = levels.pop(), levels.pop()
-            dropped = 0
-            entries = []
-            for s, p in before.entries + last.entries:
-                if s in live:
-                    entries.append((s, p))
-                else:
-                    dropped += 1
-            self._dead -= dropped
-            entries.sort(key=_first)
-            if entries:
-                levels.append(_Level(entries))
+            levels.append(_Level(fresh, few=bool(levels)))
+        elif len(levels) == 1 and type(levels[0].index) is _Few:   # the only level: indexed
+            levels[0] = _Level(levels[0].entries)
         self._levels = tuple(levels)
         if len(self._removed) > 2 * self._count + 64:   # tombstones of entries merged away
             held_seqs = set().union(*(level.seqs for level in levels)) if levels else set()
