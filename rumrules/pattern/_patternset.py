@@ -279,8 +279,10 @@ class PatternSet:
         return snap.matches(event)
 
     def __reduce__(self):
-        return (_restore, (self.dialect, [(self._names[s], p.text, p.dialect)
-                                          for s, ps in self._patterns.items() for p in ps]))
+        with self._lock:   # one state, even while other threads change the set
+            patterns = [(self._names[s], p.text, p.dialect)
+                        for s, ps in self._patterns.items() for p in ps]
+        return (_restore, (self.dialect, patterns))
 
     def __repr__(self) -> str:
         return f"PatternSet(dialect={self.dialect!r}, patterns={self._count})"
