@@ -71,7 +71,7 @@ class _Snapshot:
     sequence number (``names``, only ever added to).  ``reads`` counts down the matches
     before a snapshot of several levels is compacted."""
 
-    __slots__ = ("indexes", "removed", "version", "names", "reads")
+    __slots__ = ("indexes", "removed", "version", "names", "reads", "only")
 
     def __init__(self, indexes: tuple, removed: dict, version: int, names: dict,
                  reads: int) -> None:
@@ -80,6 +80,8 @@ class _Snapshot:
         self.version = version
         self.names = names
         self.reads = reads
+        #: the one index when there is one and no removal to filter, else ``None``
+        self.only = indexes[0] if len(indexes) == 1 and not removed else None
 
     def matches(self, event: Any) -> list[str]:
         """The names whose pattern matches ``event`` in this state of the set."""
@@ -261,7 +263,10 @@ class PatternSet:
         if len(self._names) > 2 * self._count + 64:     # names removed long ago
             self._names = {s: n for n, s in self._seq.items()}
         size = sum(len(level.entries) for level in levels)
-        return _Snapshot(tuple(level.index for level in levels), self._removed, self._version,
+        # no entry of the levels removed: nothing to filter (later removals have later
+        # versions, which this snapshot ignores anyway)
+        removed = self._removed if self._dead else {}
+        return _Snapshot(tuple(level.index for level in levels), removed, self._version,
                          self._names, max(_MIN_READS, size) if len(levels) > 1 else -1)
 
     def _compact(self, snap: _Snapshot) -> None:
@@ -272,6 +277,10 @@ class PatternSet:
     def matches(self, event: Any) -> list[str]:
         """The names whose pattern matches ``event`` (a dict, or JSON text)."""
         snap = self._snapshot or self._current()
+        only = snap.only
+        if only is not None:   # one index, nothing removed from it: the usual case
+            names = snap.names
+            return [names[s] for s in only.find_ordered(event)]
         if snap.reads > 0:
             snap.reads -= 1   # not exact under threads: it only decides when to compact
             if snap.reads == 0:
