@@ -54,7 +54,9 @@ class NumericRange:
 
     def same_as(self, matcher: object) -> bool:
         """True when ``matcher`` (a compiled ``numeric`` matcher) is exactly this range."""
-        return (getattr(matcher, "kind", None) == "numeric"
+        from ..pattern import Numeric   # compiled matchers exist: the package is loaded
+
+        return (isinstance(matcher, Numeric)
                 and matcher.lower == self.lower and matcher.upper == self.upper  # type: ignore[attr-defined]
                 and (self.lower is None or matcher.lower_inclusive == self.lower_inclusive)  # type: ignore[attr-defined]
                 and (self.upper is None or matcher.upper_inclusive == self.upper_inclusive))  # type: ignore[attr-defined]
@@ -90,7 +92,9 @@ class RequiredField:
         (m,) = matchers
         if isinstance(self.value, NumericRange):
             return self.value.same_as(m)
-        return getattr(m, "kind", None) == "exact" and m.value == self.value
+        from ..pattern import Exact   # compiled matchers exist: the package is loaded
+
+        return isinstance(m, Exact) and m.value == self.value
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,19 @@ packages use (they import nothing private from here):
 * the event view: :func:`load_event` (text or dict -> the object matching reads),
   :func:`values_at` (the leaf values at a path), :class:`NumberText` (a number a double
   cannot hold), :func:`event_number` (the double a value compares as);
-* the matcher types: :class:`MatcherKind` and the classes in :data:`MATCHER_TYPES`, each
-  with the values it accepts and just misses (``hits()``/``misses()``, :data:`ABSENT` for a
-  field left out), which :mod:`rumrules.strategies` draws from.
+* the matcher types: :class:`Matcher` (their base), :class:`MatcherKind` and the classes in
+  :data:`MATCHER_TYPES` (:class:`Exact` and :class:`Numeric` by name: the ``rum`` dialect's),
+  each owning its operator: its test, its filing in the index, its explain text, its
+  dialect (``in_rum``) and the values it accepts and just misses (``hits()``/``misses()``,
+  ``hit_strategy``/``miss_strategy``, :data:`ABSENT` for a field left out), which
+  :mod:`rumrules.strategies` draws from.
 """
 
 from ._ast import ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode, iter_nodes
 from ._compile import DIALECTS, EVENTBRIDGE_OPERATORS, Condition
 from ._events import load_event, values_at
 from ._explain import ConditionResult, Explanation
-from ._matchers import ABSENT, MATCHER_TYPES, MatcherKind
+from ._matchers import ABSENT, MATCHER_TYPES, Exact, Matcher, MatcherKind, Numeric
 from ._numbers import NumberText, event_number
 from ._parse import MAX_PATTERN_LENGTH, parse_json
 from ._pattern import EventPattern, compile_pattern, purge
@@ -28,4 +31,5 @@ __all__ = ["compile_pattern", "EventPattern", "PatternSet", "Explanation", "Cond
            "purge", "parse_json", "Condition", "DIALECTS", "EVENTBRIDGE_OPERATORS",
            "MAX_PATTERN_LENGTH", "ObjectNode", "Member", "ArrayNode", "StringNode",
            "NumberNode", "LiteralNode", "iter_nodes", "load_event", "values_at", "NumberText",
-           "event_number", "MatcherKind", "MATCHER_TYPES", "ABSENT"]
+           "event_number", "Matcher", "MatcherKind", "MATCHER_TYPES", "Exact", "Numeric",
+           "ABSENT"]

@@ -578,7 +578,7 @@ _TOO_COMPLEX = ("Rule is too complex - try using fewer wildcard characters or fe
 
 
 def _empty_anything_but(m) -> bool:
-    return m.kind == "anything-but" and m.mode != "values" and not m.strings
+    return isinstance(m, AnythingBut) and m.mode != "values" and not m.strings
 
 
 def _anything_but_list(arr: ArrayNode) -> AnythingBut:

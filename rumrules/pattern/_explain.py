@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from ._events import shape_at
-from ._matchers import event_ip, number_text
-from ._numbers import NumberText, event_number, format_number
+from ._matchers import AnythingBut, Exact, Numeric, show_value as _show
+from ._numbers import NumberText, event_number
 
 __all__ = ["Explanation", "ConditionResult", "explain_alternatives", "FAILURE_KINDS",
            "EXPLANATION_KINDS"]
@@ -111,32 +111,6 @@ class Explanation:
 
 # ---------------------------------------------------------------------- values
 
-def _is_number(v: Any) -> bool:
-    """Is ``v`` a JSON number (comparable or not)?"""
-    t = type(v)
-    return t is int or t is float or t is Decimal or t is NumberText
-
-
-def _show(v: Any) -> str:
-    if isinstance(v, NumberText):
-        return v.text
-    if isinstance(v, bool) or v is None:
-        return json.dumps(v)
-    if isinstance(v, float) and v != v:
-        return "NaN (not a JSON number)"
-    if isinstance(v, float) and v in (float("inf"), float("-inf")):
-        # a dict value: the text it came from is gone (JSON text gives a NumberText)
-        return ("a number too large for a double" if v > 0
-                else "a negative number too large for a double")
-    if isinstance(v, Decimal):
-        return str(v)
-    if isinstance(v, (int, float)):
-        return format_number(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    return repr(v)
-
-
 def _plain(v: Any) -> Any:
     """The value as JSON-ready data."""
     if isinstance(v, NumberText):
@@ -161,38 +135,6 @@ def _expected(matchers) -> str:
 _WEAK = ("wrong_type", "not_comparable")
 
 
-def _matcher_kind(m, v: Any) -> str:
-    """Why the matcher ``m`` refuses the present leaf value ``v``."""
-    k = m.kind
-    t = type(v)
-    if k == "exists":
-        return "not_in_list" if m.value else "present"
-    if k == "anything-but":
-        return "excluded"
-    if k == "numeric":
-        if event_number(v) is not None:
-            return "out_of_range"
-        return "not_comparable" if _is_number(v) else "wrong_type"
-    if k == "cidr":
-        return "out_of_range" if event_ip(v) is not None or (
-            t is not bool and number_text(v) is not None) else "wrong_type"
-    if k == "exact":
-        if m.type == "string":
-            if t is str:
-                return "not_in_list"
-            return "wrong_type"
-        if m.type == "number":
-            if event_number(v) is not None or t is NumberText or (
-                    t is int and m.value is None):
-                return "not_in_list"
-            return "not_comparable" if _is_number(v) else "wrong_type"
-        if m.type == "boolean":
-            return "not_in_list" if t is bool else "wrong_type"
-        return "wrong_type"  # null
-    # prefix, suffix, equals-ignore-case, wildcard, exactly: strings only
-    return "not_in_list" if t is str else "wrong_type"
-
-
 def _combine(kinds) -> str:
     """One kind for several: the first that is about the value's content, else the most
     specific type problem."""
@@ -204,39 +146,34 @@ def _combine(kinds) -> str:
 
 
 def _value_kind(v: Any, matchers) -> str:
-    tested = [m for m in matchers if not (m.kind == "exists" and not m.value)]
+    tested = [m for m in matchers if not m.accepts_absence]
     if not tested:  # only exists: false, and the field holds a value
         return "present"
-    return _combine(_matcher_kind(m, v) for m in tested)
+    return _combine(m.refusal(v) for m in tested)
 
 
 # ---------------------------------------------------------------------- reasons
 
 def _why_not(value: Any, matchers, kind: str) -> str:
-    kinds = {m.kind for m in matchers}
-    numeric_only = bool(kinds) and not kinds - {"numeric"}
-    t = type(value)
+    """The reason a lone value fails: the matchers' own sentence when they all give the
+    same one (``Matcher.why_not``: a value of a type they never accept), else the most
+    telling of theirs, else ``... is not <expected>``."""
     if kind == "present":
         return f"{_show(value)} is present, but the pattern wants the field absent"
-    if t is str and numeric_only:
-        return f"{_show(value)} is a string; numeric matchers only accept JSON numbers"
-    if t is str and all(m.kind == "exact" and m.type == "number" for m in matchers):
-        return f"{_show(value)} is a string; the pattern wants a number (strings never equal numbers)"
-    if event_number(value) is not None and all(
-            m.kind == "exact" and m.type == "string" for m in matchers):
-        return f"{_show(value)} is a number; the pattern wants a string (numbers never equal strings)"
-    if numeric_only and t is bool:
-        return f"{_show(value)} is a boolean; numeric matchers only accept JSON numbers"
-    if numeric_only and value is None:
-        return "null is not a number; numeric matchers only accept JSON numbers"
-    if kind == "not_comparable" and "numeric" in kinds:
-        if t is NumberText:
-            return (f"{value.text} is not exactly representable as a double, "
-                    "so it never satisfies a numeric matcher")
-        return f"{_show(value)}: it never satisfies a numeric matcher"
-    if t is bool and any(m.kind == "exact" and m.type == "number" for m in matchers):
-        return f"{_show(value)} is a boolean; booleans never equal numbers"
-    if kind == "excluded" and kinds == {"anything-but"}:
+    reasons = {m.why_not(value) for m in matchers}
+    if len(reasons) == 1:
+        (reason,) = reasons
+        if reason is not None:
+            return reason
+    if kind == "not_comparable":   # a number no double holds, as a numeric matcher says
+        for m in matchers:
+            if isinstance(m, Numeric):
+                return m.why_not(value) or ""
+    if type(value) is bool:        # a boolean next to an exact number
+        for m in matchers:
+            if isinstance(m, Exact) and m.type == "number":
+                return m.why_not(value) or ""
+    if kind == "excluded" and all(isinstance(m, AnythingBut) for m in matchers):
         return f"{_show(value)} is excluded by {_expected(matchers)}"
     return f"{_show(value)} is not {_expected(matchers)}"
 
@@ -245,7 +182,7 @@ def explain_condition(doc, cond) -> ConditionResult:
     leaves, saw_object, saw_empty = shape_at(doc, cond.segments)
     matchers = cond.matchers
     expected = _expected(matchers)
-    absent_ok = any(m.kind == "exists" and not m.value for m in matchers)
+    absent_ok = any(m.accepts_absence for m in matchers)
     found = tuple(_plain(v) for v in leaves)
     pos = dict(line=cond.line, column=cond.column)
     if not leaves:
@@ -259,8 +196,7 @@ def explain_condition(doc, cond) -> ConditionResult:
             kind, why = "missing", "missing: the event has no such field"
         return ConditionResult(cond.path, False, expected, found, f"{why} (wants {expected})",
                                kind=kind, **pos)
-    good = [v for v in leaves if any(m.test(v) for m in matchers if not (
-        m.kind == "exists" and not m.value))]
+    good = [v for v in leaves if any(m.test(v) for m in matchers if not m.accepts_absence)]
     if good:
         return ConditionResult(cond.path, True, expected, found,
                                f"{_show(good[0])} is {expected}", **pos)

@@ -151,11 +151,6 @@ def _cidr_key(hex_text: str, digits: int, rest: int) -> str | None:
     return hex_text[:digits] + _TOP[rest][hex_text[digits]]
 
 
-def _mask_bits(m) -> int:
-    bits = 4 * len(m.low)
-    return bits - (int(m.low, 16) ^ int(m.high, 16)).bit_length()
-
-
 class Group:
     """The edges of one node on one path.
 
@@ -177,6 +172,10 @@ class Group:
     value, so there is little to skip: the work follows the matches anyway), ``exists: true``
     (accepts every present value), a wildcard with ``*`` at both ends (no literal to file it
     by) and an ignore-case text with no :func:`case_key`.
+
+    Each matcher type chooses its filing (``Matcher.file`` in
+    :mod:`rumrules.pattern._matchers`) through the ``add_*`` methods below; the group owns
+    the layout.  An edge leads to a :class:`Node` (the trie) or to a bit (:class:`Bits`).
     """
 
     __slots__ = ("key", "segments", "lookup", "strings_only", "strings", "numbers", "texts", "trues", "falses",
@@ -210,6 +209,87 @@ class Group:
         self._strops = False
         self._fold = False
 
+    # ---- filing: what the matcher types call (``Matcher.file``)
+    def add_string(self, value: str, node) -> None:
+        """An exact string (looked up as it is)."""
+        self.strings.setdefault(value, []).append(node)
+
+    def add_ip(self, ip: str, node) -> None:
+        """An exact address (upper-case hex): event strings that are the same address."""
+        self.ips.setdefault(ip, []).append(node)
+
+    def add_number(self, value: float, node) -> None:
+        """An exact comparable number."""
+        self.numbers.setdefault(value, []).append(node)
+
+    def add_number_text(self, text: str, node) -> None:
+        """An exact number that is not comparable: held by its spelling (and its value as a
+        Decimal, for dict events)."""
+        self.texts.setdefault(text, []).append(node)
+        try:
+            self.texts.setdefault(Decimal(text), []).append(node)
+        except ArithmeticError:  # pragma: no cover - the grammar gives valid numbers
+            pass
+
+    def add_boolean(self, value: bool, node) -> None:
+        (self.trues if value else self.falses).append(node)
+
+    def add_null(self, node) -> None:
+        self.nulls.append(node)
+
+    def add_range(self, m, node) -> None:
+        """A numeric range (``m`` has ``covers``, ``covers_open`` and its bounds)."""
+        self.ranges.append((m, node))
+
+    def add_absent(self, node) -> None:
+        """An edge taken when the event has no value at the path."""
+        self.absent.append(node)
+
+    def add_prefix(self, text: str, check, node) -> None:
+        """Values that start with ``text`` (``check``: a matcher to confirm, or None)."""
+        self.prefixes.add(text, check, node)
+
+    def add_suffix(self, text: str, check, node) -> None:
+        """Values that end with ``text`` (``check``: a matcher to confirm, or None)."""
+        self.suffixes.add(text, check, node)
+
+    def add_folded_prefix(self, m, node) -> bool:
+        """Filed by the :func:`case_key` of ``m.value`` as a prefix of the value's fold,
+        confirmed by ``m``; False when there is no key to file it by."""
+        key = case_key(m.value)
+        if key is None:
+            return False
+        self.fprefixes.add(key, m, node)
+        return True
+
+    def add_folded_suffix(self, m, node) -> bool:
+        """:meth:`add_folded_prefix` for a suffix."""
+        key = case_key(m.value)
+        if key is None:
+            return False
+        self.fsuffixes.add(key, m, node)
+        return True
+
+    def add_folded(self, m, node) -> bool:
+        """Filed by the :func:`case_key` of ``m.value`` (the whole value's fold), confirmed
+        by ``m``; False when there is no key to file it by."""
+        key = case_key(m.value)
+        if key is None:
+            return False
+        self.folded.setdefault(key, []).append((m, node))
+        return True
+
+    def add_cidr(self, m, node) -> None:
+        """A block, per mask length, by its leading hex digits (see ``_cidr_key``);
+        candidates confirmed by ``m.holds``."""
+        bits = m.mask_bits()
+        key = _cidr_key(m.low, bits // 4, bits % 4)
+        self.cidrs.setdefault(bits, {}).setdefault(key, []).append((m, node))
+
+    def add_other(self, m, node) -> None:
+        """Tested one by one with ``m.test``."""
+        self.others.append((m, node))
+
     def finish(self) -> None:
         """Freeze the lookup structures.  With many ranges on one path, precompute the ranges
         of each elementary cell of the sorted boundaries: (-inf, p0), [p0], (p0, p1), [p1],
@@ -237,9 +317,9 @@ class Group:
         cells: list[list[Node]] = []
         for i, p in enumerate(points):
             lo = points[i - 1] if i else None
-            cells.append([n for m, n in self.ranges if _covers_open(m, lo, p)])
-            cells.append([n for m, n in self.ranges if _covers_point(m, p)])
-        cells.append([n for m, n in self.ranges if _covers_open(m, points[-1], None)])
+            cells.append([n for m, n in self.ranges if m.covers_open(lo, p)])
+            cells.append([n for m, n in self.ranges if m.covers(p)])
+        cells.append([n for m, n in self.ranges if m.covers_open(points[-1], None)])
         self._bounds = points
         self._cells = cells
 
@@ -289,7 +369,7 @@ class Group:
                         hit = keys.get(key)
                         if hit:
                             for m, node in hit:
-                                if m.low <= ip <= m.high:
+                                if m.holds(ip):
                                     found.append(node)
             elif t is not str and t is not bool and self._cidr_masks:
                 for _, _, keys in self._cidr_masks:   # numbers: the matcher's own test
@@ -351,111 +431,8 @@ def _number_text(value):
     return value if type(value) is Decimal else number_text(value)
 
 
-def _covers_point(m, x: float) -> bool:
-    if m.lower is not None and (x < m.lower or (x == m.lower and not m.lower_inclusive)):
-        return False
-    if m.upper is not None and (x > m.upper or (x == m.upper and not m.upper_inclusive)):
-        return False
-    return True
-
-
-def _covers_open(m, lo: float | None, hi: float | None) -> bool:
-    """Does range ``m`` hold the open interval (lo, hi)?  (``None`` is infinite; every bound
-    of ``m`` is one of the boundaries, so ``m`` holds all of the interval or none of it.)"""
-    if m.lower is not None and (lo is None or m.lower > lo):
-        return False
-    if m.upper is not None and (hi is None or m.upper < hi):
-        return False
-    return True
-
-
-def _edge_key(m):
-    """Matchers that test the same thing share one edge."""
-    kind = m.kind
-    if kind == "exact":
-        return ("exact", m.type, m.value if m.value is not None else m.text, m.ip)
-    if kind == "numeric":
-        return ("numeric", m.lower, m.lower_inclusive, m.upper, m.upper_inclusive)
-    if kind in ("prefix", "suffix"):
-        return (kind, m.value, m.ignore_case)
-    if kind in ("equals-ignore-case", "wildcard", "exactly", "exists"):
-        return (kind, m.value)
-    if kind == "cidr":
-        return (kind, m.low, m.high)
-    if kind == "anything-but":
-        return (kind, m.mode, m.strings, m.numbers)
-    return (kind, id(m))
-
-
-def _add_edge(group: Group, m, node: Node) -> None:
-    kind = m.kind
-    if kind == "exact":
-        if m.type == "string":
-            if m.ip is not None:
-                group.ips.setdefault(m.ip, []).append(node)
-            else:
-                group.strings.setdefault(m.value, []).append(node)
-        elif m.type == "number":
-            if m.value is not None:
-                group.numbers.setdefault(m.value, []).append(node)
-            else:
-                group.texts.setdefault(m.text, []).append(node)
-                try:
-                    group.texts.setdefault(Decimal(m.text), []).append(node)
-                except ArithmeticError:  # pragma: no cover - the grammar gives valid numbers
-                    pass
-        elif m.type == "boolean":
-            (group.trues if m.value else group.falses).append(node)
-        else:
-            group.nulls.append(node)
-        return
-    if kind == "numeric":
-        group.ranges.append((m, node))
-        return
-    if kind == "exists" and not m.value:
-        group.absent.append(node)
-        return
-    if kind == "exactly":
-        group.strings.setdefault(m.value, []).append(node)
-        return
-    if kind in ("prefix", "suffix"):
-        if not m.ignore_case:
-            affix = group.prefixes if kind == "prefix" else group.suffixes
-            affix.add(m.value, None, node)
-            return
-        key = case_key(m.value)
-        if key is not None:
-            affix = group.fprefixes if kind == "prefix" else group.fsuffixes
-            affix.add(key, m, node)
-            return
-    elif kind == "equals-ignore-case":
-        key = case_key(m.value)
-        if key is not None:
-            group.folded.setdefault(key, []).append((m, node))
-            return
-    elif kind == "wildcard":
-        pieces = m.regex.pieces   # the literal texts between the stars, escapes resolved
-        head, tail = pieces[0], pieces[-1]
-        if len(pieces) == 1:
-            group.strings.setdefault(head, []).append(node)
-            return
-        if len(tail) > len(head):
-            group.suffixes.add(tail, m, node)
-            return
-        if head:
-            group.prefixes.add(head, m, node)
-            return
-    elif kind == "cidr":
-        bits = _mask_bits(m)
-        key = _cidr_key(m.low, bits // 4, bits % 4)
-        group.cidrs.setdefault(bits, {}).setdefault(key, []).append((m, node))
-        return
-    # anything-but, exists: true, wildcards with no literal end, folds the index cannot key
-    group.others.append((m, node))
-
-
 def _absence(cond) -> bool:
-    return any(m.kind == "exists" and not m.value for m in cond.matchers)
+    return any(m.accepts_absence for m in cond.matchers)
 
 
 def plan_key(cond, keep_empty: bool) -> str:
@@ -488,12 +465,12 @@ def build_index(entries, path_rank: dict[str, int]) -> Node:
                 if group is None:
                     group = node.groups[key] = Group(key, cond.segments)
                 # one child per distinct value list; each of its items leads there (OR)
-                edge = (key, frozenset(_edge_key(m) for m in cond.matchers))
+                edge = (key, frozenset(m.edge_key() for m in cond.matchers))
                 child = node._edges.get(edge)
                 if child is None:
                     child = node._edges[edge] = Node()
                     for m in cond.matchers:
-                        _add_edge(group, m, child)
+                        m.file(group, child)
                 nxt_frontier.append(child)
             frontier = nxt_frontier
         for node in frontier:
@@ -541,7 +518,7 @@ class Bits:
                     rank[key] = path_rank[cond.path]
                 tested[key] |= bit
                 for m in cond.matchers:
-                    _add_edge(group, m, bit)
+                    m.file(group, bit)
         self.all = everything = (1 << len(entries)) - 1
         paths = []
         for key in sorted(groups, key=rank.__getitem__):

@@ -1,14 +1,26 @@
-"""Value matchers: what one item of a pattern's value list tests on one event value.
+"""The matcher types: one class per operator of the EventPattern language, owning all of it.
 
-Each matcher is a small frozen object with a ``kind`` (the operator's name), the position
-of its text, and ``test(value)`` for a *present* leaf value (a string, a comparable number
-as ``float``, a :class:`NumberText`, ``True``/``False`` or ``None``).  Missing fields are
-not tested: only ``exists: false`` accepts them (see :class:`Leaf`).
+Each matcher is a small frozen object with a ``kind`` (a :class:`MatcherKind`, the
+operator's name), the position of its text, and everything the rest of rumrules needs to
+know about its operator (adding an operator means adding a class here, and its tests):
+
+* ``test(value)`` for a *present* leaf value (a string, a comparable number as ``float``,
+  a :class:`NumberText`, ``True``/``False`` or ``None``) and ``accepts_absence`` (only
+  ``exists: false`` accepts a missing field);
+* ``edge_key()`` (matchers that test the same thing share one edge of the index) and
+  ``file(group, node)``: how the index files it, through the ``add_*`` methods of the
+  index's ``Group``;
+* ``describe()``, ``refusal(value)`` and ``why_not(value)``: the words of
+  :meth:`EventPattern.explain`;
+* ``in_rum``: whether the ``rum`` dialect has the operator;
+* ``hits()``/``misses()`` and ``hit_strategy(st)``/``miss_strategy(st)``: the values that
+  satisfy it and that just miss it, which :mod:`rumrules.strategies` draws from.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import re
 from decimal import Decimal
@@ -17,12 +29,12 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from ._ip import parse_exact_ip
-from ._numbers import NumberText, event_number, format_number
+from ._numbers import _MIN_NORMAL, NumberText, event_number, format_number
 
-__all__ = ["MatcherKind", "Matcher", "MATCHER_TYPES", "ABSENT", "Exact", "Numeric", "Prefix", "Suffix", "EqualsIgnoreCase", "AnythingBut",
-           "Exists", "Cidr", "Wildcard", "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob",
-           "event_ip", "number_text", "text_in_block"]
-
+__all__ = ["MatcherKind", "Matcher", "MATCHER_TYPES", "ABSENT", "Exact", "Numeric", "Prefix",
+           "Suffix", "EqualsIgnoreCase", "AnythingBut", "Exists", "Cidr", "Wildcard",
+           "Exactly", "Leaf", "RUM_KINDS", "case_regex", "Glob", "event_ip", "number_text",
+           "text_in_block", "show_value", "is_number", "REFUSALS"]
 
 
 class MatcherKind(StrEnum):
@@ -41,19 +53,63 @@ class MatcherKind(StrEnum):
     EXISTS = "exists"
 
 
+#: What :meth:`Matcher.refusal` answers: why a matcher refuses a present value (the keys
+#: of ``FAILURE_KINDS`` in :mod:`rumrules.pattern._explain` that are about one value).
+REFUSALS = ("wrong_type", "not_comparable", "not_in_list", "out_of_range", "excluded",
+            "present")
+
+
 class Matcher:
-    """The base of every matcher type: ``kind``, ``test(value)`` for a present leaf value and
-    ``describe()`` in words."""
+    """The base of every matcher type.
+
+    A subclass sets ``kind`` and ``in_rum`` and defines ``test`` and ``describe``; the other
+    methods have defaults that suit a string operator tested one by one.
+    """
 
     __slots__ = ()
     kind: ClassVar[MatcherKind]
+    #: Does the ``rum`` dialect have this operator (exact values and ``numeric`` only)?
+    in_rum: ClassVar[bool] = False
+    #: Does the matcher accept a field that the event leaves out (``exists: false``)?
+    accepts_absence: ClassVar[bool] = False
 
     def test(self, v: Any) -> bool:  # pragma: no cover - every type defines it
+        """Does the present leaf value ``v`` satisfy the matcher?"""
         raise NotImplementedError
+
+    def accepts(self, v: Any) -> bool:
+        """:meth:`test`, with :data:`ABSENT` standing for the field left out."""
+        if v is ABSENT:
+            return self.accepts_absence
+        return bool(self.test(v))
 
     def describe(self) -> str:  # pragma: no cover - every type defines it
+        """The matcher in words (``prefix "ab"``, ``>= 1 and < 5``)."""
         raise NotImplementedError
 
+    # ---- the index
+    def edge_key(self) -> tuple:
+        """A key equal for matchers that test the same thing (they share one edge)."""
+        return (self.kind, id(self))
+
+    def file(self, group: Any, node: Any) -> None:
+        """File the edge to ``node`` in the index ``group`` (a ``Group`` of
+        :mod:`rumrules.pattern._index`), through its ``add_*`` methods.  The default: tested
+        one by one, with the group's other edges of that kind."""
+        group.add_other(self, node)
+
+    # ---- explain
+    def refusal(self, v: Any) -> str:
+        """Why the matcher refuses the present leaf value ``v``: one of :data:`REFUSALS`.
+        The default suits the string operators (strings only)."""
+        return "not_in_list" if type(v) is str else "wrong_type"
+
+    def why_not(self, v: Any) -> str | None:
+        """The sentence that explains this matcher's refusal of ``v`` on its own, when there
+        is one more telling than ``... is not <describe()>`` (a value of the wrong type)."""
+        return None
+
+    # ---- test data
     def hits(self) -> list:
         """Event values this matcher should accept, from its own fields (for test data;
         the caller checks them with :meth:`test`); :data:`ABSENT` is the field left out."""
@@ -63,8 +119,17 @@ class Matcher:
         """Event values just outside what this matcher accepts (near misses, unchecked)."""
         return []
 
+    def hit_strategy(self, st: Any) -> Any:
+        """A Hypothesis strategy of further values the matcher may accept (the caller checks
+        them), or ``None``; ``st`` is ``hypothesis.strategies`` (rumrules needs Hypothesis
+        only for its strategies)."""
+        return None
 
-RUM_KINDS = frozenset({MatcherKind.EXACT, MatcherKind.NUMERIC})
+    def miss_strategy(self, st: Any) -> Any:
+        """A Hypothesis strategy of values near what the matcher accepts (unchecked: most
+        miss), or ``None`` when the matcher has no near misses."""
+        misses = self.misses()
+        return st.sampled_from(misses) if misses else None
 
 
 class _Absent:
@@ -120,6 +185,7 @@ class Exact(Matcher):
     column: int = 0
     ip: str | None = None
     kind = MatcherKind.EXACT
+    in_rum = True
 
     def test(self, v: Any) -> bool:
         t = self.type
@@ -145,6 +211,53 @@ class Exact(Matcher):
 
     def describe(self) -> str:
         return self.text if self.type != "string" else _json(self.value)
+
+    def edge_key(self) -> tuple:
+        return (self.kind, self.type, self.value if self.value is not None else self.text,
+                self.ip)
+
+    def file(self, group: Any, node: Any) -> None:
+        t = self.type
+        if t == "string":
+            if self.ip is not None:
+                group.add_ip(self.ip, node)
+            else:
+                group.add_string(self.value, node)
+        elif t == "number":
+            if self.value is not None:
+                group.add_number(self.value, node)
+            else:
+                group.add_number_text(self.text, node)
+        elif t == "boolean":
+            group.add_boolean(self.value, node)
+        else:
+            group.add_null(node)
+
+    def refusal(self, v: Any) -> str:
+        t = type(v)
+        if self.type == "string":
+            return "not_in_list" if t is str else "wrong_type"
+        if self.type == "number":
+            if event_number(v) is not None or t is NumberText or (
+                    t is int and self.value is None):
+                return "not_in_list"
+            return "not_comparable" if is_number(v) else "wrong_type"
+        if self.type == "boolean":
+            return "not_in_list" if t is bool else "wrong_type"
+        return "wrong_type"  # null
+
+    def why_not(self, v: Any) -> str | None:
+        t = type(v)
+        if self.type == "number":
+            if t is str:
+                return (f"{show_value(v)} is a string; the pattern wants a number (strings "
+                        "never equal numbers)")
+            if t is bool:
+                return f"{show_value(v)} is a boolean; booleans never equal numbers"
+        elif self.type == "string" and event_number(v) is not None:
+            return (f"{show_value(v)} is a number; the pattern wants a string (numbers never "
+                    "equal strings)")
+        return None
 
     def hits(self) -> list:
         if self.type == "number":
@@ -190,6 +303,7 @@ class Numeric(Matcher):
     column: int = 0
     operands: tuple = ()
     kind = MatcherKind.NUMERIC
+    in_rum = True
 
     def test(self, v: Any) -> bool:
         n = event_number(v)
@@ -201,6 +315,52 @@ class Numeric(Matcher):
         if hi is not None and (n > hi or (n == hi and not self.upper_inclusive)):
             return False
         return True
+
+    def covers(self, x: float) -> bool:
+        """Does the range hold the double ``x``?"""
+        if self.lower is not None and (x < self.lower or (
+                x == self.lower and not self.lower_inclusive)):
+            return False
+        if self.upper is not None and (x > self.upper or (
+                x == self.upper and not self.upper_inclusive)):
+            return False
+        return True
+
+    def covers_open(self, lo: float | None, hi: float | None) -> bool:
+        """Does the range hold the open interval (lo, hi)?  (``None`` is infinite; the index
+        asks only about intervals between the boundaries of its ranges, so a range holds
+        all of such an interval or none of it.)"""
+        if self.lower is not None and (lo is None or self.lower > lo):
+            return False
+        if self.upper is not None and (hi is None or self.upper < hi):
+            return False
+        return True
+
+    def edge_key(self) -> tuple:
+        return (self.kind, self.lower, self.lower_inclusive, self.upper, self.upper_inclusive)
+
+    def file(self, group: Any, node: Any) -> None:
+        group.add_range(self, node)
+
+    def refusal(self, v: Any) -> str:
+        if event_number(v) is not None:
+            return "out_of_range"
+        return "not_comparable" if is_number(v) else "wrong_type"
+
+    def why_not(self, v: Any) -> str | None:
+        t = type(v)
+        if t is str:
+            return f"{show_value(v)} is a string; numeric matchers only accept JSON numbers"
+        if t is bool:
+            return f"{show_value(v)} is a boolean; numeric matchers only accept JSON numbers"
+        if v is None:
+            return "null is not a number; numeric matchers only accept JSON numbers"
+        if self.refusal(v) == "not_comparable":
+            if t is NumberText:
+                return (f"{v.text} is not exactly representable as a double, "
+                        "so it never satisfies a numeric matcher")
+            return f"{show_value(v)}: it never satisfies a numeric matcher"
+        return None
 
     def describe(self) -> str:
         if self.lower is not None and self.lower == self.upper:
@@ -223,6 +383,20 @@ class Numeric(Matcher):
             mid = lo / 2 + hi / 2
             out += [mid, float(round(mid))]
         return out + [0, 0.0, 1]
+
+    def hit_strategy(self, st: Any) -> Any:
+        lo, hi = self.lower, self.upper
+        if lo is not None and not self.lower_inclusive:
+            lo = math.nextafter(lo, math.inf)
+        if hi is not None and not self.upper_inclusive:
+            hi = math.nextafter(hi, -math.inf)
+        for b in (lo, hi):
+            if b is not None and (not math.isfinite(b) or 0 < abs(b) < _MIN_NORMAL):
+                return None
+        if lo is not None and hi is not None and not lo <= hi:
+            return None
+        return st.floats(min_value=lo, max_value=hi, allow_nan=False, allow_infinity=False,
+                         allow_subnormal=False)
 
     def misses(self) -> list:
         out: list = []
@@ -325,6 +499,18 @@ class Prefix(Matcher):
     def describe(self) -> str:
         return f"prefix {_json(self.value)}" + (" (ignoring case)" if self.ignore_case else "")
 
+    def edge_key(self) -> tuple:
+        return (self.kind, self.value, self.ignore_case)
+
+    def file(self, group: Any, node: Any) -> None:
+        if not self.ignore_case:
+            group.add_prefix(self.value, None, node)   # a sure hit: nothing to confirm
+        elif not group.add_folded_prefix(self, node):
+            group.add_other(self, node)
+
+    def hit_strategy(self, st: Any) -> Any:
+        return st.text("abXY./-", max_size=3).map(lambda t: self.value + t)
+
     def hits(self) -> list:
         v = self.value
         out = [v + t for t in ("", "abc", "/x")]
@@ -358,6 +544,18 @@ class Suffix(Matcher):
     def describe(self) -> str:
         return f"suffix {_json(self.value)}" + (" (ignoring case)" if self.ignore_case else "")
 
+    def edge_key(self) -> tuple:
+        return (self.kind, self.value, self.ignore_case)
+
+    def file(self, group: Any, node: Any) -> None:
+        if not self.ignore_case:
+            group.add_suffix(self.value, None, node)   # a sure hit: nothing to confirm
+        elif not group.add_folded_suffix(self, node):
+            group.add_other(self, node)
+
+    def hit_strategy(self, st: Any) -> Any:
+        return st.text("abXY./-", max_size=3).map(lambda t: t + self.value)
+
     def hits(self) -> list:
         v = self.value
         out = [t + v for t in ("", "abc", "/x")]
@@ -385,6 +583,20 @@ class EqualsIgnoreCase(Matcher):
     def describe(self) -> str:
         return f"equal to {_json(self.value)} ignoring case"
 
+    def edge_key(self) -> tuple:
+        return (self.kind, self.value)
+
+    def file(self, group: Any, node: Any) -> None:
+        if not group.add_folded(self, node):
+            group.add_other(self, node)
+
+    def hit_strategy(self, st: Any) -> Any:
+        n = len(self.value)
+        if n > 32:
+            return None
+        return st.lists(st.booleans(), min_size=n, max_size=n).map(
+            lambda flips: "".join(c.swapcase() if f else c for c, f in zip(self.value, flips)))
+
     def hits(self) -> list:
         v = self.value
         return [v, v.upper(), v.lower(), v.swapcase()]
@@ -407,6 +619,12 @@ class Exactly(Matcher):
 
     def describe(self) -> str:
         return f"exactly {_json(self.value)}"
+
+    def edge_key(self) -> tuple:
+        return (self.kind, self.value)
+
+    def file(self, group: Any, node: Any) -> None:
+        group.add_string(self.value, node)   # with the exact strings (no address reading)
 
     def hits(self) -> list:
         return [self.value]
@@ -475,6 +693,29 @@ class Wildcard(Matcher):
     def describe(self) -> str:
         return f"wildcard {_json(self.value)}"
 
+    def edge_key(self) -> tuple:
+        return (self.kind, self.value)
+
+    def file(self, group: Any, node: Any) -> None:
+        """Filed by its longer literal end, each candidate confirmed by :meth:`test`; a
+        value without ``*`` with the exact strings; ``*`` at both ends one by one."""
+        pieces = self.regex.pieces   # the literal texts between the stars, escapes resolved
+        head, tail = pieces[0], pieces[-1]
+        if len(pieces) == 1:
+            group.add_string(head, node)
+        elif len(tail) > len(head):
+            group.add_suffix(tail, self, node)
+        elif head:
+            group.add_prefix(head, self, node)
+        else:
+            group.add_other(self, node)
+
+    def hit_strategy(self, st: Any) -> Any:
+        pieces = self.regex.pieces   # the compiled glob's literal pieces
+        gaps = st.lists(st.text("ab*.", max_size=2), min_size=len(pieces) - 1,
+                        max_size=len(pieces) - 1)
+        return gaps.map(lambda g: "".join(p + f for p, f in zip(pieces, g + [""])))
+
     def hits(self) -> list:
         pieces = self.regex.pieces   # the compiled glob's literal pieces
         return ["".join(pieces), "x".join(pieces), "*-".join(pieces)]
@@ -505,6 +746,31 @@ class Cidr(Matcher):
 
     def describe(self) -> str:
         return f"an address in {self.value}"
+
+    def holds(self, ip: str) -> bool:
+        """Is the address ``ip`` (upper-case hex, as :func:`event_ip` gives it) inside the
+        block?  (Hex strings compare in lexicographic order, as the reference compares
+        them.)"""
+        return self.low <= ip <= self.high
+
+    def mask_bits(self) -> int:
+        """The block's mask length in bits."""
+        bits = 4 * len(self.low)
+        return bits - (int(self.low, 16) ^ int(self.high, 16)).bit_length()
+
+    def edge_key(self) -> tuple:
+        return (self.kind, self.low, self.high)
+
+    def file(self, group: Any, node: Any) -> None:
+        group.add_cidr(self, node)
+
+    def refusal(self, v: Any) -> str:
+        return "out_of_range" if event_ip(v) is not None or (
+            type(v) is not bool and number_text(v) is not None) else "wrong_type"
+
+    def hit_strategy(self, st: Any) -> Any:
+        bits, low, high = self.span()
+        return st.integers(low, high).map(lambda v: self.address(bits, v))
 
     def span(self) -> tuple[int, int, int]:
         """``(bits, low, high)``: the block's address length and bounds as integers."""
@@ -578,6 +844,17 @@ class AnythingBut(Matcher):
                 "equals-ignore-case": "ignoring case ", "wildcard": "wildcard "}[self.mode]
         return f"anything but {what}{', '.join(items)}"
 
+    def edge_key(self) -> tuple:
+        return (self.kind, self.mode, self.strings, self.numbers)
+
+    # file: one by one (it accepts nearly every value, so there is little to skip)
+
+    def refusal(self, v: Any) -> str:
+        return "excluded"
+
+    def hit_strategy(self, st: Any) -> Any:
+        return st.one_of(st.text("abcC/", max_size=4), st.integers(-3, 3))
+
     def hits(self) -> list:
         out = ["zz-other", "", "Chrome", 0, 12345, -1.5, True, None]
         for s in self.strings:
@@ -616,6 +893,22 @@ class Exists(Matcher):
     def describe(self) -> str:
         return "present" if self.value else "absent"
 
+    @property
+    def accepts_absence(self) -> bool:  # type: ignore[override]
+        return not self.value
+
+    def edge_key(self) -> tuple:
+        return (self.kind, self.value)
+
+    def file(self, group: Any, node: Any) -> None:
+        if self.value:
+            group.add_other(self, node)   # every present value
+        else:
+            group.add_absent(node)
+
+    def refusal(self, v: Any) -> str:
+        return "not_in_list" if self.value else "present"
+
     def hits(self) -> list:
         return ["x", 1, True, None, 0.5] if self.value else [ABSENT]
 
@@ -624,13 +917,41 @@ class Exists(Matcher):
 
 
 def _json(s: str) -> str:
-    import json
-
     return json.dumps(s, ensure_ascii=False)
 
 
+def is_number(v: Any) -> bool:
+    """Is ``v`` a JSON number (comparable or not)?"""
+    t = type(v)
+    return t is int or t is float or t is Decimal or t is NumberText
+
+
+def show_value(v: Any) -> str:
+    """An event value as explanations show it (JSON text; words for what is not JSON)."""
+    if isinstance(v, NumberText):
+        return v.text
+    if isinstance(v, bool) or v is None:
+        return json.dumps(v)
+    if isinstance(v, float) and v != v:
+        return "NaN (not a JSON number)"
+    if isinstance(v, float) and v in (float("inf"), float("-inf")):
+        # a dict value: the text it came from is gone (JSON text gives a NumberText)
+        return ("a number too large for a double" if v > 0
+                else "a negative number too large for a double")
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, (int, float)):
+        return format_number(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    return repr(v)
+
+
 class Leaf:
-    """All matchers of one field (OR), with fast paths for exact strings and numbers."""
+    """All matchers of one field (OR), with fast paths for exact strings and numbers.
+
+    Not used by matching (the index is the one walk): kept as the plain reading of a value
+    list that tests compare the index with."""
 
     __slots__ = ("matchers", "strings", "numbers", "others", "absent_ok", "has_exists")
 
@@ -642,13 +963,13 @@ class Leaf:
         absent_ok = False
         has_exists = False
         for m in matchers:
-            if m.kind == "exact" and m.type == "string" and m.ip is None:
+            if isinstance(m, Exact) and m.type == "string" and m.ip is None:
                 strings.add(m.value)
-            elif m.kind == "exact" and m.type == "number" and m.value is not None:
+            elif isinstance(m, Exact) and m.type == "number" and m.value is not None:
                 numbers.add(m.value)
-            elif m.kind == "exists":
+            elif isinstance(m, Exists):
                 has_exists = True
-                if not m.value:
+                if m.accepts_absence:
                     absent_ok = True
                 else:
                     others.append(m)
@@ -680,3 +1001,6 @@ class Leaf:
 MATCHER_TYPES: dict[MatcherKind, type] = {cls.kind: cls for cls in (
     Exact, Numeric, Prefix, Suffix, EqualsIgnoreCase, Exactly, Wildcard, Cidr, AnythingBut,
     Exists)}
+
+#: The operators of the ``rum`` dialect.
+RUM_KINDS = frozenset(kind for kind, cls in MATCHER_TYPES.items() if cls.in_rum)

@@ -49,7 +49,7 @@ class EventPattern:
         self.conditions: tuple[Condition, ...] = tuple(
             sorted(seen.values(), key=lambda c: (c.line, c.column)))
         self.uses_eventbridge_operators = len(alternatives) > 1 or any(
-            m.kind not in ("exact", "numeric") for c in self.conditions for m in c.matchers)
+            not m.in_rum for c in self.conditions for m in c.matchers)
         # the one evaluator: an index of this pattern's alternatives, named by their number
         rank = {c.path: i for i, c in enumerate(self.conditions)}
         self._index = Index([(i, alt, keeps_empty(alt)) for i, alt in enumerate(alternatives)],

@@ -11,7 +11,7 @@ from ..catalog.event_types import (BUILTIN_EVENT_TYPES, CUSTOM_EVENT_TYPE_RE, RU
 from ..catalog.keys import FIRST_LEVEL_KEYS, STORED_SPELLING, closest_first_level_key
 from ..catalog.metadata import METADATA_FIELDS
 from ..catalog.metrics import CUSTOM_NAMESPACE_PREFIX, EXTENDED_METRICS, EXTENDED_NAMESPACE
-from ..pattern import ObjectNode
+from ..pattern import Exact, Numeric, ObjectNode
 from ._examples import CUSTOM, JS_ERRORS, TOLERATED, edit, pattern
 from ._model import NAMESPACE_CHARS, namespace_charset_problem
 from ..errors import Fix
@@ -325,7 +325,7 @@ def _event_types(ctx) -> tuple[list, list]:
     strings, others = [], []
     for c in ctx.conditions.get("event_type", ()):
         for m in c.matchers:
-            (strings if m.kind == "exact" and m.type == "string" else others).append(m)
+            (strings if isinstance(m, Exact) and m.type == "string" else others).append(m)
     return strings, others
 
 
@@ -458,12 +458,12 @@ def _custom_event_type(ctx):
         return
     for c in ctx.conditions.get("event_type", ()):
         for m in c.matchers:
-            if m.kind == "numeric":
+            if isinstance(m, Numeric):
                 yield Finding(f"event_type has a numeric condition ({m.describe()}), but event "
                               f"types are strings: write the event type itself, such as "
                               f"[\"my_custom_event\"]", _EP, m.line, m.column,
                               hint='write ["my_custom_event"]')
-            elif m.kind != "exact":
+            elif not isinstance(m, Exact):
                 continue
             elif m.type != "string":
                 yield Finding(f"event_type {m.text} is not a string: event types are names "

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..catalog.event_types import RUM_EVENT_PREFIX, TELEMETRY_OF_EVENT_TYPE
 from ..errors import Diagnostic
+from ..pattern import Exact
 from ._context import DefinitionContext
 from ._examples import CUSTOM, EVIDENTLY_ARN, JS_ERRORS, TOLERATED, edit
 from ._rule import Example, Finding, rule
@@ -449,7 +450,7 @@ def _event_types(definition: Any) -> list[str]:
     if not ctx.is_mapping:
         return []
     out = [m.value for c in ctx.conditions.get("event_type", ()) for m in c.matchers
-           if m.kind == "exact" and isinstance(getattr(m, "value", None), str)]
+           if isinstance(m, Exact) and isinstance(m.value, str)]
     if not out and ctx.extended_metric is not None and ctx.pattern_error is None:
         out = [ctx.extended_metric.event_type]
     return list(dict.fromkeys(out))

@@ -12,6 +12,7 @@ from ..errors import shown
 from ..catalog.keys import FIRST_LEVEL_KEYS, closest_first_level_key
 from ..catalog.metrics import (EXTENDED_DIMENSIONS, EXTENDED_METRICS, EXTENDED_NAMESPACE,
                                NumericRange, RequiredField)
+from ..pattern import Exact, Numeric
 from ._examples import CUSTOM, HTTP_4XX, JS_ERRORS, TOLERATED, edit, pattern
 from ._model import closest
 from ..errors import Fix
@@ -92,7 +93,7 @@ def _analyse(ctx) -> ExtendedAnalysis | None:
         if typos and any(similar_paths(path, k) for k in typos):
             continue
         if path in metric.numeric_filters and all(
-                m.kind == "numeric" for c in cs for m in c.matchers):
+                isinstance(m, Numeric) for c in cs for m in c.matchers):
             continue
         candidates.extend(cs)
     for req in list(out.missing):
@@ -117,9 +118,9 @@ def inside(path: str) -> str:
 
 
 def _render_matcher(m) -> object:
-    if m.kind == "exact":
+    if isinstance(m, Exact):
         return m.value if m.type == "string" else _Raw(m.text)
-    if m.kind == "numeric":
+    if isinstance(m, Numeric):
         r = NumericRange(m.lower, m.lower_inclusive, m.upper, m.upper_inclusive)
         if m.lower is not None and m.lower == m.upper:
             return {"numeric": ["=", r.operands[1]]}
@@ -504,7 +505,7 @@ def _http_error_status(ctx):
             continue
         for c in found:
             ms = c.matchers
-            if all(m.kind == "numeric" for m in ms) and not all(_from_400(m) for m in ms):
+            if all(isinstance(m, Numeric) for m in ms) and not all(_from_400(m) for m in ms):
                 yield Finding(f"{metric.name}'s {render_condition(c)} includes statuses below "
                               f"400; the service expects {req.fragment()} (D5)", _EP, c.line,
                               c.column, hint=f"write {req.fragment()}")

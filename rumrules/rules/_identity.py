@@ -11,7 +11,7 @@ from typing import Any
 
 from ..catalog.metrics import EXTENDED_NAMESPACE
 from ..errors import RumRulesError, shown
-from ..pattern import compile_pattern
+from ..pattern import Exact, Numeric, compile_pattern
 from ._model import DEFINITION_MEMBERS
 
 __all__ = ["canonical"]
@@ -98,11 +98,11 @@ def _number(x: Any) -> Any:
 
 def _matcher_key(m: Any) -> list:
     """A compiled matcher without its position in the text, as JSON-able data."""
-    if m.kind == "exact":
+    if isinstance(m, Exact):
         if m.type == "number":
             return ["exact", "number", m.text if m.value is None else _number(m.value)]
         return ["exact", m.type, m.value]
-    if m.kind == "numeric":
+    if isinstance(m, Numeric):
         return ["numeric", _number(m.lower), m.lower_inclusive, _number(m.upper),
                 m.upper_inclusive]
     out: list = [m.kind]

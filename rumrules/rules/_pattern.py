@@ -110,7 +110,7 @@ def _eventbridge_operator(ctx):
                     yield _operator_finding("$or", m.line, m.column)
     for c in p.conditions:
         for m in c.matchers:
-            if m.kind not in ("exact", "numeric"):
+            if not m.in_rum:
                 found = True
                 yield _operator_finding(m.kind, m.line, m.column)
     if not found:

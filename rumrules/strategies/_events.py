@@ -76,12 +76,8 @@ def _json_safe(v: Any) -> bool:
 
 def _accepts(m, v: Any) -> bool:
     """Does matcher ``m`` accept the leaf value ``v`` (``_ABSENT``: the field left out)?"""
-    if v is _ABSENT:
-        return m.kind == "exists" and not m.value
-    if m.kind == "exists":
-        return bool(m.value)
     try:
-        return bool(m.test(v))
+        return m.accepts(v)
     except Exception:  # pragma: no cover - a matcher that cannot take the value
         return False
 
@@ -121,39 +117,9 @@ def _dedup(values) -> list:
 
 
 def _dynamic_hits(m):
-    """A strategy of further values ``m`` may accept (checked by the caller), or None."""
-    k = m.kind
-    if k == "numeric":
-        lo, hi = m.lower, m.upper
-        if lo is not None and not m.lower_inclusive:
-            lo = math.nextafter(lo, math.inf)
-        if hi is not None and not m.upper_inclusive:
-            hi = math.nextafter(hi, -math.inf)
-        for b in (lo, hi):
-            if b is not None and (not math.isfinite(b) or 0 < abs(b) < _MIN_NORMAL):
-                return None
-        if lo is not None and hi is not None and not lo <= hi:
-            return None
-        return st.floats(min_value=lo, max_value=hi, allow_nan=False, allow_infinity=False,
-                         allow_subnormal=False)
-    if k in ("prefix", "suffix"):
-        tail = st.text("abXY./-", max_size=3)
-        return tail.map((lambda t: m.value + t) if k == "prefix" else (lambda t: t + m.value))
-    if k == "equals-ignore-case" and len(m.value) <= 32:
-        n = len(m.value)
-        return st.lists(st.booleans(), min_size=n, max_size=n).map(
-            lambda flips: "".join(c.swapcase() if f else c for c, f in zip(m.value, flips)))
-    if k == "anything-but":
-        return st.one_of(st.text("abcC/", max_size=4), st.integers(-3, 3))
-    if k == "cidr":
-        bits, low, high = m.span()
-        return st.integers(low, high).map(lambda v: m.address(bits, v))
-    if k == "wildcard":
-        pieces = m.regex.pieces   # the compiled glob's literal pieces
-        gaps = st.lists(st.text("ab*.", max_size=2), min_size=len(pieces) - 1,
-                        max_size=len(pieces) - 1)
-        return gaps.map(lambda g: "".join(p + f for p, f in zip(pieces, g + [""])))
-    return None
+    """A strategy of further values ``m`` may accept (checked by the caller), or None: the
+    matcher type's own."""
+    return m.hit_strategy(st)
 
 
 def _is_prefix(p: tuple, q: tuple) -> bool:
@@ -362,7 +328,7 @@ def _split_options(plan: _Plan) -> list:
     alt = plan.alts[0]
     out = []
     for c1 in alt:
-        if any(m.kind == "exists" and not m.value for m in c1.matchers):
+        if any(m.accepts_absence for m in c1.matchers):
             continue
         for c2 in alt:
             if c2 is c1:
