@@ -5,12 +5,18 @@ cycle), so a ratio near 1.0x at every size means linear growth.
 * arrays of objects: a pattern that names two fields inside one array, against an array of
   1k..16k objects (two fields matched inside one element: array consistency);
 * dotted keys: 2000 patterns on distinct paths against events with 500..8k dotted keys;
-* changes: 250..2000 cycles of ``add`` then ``matches`` on one set.
+* changes: 250..2000 cycles of ``add`` then ``matches`` on one set, and 250..2000 cycles of
+  ``remove``, ``matches``, ``add`` (the same pattern back), ``matches`` on a set of that size.
+
+Times are CPU time (``time.process_time``, set on each benchmark here, whatever
+``--benchmark-timer`` says): the machine these run on is shared, and CPU time is what other
+jobs move least.  ``python bench/report.py`` turns the JSON into the ratio tables.
 """
 
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -20,6 +26,17 @@ from workload import definitions
 ARRAY_SIZES = [1000, 2000, 4000, 8000, 16000]
 DOTTED_SIZES = [500, 1000, 2000, 4000, 8000]
 CYCLES = [250, 500, 1000, 2000]
+
+
+@pytest.fixture(autouse=True)
+def _cpu_time(request):
+    """Time the benchmarks of this module in CPU time (pytest-benchmark reads its timer
+    from the fixture when a round starts)."""
+    if "benchmark" in request.fixturenames:
+        bench = request.getfixturevalue("benchmark")
+        if hasattr(bench, "_timer"):
+            bench._timer = time.process_time
+    yield
 
 
 def _array_event(n: int) -> dict:
@@ -75,3 +92,24 @@ def test_add_then_match(benchmark, n):
     _cycles(n)  # compile the patterns outside the timing (the compile cache keeps them)
     benchmark.extra_info["events"] = n
     benchmark.pedantic(_cycles, args=(n,), rounds=3, iterations=1)
+
+
+def _churn(ps: PatternSet, n: int) -> int:
+    found = 0
+    for d in _DEFS[:n]:
+        ps.remove(d["Name"])
+        found += len(ps.matches(_DOC))
+        ps.add(d["Name"], d["EventPattern"])
+        found += len(ps.matches(_DOC))
+    return found
+
+
+@pytest.mark.parametrize("n", CYCLES)
+def test_remove_then_re_add(benchmark, n):
+    benchmark.group = "growth: n cycles of remove, matches, add, matches on a set of n (per cycle)"
+    benchmark.name = f"{'baseline ' if n == CYCLES[0] else ''}{n} remove-add cycles"
+    ps = PatternSet("rum", [(d["Name"], d["EventPattern"]) for d in _DEFS[:n]])
+    expected = 2 * len(ps.matches(_DOC)) * n
+    assert _churn(ps, n) <= expected and ps.names[-1] == _DEFS[n - 1]["Name"]
+    benchmark.extra_info["events"] = n
+    benchmark.pedantic(_churn, args=(ps, n), rounds=3, iterations=1)

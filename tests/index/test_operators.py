@@ -224,10 +224,12 @@ def test_many_patterns_leave_nothing_to_test_one_by_one():
         ps.add(f"n{i}", json.dumps({"f": [it]}))
     events = [{"f": v} for v in ["/p/7/a", "a.7.js", "CHROME 7", "/q/7/z", "10.0.7.1",
                                  "/w/7/z", "a/x/7", "nothing", 7, "10.1.144.9"]]
-    patterns = ps._patterns
+    patterns = [(f"n{i}", compile_pattern(json.dumps({"f": [it]}), "eventbridge"))
+                for i, it in enumerate(items)]
     for ev in events:
         assert ps.matches(ev) == [n for n, p in patterns if p.matches(ev)]
-    ((_, group),) = ps._current().main.root.groups
+    (index,) = ps._current().indexes      # added together: one index
+    ((_, group),) = index.root.groups
     assert group.others == []
 
 

@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rumrules import PatternError, PatternSet, RumRulesError, compile_pattern
+from rumrules.pattern import _patternset
 from tests.conftest import read_jsonl_gz
 from tests.pattern.corpus import eventpattern_cases, has_duplicate_keys, json_loads_accepts
 
@@ -25,6 +26,33 @@ def test_patternset_corpus(line):
     for i, (event, expected) in enumerate(zip(line["events"], line["matches"])):
         assert sorted(ps.matches(event)) == expected, f"event {i}"
         as_dict = json.loads(event, parse_float=Decimal)  # no number rounded on the way
+        assert sorted(ps.matches(as_dict)) == expected, f"event {i} as dict"
+
+
+@pytest.mark.parametrize("line", SETS[::4], ids=[s["id"] for s in SETS[::4]])
+def test_patternset_corpus_through_levels(line):
+    """The corpus again, the set built through many levels (a match after each add, a name
+    removed and added back now and then): the same answers for text and dict events."""
+    ps = PatternSet()
+    items = list(line["patterns"].items())
+    levels = []
+    for i, (name, text) in enumerate(items):
+        ps.add(name, text)
+        ps.matches(line["events"][i % len(line["events"])])
+        if i % 7 == 3:
+            ps.remove(items[i // 2][0])
+            ps.add(*items[i // 2])
+        levels.append(len(ps._current().indexes))
+    for name, text in items:   # the same patterns again under their names: no new answer
+        if len(ps._current().indexes) > 1:
+            break
+        ps.add(name, text)
+        ps.matches(line["events"][0])
+    assert max(levels) > 1 and len(ps._current().indexes) > 1
+    for i, (event, expected) in enumerate(zip(line["events"], line["matches"])):
+        assert sorted(ps.matches(event)) == expected, f"event {i}"
+        assert sorted(ps.matches(event.encode())) == expected, f"event {i} as bytes"
+        as_dict = json.loads(event, parse_float=Decimal)
         assert sorted(ps.matches(as_dict)) == expected, f"event {i} as dict"
 
 
@@ -250,22 +278,61 @@ def test_bad_arguments_are_rumrules_errors_of_the_python_kind():
     assert [1] not in ps and "a" in ps
 
 
-def test_changes_go_to_a_second_index_until_they_outnumber_the_root_of_the_set():
-    """add/remove after a match do not rebuild the whole set: a second index holds what was
-    added, removed names are filtered, and the main index is rebuilt only now and then;
-    every answer equals the loop over the patterns."""
+def test_changes_cost_the_pattern_not_the_set(monkeypatch):
+    """add/remove between matches do not rebuild the whole set: the patterns added form a
+    small index (a level) merged with the levels before it while they are not much bigger,
+    removed names are filtered, and the levels are rebuilt as one only when half is removed
+    (or after many matches without a change).  Every answer equals the loop over the
+    patterns; the levels stay O(log n) and each entry is indexed O(log n) times."""
+    built = []
+    original = _patternset._Level.__init__
+
+    def counting(self, entries, few=False):
+        original(self, entries, few)
+        if type(self.index) is not _patternset._Few:   # an index was built
+            built.append(len(entries))
+    monkeypatch.setattr(_patternset._Level, "__init__", counting)
     ps = PatternSet()
-    rebuilt = []
-    for i in range(300):
-        ps.add(f"n{i}", f'{{"a":["v{i % 7}"],"b":[{{"numeric":[">",{i % 11}]}}]}}')
+    live: dict[str, list] = {}
+    for i in range(600):
+        text = f'{{"a":["v{i % 7}"],"b":[{{"numeric":[">",{i % 11}]}}]}}'
+        ps.add(f"n{i}", text)
+        live[f"n{i}"] = [compile_pattern(text)]
         if i % 3 == 0 and i:
             ps.remove(f"n{i - 2}")
-            ps.add(f"n{i - 2}", f'{{"a":["v{(i + 1) % 7}"]}}')   # re-added: now last
-        main = ps._main
-        event = {"a": f"v{i % 7}", "b": i % 13}
+            del live[f"n{i - 2}"]
+            text = f'{{"a":["v{(i + 1) % 7}"]}}'
+            ps.add(f"n{i - 2}", text)   # re-added: now last
+            live[f"n{i - 2}"] = [compile_pattern(text)]
+        if i % 5 == 0:
+            ps.add(f"n{i}", '{"c":[1]}')   # a second pattern under one name: ORed
+            live[f"n{i}"].append(compile_pattern('{"c":[1]}'))
+        event = {"a": f"v{i % 7}", "b": i % 13, "c": i % 2}
         got = ps.matches(event)
-        assert got == [n for n in ps.names if any(
-            p.matches(event) for m, p in ps._patterns if m == n)]
-        if ps._main is not main:
-            rebuilt.append(i)
-    assert 3 <= len(rebuilt) < 60   # rebuilt now and then, not on every change
+        assert got == [n for n in ps.names if any(p.matches(event) for p in live[n])]
+        assert len(ps._levels) <= (len(ps) + 1).bit_length() + 1
+    entries = sum(len(v) for v in live.values())
+    assert len(ps) == entries and ps.names == list(live)
+    assert len(built) > 100                                   # many small levels ...
+    assert sum(built) <= entries * (entries.bit_length() + 3)  # ... each entry O(log n) times
+    assert max(built) < entries                               # the set was never rebuilt whole
+    for name in list(live)[: 2 * len(live) // 3]:              # remove two thirds: rebuilt
+        ps.remove(name)
+        del live[name]
+    built.clear()
+    assert ps.matches({"a": "v1", "b": 5}) == [n for n in live if any(
+        p.matches({"a": "v1", "b": 5}) for p in live[n])]
+    assert built == [sum(len(v) for v in live.values())] and len(ps._levels) == 1
+
+
+def test_a_set_that_stops_changing_is_matched_through_one_index():
+    ps = PatternSet()
+    for i in range(40):
+        ps.add(f"n{i}", f'{{"a":["v{i % 3}"]}}')
+        ps.matches({"a": "v0"})
+    assert len(ps._current().indexes) > 1
+    expected = [f"n{i}" for i in range(0, 40, 3)]
+    for _ in range(_patternset._MIN_READS):
+        assert ps.matches('{"a": "v0"}') == expected
+    assert len(ps._current().indexes) == 1
+    assert ps.matches({"a": "v0"}) == expected

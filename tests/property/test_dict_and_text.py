@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import example, given, settings
+from hypothesis import example, given, reject, settings
 from hypothesis import strategies as st
 
-from rumrules import PatternSet, RumRulesError, compile_pattern
+from rumrules import PatternError, PatternSet, RumRulesError, compile_pattern
 from rumrules import strategies as rst
 from rumrules.pattern._events import use_fast_parser
 
@@ -60,5 +60,63 @@ def test_dict_events_answer_as_their_text(case, fast):
             except RumRulesError:
                 answers.append("refused")
         assert answers[0] == answers[1], text[:300]
+    finally:
+        use_fast_parser(previous)
+
+
+limits = st.sampled_from([0, -0.0, 5e-324, -5e-324, 4.9e-324, 1e-323, -1e-323,
+                          2.2250738585072014e-308, -2.2250738585072014e-308,
+                          2.225073858507201e-308, 1.7976931348623157e308,
+                          -1.7976931348623157e308, 5e9, -5e9, 2 ** 53, -(2 ** 53), 2 ** 53 + 1,
+                          -(2 ** 53 + 1), 2 ** 63, -(2 ** 63) - 1, 2 ** 64, 10 ** 20,
+                          -(10 ** 20), 0.1, -0.1, 1e-7, -1e-7])
+near = st.one_of(limits, numbers, limits.map(lambda v: -v),
+                 limits.filter(lambda v: isinstance(v, float) and abs(v) < 1e308).map(
+                     lambda v: v * (1 + 2e-16)))   # the next double or so
+
+
+@st.composite
+def number_pattern(draw):
+    bound = draw(st.sampled_from([0, -0.0, 1, -1, 0.1, -0.1, 1e-7, -1e-7, 5e9, -5e9]))
+    kind = draw(st.sampled_from(["numeric", "exact", "anything-but"]))
+    if kind == "numeric":
+        op = draw(st.sampled_from(["<", "<=", "=", ">=", ">"]))
+        item = {"numeric": [op, bound]}
+    elif kind == "exact":
+        item = draw(limits)
+    else:
+        item = {"anything-but": [bound]}
+    try:
+        return compile_pattern(json.dumps({"a": [item]}), dialect="eventbridge")
+    except PatternError:   # a number no pattern may hold (the reference refuses it too)
+        reject()
+
+
+@settings(max_examples=400, deadline=None)
+@given(number_pattern(), st.one_of(near, st.lists(near, min_size=1, max_size=3)),
+       st.booleans(), st.booleans())
+@example(compile_pattern('{"a":[{"numeric":["<",0]}]}'), -5e-324, True, False)
+@example(compile_pattern('{"a":[{"numeric":[">",0]}]}'), 5e-324, False, True)
+@example(compile_pattern('{"a":[{"numeric":["<",0]}]}'), -(2 ** 63) - 1, True, True)
+def test_numbers_near_the_limits_answer_as_their_text(pattern, value, nested, fast):
+    """Subnormals, the largest doubles, integers past 2^53 and 2^64, negative or not: a dict
+    event answers as its ``json.dumps`` text, through EventPattern and PatternSet, both
+    readers, at the top and one object down."""
+    event = {"x": {"a": value}} if nested else {"a": value}
+    if nested:
+        pattern = compile_pattern(pattern.text.replace('{"a"', '{"x":{"a"', 1) + "}",
+                                  dialect="eventbridge")
+    text = json.dumps(event)
+    previous = use_fast_parser(fast)
+    try:
+        answers = []
+        for e in (event, text, text.encode()):
+            try:
+                answers.append((pattern.matches(e),
+                                PatternSet("eventbridge", [("p", pattern)]).matches(e)))
+            except RumRulesError:
+                answers.append("refused")
+        assert answers[0] == answers[1] == answers[2], (pattern.text, text)
+        assert answers[0] == "refused" or answers[0][0] == bool(answers[0][1])
     finally:
         use_fast_parser(previous)
