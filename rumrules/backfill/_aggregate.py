@@ -138,6 +138,18 @@ class MinuteAggregator:
             g[2] = min(g[2], lo)
             g[3] = max(g[3], hi)
 
+    def add_group(self, key: tuple, n: int, values: list[float], lo: float, hi: float) -> None:
+        """Count a group of ``n`` values under ``key``: their exact partial sums (or the
+        values), minimum and maximum."""
+        g = self.groups.get(key)
+        if g is None:
+            self.groups[key] = [n, list(values), lo, hi]
+            return
+        g[0] += n
+        g[1] = exact_partials(g[1] + values)
+        g[2] = min(g[2], lo)
+        g[3] = max(g[3], hi)
+
     def partials(self) -> Iterator[tuple[tuple, int, list[float], float, float]]:
         """``(key, sample count, exact partial sums, minimum, maximum)`` per group, in no
         particular order: the state a distributed job merges."""

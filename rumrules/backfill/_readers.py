@@ -144,15 +144,12 @@ def document_text(line: bytes | str, cwlogs: bool) -> bytes | str:
 
 
 def document_texts(batch: Batch) -> list:
-    """The document texts of a batch, in order (blank lines are none): ``str`` when the
-    batch is valid UTF-8, else the lines' bytes (the parser reports the bad one)."""
+    """The document texts of a batch, in order (blank lines are none): the lines' bytes
+    (split at ``\n`` only: a JSON text holds no raw line feed, but may hold U+2028 and
+    the like), or the ``str`` items of a ``texts`` batch."""
     if batch.kind == "texts":
         return batch.payload  # type: ignore[return-value]
-    payload: bytes = batch.payload  # type: ignore[assignment]
-    try:
-        lines: list = payload.decode("utf-8").splitlines()
-    except UnicodeDecodeError:
-        lines = payload.split(b"\n")
+    lines = batch.payload.split(b"\n")  # type: ignore[attr-defined]
     if batch.cwlogs:
         return [document_text(line, True) for line in lines if line and not line.isspace()]
     return [line for line in lines if line and not line.isspace()]

@@ -12,8 +12,8 @@ from typing import Callable, Iterable, Sequence
 
 from ..engine import MetricEngine
 from ..errors import RumRulesError
-from ..pattern import load_event
-from ._aggregate import MinuteAggregator, minute_of
+from ..pattern import load_event, read_events
+from ._aggregate import MinuteAggregator, exact_partials, minute_of
 from ._readers import Batch, document_texts, locate, read_batches
 
 __all__ = ["Counts", "Window", "Backfiller", "run_batches", "run_files", "default_jobs"]
@@ -60,12 +60,18 @@ def default_jobs() -> int:
 
 class Backfiller:
     """Engines and their aggregators (``aggregators``, one per engine, and ``counts``):
-    :meth:`feed` takes a batch.  What each worker process (or Spark task) runs."""
+    :meth:`feed` takes a batch.  What each worker process (or Spark task) runs.
+
+    Each document is read once (by the fast reader when it reads it as matching must, else
+    exactly), and the one reading serves its time, the matching and the values of every
+    engine.  Points are counted per (definition, dimensions, minute) in plain dicts; the
+    metric names replace the definitions when :attr:`aggregators` is read."""
 
     def __init__(self, engines: Sequence[MetricEngine], window: Window) -> None:
         self.engines = list(engines)
         self.window = window
-        self.aggregators = [MinuteAggregator() for _ in self.engines]
+        # per engine: (definition index, dimensions, minute) -> [n, partial sums, min, max]
+        self._tables: list[dict] = [{} for _ in self.engines]
         self._counts = Counts(points=[0] * len(self.engines), skipped=[0] * len(self.engines))
         # (namespace, metric, unit) of each definition, looked up once
         self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
@@ -74,18 +80,20 @@ class Backfiller:
         """Aggregate the documents of ``batch``; return how many it held.  Raise
         :class:`RumRulesError` naming the file and line of a document that is not one."""
         counts = self._counts
+        skipped = counts.skipped
         start, end = self.window.start, self.window.end
-        per_engine = [(e.points, a.add, m) for e, a, m in
-                      zip(self.engines, self.aggregators, self.metrics)]
         texts = document_texts(batch)
-        for k, text in enumerate(texts):
-            try:
-                doc = load_event(text)
-            except RumRulesError as e:
-                raise RumRulesError(f"{locate(batch, k)}: {e.message}",
-                                    hint="each line (each Events item) must be one stored "
-                                         "RUM event document, a JSON object") from None
+        docs = read_events(texts, batch.payload if batch.kind == "lines" else None)
+        engines = self.engines
+        tables = self._tables
+        for k, doc in enumerate(docs):
+            exact = doc is None
+            if exact:
+                doc = _load(batch, texts, k)
             ms = doc.get("event_timestamp")
+            if not exact and type(ms) is not int:
+                doc, exact = _load(batch, texts, k), True   # a float's text: read it exactly
+                ms = doc.get("event_timestamp")
             minute = minute_of(ms)
             if minute is None:
                 counts.untimed += 1
@@ -93,20 +101,66 @@ class Backfiller:
             if (start is not None and ms < start) or (end is not None and ms >= end):
                 counts.outside += 1
                 continue
-            for which, (points, add, metrics) in enumerate(per_engine):
-                for i, value, dims in points(doc):
+            found = [e.read_points(doc, exact) for e in engines]
+            if not exact and None in found:
+                doc = _load(batch, texts, k)
+                found = [e.read_points(doc, True) for e in engines]
+            for which, points in enumerate(found):
+                if not points:
+                    continue
+                table = tables[which]
+                for i, value, dims in points:   # type: ignore[union-attr]
                     if value is None:
-                        counts.skipped[which] += 1
-                    else:
-                        add((metrics[i], dims, minute), value)
+                        skipped[which] += 1
+                        continue
+                    key = (i, dims, minute)
+                    g = table.get(key)
+                    if g is None:
+                        table[key] = [1, [value], value, value]
+                        continue
+                    g[0] += 1
+                    values = g[1]
+                    values.append(value)
+                    if len(values) >= _FOLD_AT:
+                        g[1] = exact_partials(values)
+                    if value < g[2]:
+                        g[2] = value
+                    elif value > g[3]:
+                        g[3] = value
         counts.documents += len(texts)
         return len(texts)
 
     @property
+    def aggregators(self) -> list[MinuteAggregator]:
+        """One :class:`MinuteAggregator` per engine: what was fed so far."""
+        out = []
+        for table, metrics in zip(self._tables, self.metrics):
+            agg = MinuteAggregator()
+            for (i, dims, minute), (n, values, lo, hi) in table.items():
+                agg.add_group((metrics[i], dims, minute), n, values, lo, hi)
+            out.append(agg)
+        return out
+
+    @property
     def counts(self) -> Counts:
         """What was fed so far (``points`` as the aggregators hold them)."""
-        self._counts.points = [agg.sample_count() for agg in self.aggregators]
+        self._counts.points = [sum(g[0] for g in table.values()) for table in self._tables]
         return self._counts
+
+
+#: A group's values are folded into their exact partial sums when they reach this many.
+_FOLD_AT = 32
+
+
+def _load(batch: Batch, texts: list, k: int):
+    """The ``k``-th document of ``batch`` read exactly; a :class:`RumRulesError` naming its
+    place when it is not a document."""
+    try:
+        return load_event(texts[k])
+    except RumRulesError as e:
+        raise RumRulesError(f"{locate(batch, k)}: {e.message}",
+                            hint="each line (each Events item) must be one stored "
+                                 "RUM event document, a JSON object") from None
 
 
 def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import DefinitionError, Diagnostic, RumRulesError, Severity, shown
 from ..ingestion import ingest_batch
-from ..pattern import NumberText, PatternSet, load_event
+from ..pattern import NumberText, PatternSet, inexact_value, load_event
 from ..rules import MAX_PER_DESTINATION, analyse, detached, rule_by_code
 from ._datum import MetricDatum, engine_datum
 
@@ -194,7 +194,27 @@ class MetricEngine:
         Raise :class:`RumRulesError` when ``document`` is not a JSON object.
         """
         doc = document if type(document) is dict else load_event(document)
-        matched = [int(n) for n in self._index.matches(doc)]
+        return self._points(doc, self._index.matches(doc), True)  # type: ignore[return-value]
+
+    def read_points(self, doc: Any, exact: bool = True
+                    ) -> list[tuple[int, float | None, tuple[tuple[str, str], ...]]] | None:
+        """:meth:`points` of a document already read, so that a caller that reads the
+        document's time too reads each document once: ``exact`` for a dict (given, or read
+        by :func:`~rumrules.pattern.load_event`), not ``exact`` for one that
+        :func:`~rumrules.pattern.read_events` read.  ``None`` when that fast reading may
+        have read a value the definitions use otherwise than the exact reading (a zero or
+        subnormal float): then call :meth:`points` with the document's text."""
+        if exact:
+            return self.points(doc)
+        names = self._index.matches_read(doc, False)
+        if names is None:
+            return None
+        return self._points(doc, names, False)
+
+    def _points(self, doc: Any, names: list[str], exact: bool):
+        """The points of ``doc`` for the definitions named ``names`` (the pattern set's
+        answer); ``None`` (not ``exact``) when a value used is :func:`inexact_value`."""
+        matched = [int(n) for n in names]
         if self._always:
             matched = sorted(set(matched).union(self._always))
         if not matched:
@@ -206,13 +226,19 @@ class MetricEngine:
             if d.value_key is None:
                 value = 1.0
             else:
-                value = _number(_lookup(doc, d.value_key))
+                raw = _lookup(doc, d.value_key)
+                if not exact and inexact_value(raw):
+                    return None
+                value = _number(raw)
                 if value is None:
                     out.append((i, None, ()))
                     continue
             dims = app
             for path, dim_name in d.dimensions:
-                rendered = _dimension_value(_lookup(doc, path))
+                raw = _lookup(doc, path)
+                if not exact and inexact_value(raw):
+                    return None
+                rendered = _dimension_value(raw)
                 if rendered is not None:
                     dims = dims + ((dim_name, rendered),)
             if d.repeated_names:

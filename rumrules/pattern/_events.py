@@ -33,7 +33,7 @@ __all__ = ["load_event", "MISSING", "Merged", "Nested", "expand", "has_dotted_ke
            "path_values", "values_at", "shape_at", "flatten", "flatten_items", "Plan", "Many",
            "combine_trails", "LEAF_TYPES",
            "container_type", "CYCLE_MESSAGE", "use_fast_parser", "FAST_PARSER", "key_text",
-           "event_values", "Inexact", "fast_doc"]
+           "event_values", "Inexact", "fast_doc", "read_events", "inexact_value"]
 
 #: Types that are always leaf values: the walk never asks whether they are containers.
 LEAF_TYPES = frozenset({str, int, float, bool, type(None), Decimal, NumberText})
@@ -601,3 +601,33 @@ def _add(out: dict, full: str, value, trail: tuple) -> None:
             out[full] = Many([(got, ()), (value, trail)])
     else:
         out[full] = Many([(value, trail)])
+
+
+def read_events(texts: list, blob: bytes | None = None) -> list:
+    """The documents of ``texts`` (JSON texts, ``bytes`` or ``str``) as the fast reader
+    (orjson) reads them, for :meth:`PatternSet.matches_read` with ``exact=False``: a dict,
+    or ``None`` where only :func:`load_event` reads the text as matching must (orjson not
+    installed, a number of 16 or more digits that orjson would read otherwise, text that is
+    not UTF-8 or not a JSON object).  ``blob``, when given, holds the bytes of every text:
+    it is searched once for long numbers instead of each text."""
+    loads = _fast[0]
+    if loads is None:
+        return [None] * len(texts)
+    if blob is None or _RUN in blob.translate(_RUN_TABLE):
+        return [_fast_doc(t) for t in texts]
+    out = []
+    append = out.append
+    for t in texts:
+        try:
+            doc = loads(t)
+        except ValueError:     # orjson's JSONDecodeError; a str with a lone surrogate
+            doc = None
+        append(doc if type(doc) is dict else None)
+    return out
+
+
+def inexact_value(value: Any) -> bool:
+    """Might the fast reader have read ``value`` otherwise than :func:`load_event`?  A
+    float that is zero or subnormal (``-0.0``, ``1e-400``), whose text only the exact
+    reading knows; every other value of a document :func:`read_events` gives is the same."""
+    return type(value) is float and -_MIN_NORMAL < value < _MIN_NORMAL
