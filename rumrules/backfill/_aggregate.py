@@ -20,7 +20,7 @@ _FOLD_AT = 8
 _UTC = timezone.utc
 #: Below this many epoch milliseconds (year 2255), ``ms / 1000`` rounded to microseconds is
 #: exactly ``ms`` milliseconds (2^53 microseconds).
-_EXACT_MS = 2 ** 53 // 1000
+EXACT_MS = _EXACT_MS = 2 ** 53 // 1000
 
 
 def exact_partials(values: list[float]) -> list[float]:

@@ -13,8 +13,9 @@ from typing import Callable, Iterable, Sequence
 from ..engine import MetricEngine
 from ..errors import RumRulesError
 from ..pattern import load_event, read_events
-from ._aggregate import MinuteAggregator, exact_partials, minute_of
-from ._readers import Batch, document_texts, locate, read_batches
+from ._aggregate import EXACT_MS as _EXACT_MS, MinuteAggregator, exact_partials, minute_of
+from ._readers import (FORMATS, Batch, document_texts, locate, read_batches, read_range,
+                       splittable)
 
 __all__ = ["Counts", "Window", "Backfiller", "run_batches", "run_files", "default_jobs"]
 
@@ -86,25 +87,41 @@ class Backfiller:
         docs = read_events(texts, batch.payload if batch.kind == "lines" else None)
         engines = self.engines
         tables = self._tables
-        for k, doc in enumerate(docs):
+        single = len(engines) == 1
+        read_points = engines[0].read_points
+        k = -1
+        for doc in docs:
+            k += 1
             exact = doc is None
             if exact:
                 doc = _load(batch, texts, k)
             ms = doc.get("event_timestamp")
-            if not exact and type(ms) is not int:
-                doc, exact = _load(batch, texts, k), True   # a float's text: read it exactly
-                ms = doc.get("event_timestamp")
-            minute = minute_of(ms)
-            if minute is None:
-                counts.untimed += 1
-                continue
+            if type(ms) is int and 0 <= ms < _EXACT_MS:
+                minute = ms // 60000 * 60      # minute_of's answer for such a time
+            else:
+                if not exact:   # a float's text: only the exact reading knows it
+                    doc, exact = _load(batch, texts, k), True
+                    ms = doc.get("event_timestamp")
+                minute = minute_of(ms)
+                if minute is None:
+                    counts.untimed += 1
+                    continue
             if (start is not None and ms < start) or (end is not None and ms >= end):
                 counts.outside += 1
                 continue
-            found = [e.read_points(doc, exact) for e in engines]
-            if not exact and None in found:
-                doc = _load(batch, texts, k)
-                found = [e.read_points(doc, True) for e in engines]
+            if single:
+                points = read_points(doc, exact)
+                if points is None:
+                    doc, exact = _load(batch, texts, k), True
+                    points = read_points(doc, True)
+                if not points:
+                    continue
+                found = (points,)
+            else:
+                found = [e.read_points(doc, exact) for e in engines]
+                if not exact and None in found:
+                    doc = _load(batch, texts, k)
+                    found = [e.read_points(doc, True) for e in engines]
             for which, points in enumerate(found):
                 if not points:
                     continue
@@ -169,9 +186,10 @@ def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
                 ) -> tuple[list[MinuteAggregator], Counts]:
     """Aggregate every batch through every engine: one aggregator per engine, and the
     counts.  ``jobs`` > 1 uses that many worker processes (forked where that is safe, else
-    spawned: each rebuilds the engines from their pickles); the batches are read here and handed over through a bounded queue, so
-    memory holds a few batches per worker, whatever the input's size.  ``progress`` is
-    called with the number of documents of each batch handed over (read, when ``jobs`` > 1).
+    spawned: each rebuilds the engines from their pickles); the batches are read here and
+    handed over through a bounded queue, so memory holds a few batches per worker, whatever
+    the input's size.  ``progress`` is called with the number of documents of each batch
+    aggregated (handed over, when ``jobs`` > 1).
 
     Raise :class:`RumRulesError` (naming the file and line) for a document that cannot be
     read; the workers are stopped first."""
@@ -182,36 +200,76 @@ def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
             if progress:
                 progress(n)
         return worker.aggregators, worker.counts
-    return _parallel(engines, batches, window, jobs, progress)
+    return _parallel(engines, (("batch", b) for b in batches), window, jobs, progress)
 
 
 def run_files(engines: Sequence[MetricEngine], paths: Sequence[str], *, fmt: str = "auto",
               window: Window = Window(), jobs: int = 1,
-              progress: Callable[[int], None] | None = None,
+              progress: Callable[[int], None] | None = None, range_bytes: int | None = None,
               ) -> tuple[list[MinuteAggregator], Counts]:
-    """:func:`run_batches` over the documents of ``paths`` (``-``: standard input)."""
-    def batches():
-        for path in paths:
-            yield from read_batches(path, fmt)
-    return run_batches(engines, batches(), window=window, jobs=jobs, progress=progress)
+    """:func:`run_batches` over the documents of ``paths`` (``-``: standard input).  With
+    ``jobs`` > 1, each worker reads its own parts of the files: byte ranges of plain JSON
+    lines and CloudWatch Logs exports (``range_bytes`` each; by default a file is cut into
+    8 ranges per job of at least 1 MiB), whole gzip files and GetAppMonitorData outputs;
+    only standard input is read here and handed over.  The workers aggregate what they read
+    and this process only merges their aggregators."""
+    if jobs <= 1:
+        def batches():
+            for path in paths:
+                yield from read_batches(path, fmt)
+        return run_batches(engines, batches(), window=window, jobs=jobs, progress=progress)
+    return _parallel(engines, _tasks(paths, fmt, jobs, range_bytes), window, jobs, progress)
 
 
-def _batch_size(batch: Batch) -> int:
-    if batch.kind == "texts":
-        return len(batch.payload)  # type: ignore[arg-type]
-    return batch.payload.count(b"\n") + (not batch.payload.endswith(b"\n"))  # type: ignore[attr-defined]
+#: A plain file is cut into about this many ranges per worker (so that the last ones
+#: leave no worker idle for long), each of at least ``_MIN_RANGE`` bytes.
+_RANGES_PER_JOB = 8
+_MIN_RANGE = 1 << 20
+
+
+def _tasks(paths: Sequence[str], fmt: str, jobs: int, range_bytes: int | None):
+    """What the workers are given: ``("range", path, kind, start, end)``, ``("file", path,
+    fmt)``, and ``("batch", batch)`` for standard input, read here."""
+    if fmt not in FORMATS:
+        raise RumRulesError(f"unknown input format {fmt!r} ({', '.join(FORMATS)})")
+    for path in paths:
+        if path == "-":
+            for batch in read_batches(path, fmt):
+                yield ("batch", batch)
+            continue
+        kind = splittable(path, fmt)
+        if kind is None:
+            yield ("file", path, fmt)
+            continue
+        size = os.path.getsize(path)
+        step = range_bytes or max(_MIN_RANGE, -(-size // (jobs * _RANGES_PER_JOB)))
+        for start in range(0, max(size, 1), step):
+            yield ("range", path, kind, start, start + step)
+
+
+def _task_batches(task):
+    kind = task[0]
+    if kind == "batch":
+        return (task[1],)
+    if kind == "file":
+        return read_batches(task[1], task[2])
+    return read_range(*task[1:])
 
 
 def _work(engines, window, tasks, results) -> None:
-    """A worker process: batches from ``tasks`` until ``None``; then its aggregators and
-    counts (or the error that stopped it) to ``results``."""
+    """A worker process: tasks from ``tasks`` until ``None``, reporting the documents of
+    each batch it reads itself; then its aggregators and counts (or the error that stopped
+    it) to ``results``."""
     try:
         worker = Backfiller(engines, window)
         while True:
-            batch = tasks.get()
-            if batch is None:
+            task = tasks.get()
+            if task is None:
                 break
-            worker.feed(batch)
+            for batch in _task_batches(task):
+                n = worker.feed(batch)
+                if task[0] != "batch":
+                    results.put(("progress", n, None))
         results.put(("done", worker.aggregators, worker.counts))
     except RumRulesError as e:
         results.put(("error", e, None))
@@ -229,11 +287,11 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _parallel(engines, batches, window, jobs, progress):
+def _parallel(engines, tasks, window, jobs, progress):
     ctx = _context()
-    tasks = ctx.Queue(maxsize=2 * jobs)
+    queue_ = ctx.Queue(maxsize=2 * jobs)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_work, args=(list(engines), window, tasks, results), daemon=True)
+    procs = [ctx.Process(target=_work, args=(list(engines), window, queue_, results), daemon=True)
              for _ in range(jobs)]
     for p in procs:
         p.start()
@@ -241,15 +299,21 @@ def _parallel(engines, batches, window, jobs, progress):
 
     def drain(wait: float = 0.0) -> None:
         """Collect what the workers reported; raise the first error, or a worker's death."""
+        got = []
         try:
-            outcomes.append(results.get(timeout=wait) if wait else results.get_nowait())
+            got.append(results.get(timeout=wait) if wait else results.get_nowait())
             while True:
-                outcomes.append(results.get_nowait())
+                got.append(results.get_nowait())
         except queue.Empty:
             pass
-        for kind, error, _ in outcomes:
-            if kind == "error":
-                raise error
+        for item in got:
+            if item[0] == "progress":
+                if progress:
+                    progress(item[1])
+            elif item[0] == "error":
+                raise item[1]
+            else:
+                outcomes.append(item)
         dead = [p for p in procs if p.exitcode not in (0, None)]
         if dead:
             raise RumRulesError(f"a backfill worker process ended with exit code "
@@ -258,16 +322,17 @@ def _parallel(engines, batches, window, jobs, progress):
     def put(item) -> None:
         while True:
             try:
-                tasks.put(item, timeout=0.5)
+                queue_.put(item, timeout=0.5)
                 return
             except queue.Full:
                 drain()
 
     try:
-        for batch in batches:
-            put(batch)
-            if progress:
-                progress(_batch_size(batch))
+        for task in tasks:
+            put(task)
+            if progress and task[0] == "batch":
+                progress(_batch_size(task[1]))
+            drain()
         for _ in procs:
             put(None)
         while len(outcomes) < jobs:
@@ -278,7 +343,7 @@ def _parallel(engines, batches, window, jobs, progress):
                 p.terminate()
         for p in procs:
             p.join(timeout=10)
-        tasks.cancel_join_thread()
+        queue_.cancel_join_thread()
         results.cancel_join_thread()
     aggregators = [MinuteAggregator() for _ in engines]
     counts = Counts(points=[0] * len(engines), skipped=[0] * len(engines))
@@ -287,3 +352,9 @@ def _parallel(engines, batches, window, jobs, progress):
             mine.merge(theirs)
         counts.add(c)
     return aggregators, counts
+
+
+def _batch_size(batch: Batch) -> int:
+    if batch.kind == "texts":
+        return len(batch.payload)  # type: ignore[arg-type]
+    return batch.payload.count(b"\n") + (not batch.payload.endswith(b"\n"))  # type: ignore[attr-defined]

@@ -214,35 +214,44 @@ class MetricEngine:
     def _points(self, doc: Any, names: list[str], exact: bool):
         """The points of ``doc`` for the definitions named ``names`` (the pattern set's
         answer); ``None`` (not ``exact``) when a value used is :func:`inexact_value`."""
-        matched = [int(n) for n in names]
         if self._always:
-            matched = sorted(set(matched).union(self._always))
-        if not matched:
+            matched: Iterable[int] = sorted(set(map(int, names)).union(self._always))
+        elif not names:
             return []
+        else:
+            matched = map(int, names)
         out = []
         app = ((_APP_DIMENSION, self.app_monitor_name),)
+        defs = self._defs
         for i in matched:
-            d = self._defs[i]
+            d = defs[i]
             if d.value_key is None:
                 value = 1.0
             else:
-                raw = _lookup(doc, d.value_key)
-                if not exact and inexact_value(raw):
+                raw = _get(doc, d.value_key)
+                if not exact and type(raw) is float and inexact_value(raw):
                     return None
                 value = _number(raw)
                 if value is None:
                     out.append((i, None, ()))
                     continue
             dims = app
-            for path, dim_name in d.dimensions:
-                raw = _lookup(doc, path)
-                if not exact and inexact_value(raw):
-                    return None
-                rendered = _dimension_value(raw)
-                if rendered is not None:
-                    dims = dims + ((dim_name, rendered),)
-            if d.repeated_names:
-                dims = tuple(dict(dims).items())
+            if d.dimensions:
+                rendered_dims = [app[0]]
+                for path, dim_name in d.dimensions:
+                    raw = _get(doc, path)
+                    if type(raw) is str:
+                        if 0 < len(raw) <= 1024:
+                            rendered_dims.append((dim_name, raw))
+                        continue
+                    if not exact and inexact_value(raw):
+                        return None
+                    rendered = _dimension_value(raw)
+                    if rendered is not None:
+                        rendered_dims.append((dim_name, rendered))
+                dims = tuple(rendered_dims)
+                if d.repeated_names:
+                    dims = tuple(dict(dims).items())
             out.append((i, value, dims))
         return out
 
@@ -290,6 +299,17 @@ def _check(definitions: list, destination: str) -> list:
 def _rebuild(definitions, app_monitor_name, destination, account_id) -> MetricEngine:
     return MetricEngine(definitions, app_monitor_name=app_monitor_name,
                         destination=destination, account_id=account_id)
+
+
+def _get(doc: Any, segments: tuple[str, ...]) -> Any:
+    """:func:`_lookup`, with the common case (two steps through plain objects) first."""
+    if len(segments) == 2 and type(doc) is dict:
+        node = doc.get(segments[0], _MISSING)
+        if type(node) is dict:
+            value = node.get(segments[1], _MISSING)
+            if value is not _MISSING:
+                return value
+    return _lookup(doc, segments)
 
 
 def _lookup(doc: Any, segments: tuple[str, ...]) -> Any:
