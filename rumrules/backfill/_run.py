@@ -3,6 +3,8 @@ aggregators, in this process or in worker processes fed through bounded queues."
 
 from __future__ import annotations
 
+import gc
+import math
 import multiprocessing
 import os
 import queue
@@ -71,8 +73,10 @@ class Backfiller:
     def __init__(self, engines: Sequence[MetricEngine], window: Window) -> None:
         self.engines = list(engines)
         self.window = window
-        # per engine: (definition index, dimensions, minute) -> [n, partial sums, min, max]
+        # per engine: (definition index, dimensions, minute) -> the values not yet folded,
+        # and -> [count, exact partial sums, minimum, maximum] of those folded
         self._tables: list[dict] = [{} for _ in self.engines]
+        self._folded: list[dict] = [{} for _ in self.engines]
         self._counts = Counts(points=[0] * len(self.engines), skipped=[0] * len(self.engines))
         # (namespace, metric, unit) of each definition, looked up once
         self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
@@ -80,18 +84,20 @@ class Backfiller:
     def feed(self, batch: Batch) -> int:
         """Aggregate the documents of ``batch``; return how many it held.  Raise
         :class:`RumRulesError` naming the file and line of a document that is not one."""
-        counts = self._counts
-        skipped = counts.skipped
-        start, end = self.window.start, self.window.end
         texts = document_texts(batch)
         docs = read_events(texts, batch.payload if batch.kind == "lines" else None)
+        counts = self._counts
+        start, end = self.window.start, self.window.end
+        lo = -math.inf if start is None else start
+        hi = math.inf if end is None else end
         engines = self.engines
-        tables = self._tables
         single = len(engines) == 1
         read_points = engines[0].read_points
-        k = -1
-        for doc in docs:
-            k += 1
+        tables, folded = self._tables, self._folded
+        table = tables[0]
+        skipped = [0] * len(engines)
+        untimed = outside = 0
+        for k, doc in enumerate(docs):
             exact = doc is None
             if exact:
                 doc = _load(batch, texts, k)
@@ -104,46 +110,52 @@ class Backfiller:
                     ms = doc.get("event_timestamp")
                 minute = minute_of(ms)
                 if minute is None:
-                    counts.untimed += 1
+                    untimed += 1
                     continue
-            if (start is not None and ms < start) or (end is not None and ms >= end):
-                counts.outside += 1
+            if not lo <= ms < hi:
+                outside += 1
                 continue
             if single:
                 points = read_points(doc, exact)
-                if points is None:
-                    doc, exact = _load(batch, texts, k), True
-                    points = read_points(doc, True)
                 if not points:
-                    continue
-                found = (points,)
-            else:
-                found = [e.read_points(doc, exact) for e in engines]
-                if not exact and None in found:
-                    doc = _load(batch, texts, k)
-                    found = [e.read_points(doc, True) for e in engines]
+                    if points is None:
+                        doc = _load(batch, texts, k)
+                        points = read_points(doc, True)
+                    if not points:
+                        continue
+                for i, value, dims in points:
+                    if value is None:
+                        skipped[0] += 1
+                        continue
+                    key = (i, dims, minute)
+                    values = table.get(key)
+                    if values is None:
+                        table[key] = [value]
+                    else:
+                        values.append(value)
+                        if len(values) >= _FOLD_AT:
+                            _fold(folded[0], key, values)
+                continue
+            found = [e.read_points(doc, exact) for e in engines]
+            if not exact and None in found:
+                doc = _load(batch, texts, k)
+                found = [e.read_points(doc, True) for e in engines]
             for which, points in enumerate(found):
-                if not points:
-                    continue
-                table = tables[which]
                 for i, value, dims in points:   # type: ignore[union-attr]
                     if value is None:
                         skipped[which] += 1
                         continue
                     key = (i, dims, minute)
-                    g = table.get(key)
-                    if g is None:
-                        table[key] = [1, [value], value, value]
-                        continue
-                    g[0] += 1
-                    values = g[1]
-                    values.append(value)
-                    if len(values) >= _FOLD_AT:
-                        g[1] = exact_partials(values)
-                    if value < g[2]:
-                        g[2] = value
-                    elif value > g[3]:
-                        g[3] = value
+                    values = tables[which].get(key)
+                    if values is None:
+                        tables[which][key] = [value]
+                    else:
+                        values.append(value)
+                        if len(values) >= _FOLD_AT:
+                            _fold(folded[which], key, values)
+        counts.untimed += untimed
+        counts.outside += outside
+        counts.skipped = [a + b for a, b in zip(counts.skipped, skipped)]
         counts.documents += len(texts)
         return len(texts)
 
@@ -151,22 +163,49 @@ class Backfiller:
     def aggregators(self) -> list[MinuteAggregator]:
         """One :class:`MinuteAggregator` per engine: what was fed so far."""
         out = []
-        for table, metrics in zip(self._tables, self.metrics):
+        for table, folded, metrics in zip(self._tables, self._folded, self.metrics):
             agg = MinuteAggregator()
-            for (i, dims, minute), (n, values, lo, hi) in table.items():
-                agg.add_group((metrics[i], dims, minute), n, values, lo, hi)
+            for key, values in table.items():
+                i, dims, minute = key
+                group = folded.get(key)
+                if group is None:
+                    agg.add_group((metrics[i], dims, minute), len(values), values,
+                                  min(values), max(values))
+                else:
+                    n, partials, lo, hi = group
+                    if values:
+                        n += len(values)
+                        partials = partials + values
+                        lo, hi = min(lo, min(values)), max(hi, max(values))
+                    agg.add_group((metrics[i], dims, minute), n, partials, lo, hi)
             out.append(agg)
         return out
 
     @property
     def counts(self) -> Counts:
         """What was fed so far (``points`` as the aggregators hold them)."""
-        self._counts.points = [sum(g[0] for g in table.values()) for table in self._tables]
+        self._counts.points = [
+            sum(map(len, table.values())) + sum(g[0] for g in folded.values())
+            for table, folded in zip(self._tables, self._folded)]
         return self._counts
 
 
+def _fold(folded: dict, key: tuple, values: list) -> None:
+    """Fold the values a group gathered into its exact partial sums, count, minimum and
+    maximum (``folded[key]``), and empty the list."""
+    group = folded.get(key)
+    if group is None:
+        folded[key] = [len(values), exact_partials(values), min(values), max(values)]
+    else:
+        group[0] += len(values)
+        group[1] = exact_partials(group[1] + values)
+        group[2] = min(group[2], min(values))
+        group[3] = max(group[3], max(values))
+    values.clear()
+
+
 #: A group's values are folded into their exact partial sums when they reach this many.
-_FOLD_AT = 32
+_FOLD_AT = 64
 
 
 def _load(batch: Batch, texts: list, k: int):
@@ -261,6 +300,7 @@ def _work(engines, window, tasks, results) -> None:
     each batch it reads itself; then its aggregators and counts (or the error that stopped
     it) to ``results``."""
     try:
+        gc.freeze()     # what the parent built: the worker's collections leave it be (and unshared)
         worker = Backfiller(engines, window)
         while True:
             task = tasks.get()

@@ -59,6 +59,9 @@ class _Definition:
     #: two DimensionKeys entries give one dimension name (RUM402, a warning): the later
     #: value wins, in the first one's place, as in a dict
     repeated_names: bool = False
+    #: per dimension: its path's first step, its second when it has exactly two (else
+    #: None), the path and the name (how the engine's hot loop reads them)
+    dimension_steps: tuple[tuple[str, str | None, tuple[str, ...], str], ...] = ()
 
 
 class MetricEngine:
@@ -137,7 +140,9 @@ class MetricEngine:
                          if name != _APP_DIMENSION)
         return _Definition(i, d["Name"], namespace, tuple(vk.split(".")) if vk else None,
                            d.get("UnitLabel") or None, dims,
-                           len({name for _, name in dims}) < len(dims))
+                           len({name for _, name in dims}) < len(dims),
+                           tuple((path[0], path[1] if len(path) == 2 else None, path, name)
+                                 for path, name in dims))
 
     # ------------------------------------------------------------------ processing
     def process(self, request: Any) -> list[MetricDatum]:
@@ -223,6 +228,7 @@ class MetricEngine:
         out = []
         app = ((_APP_DIMENSION, self.app_monitor_name),)
         defs = self._defs
+        plain = type(doc) is dict
         for i in matched:
             d = defs[i]
             if d.value_key is None:
@@ -238,8 +244,15 @@ class MetricEngine:
             dims = app
             if d.dimensions:
                 rendered_dims = [app[0]]
-                for path, dim_name in d.dimensions:
-                    raw = _get(doc, path)
+                for first, second, path, dim_name in d.dimension_steps:
+                    # _get inline: two steps through plain objects, else _lookup
+                    raw = _MISSING
+                    if second is not None and plain:
+                        node = doc.get(first, _MISSING)
+                        if type(node) is dict:
+                            raw = node.get(second, _MISSING)
+                    if raw is _MISSING:
+                        raw = _lookup(doc, path)
                     if type(raw) is str:
                         if 0 < len(raw) <= 1024:
                             rendered_dims.append((dim_name, raw))
