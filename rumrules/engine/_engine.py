@@ -199,7 +199,7 @@ class MetricEngine:
         Raise :class:`RumRulesError` when ``document`` is not a JSON object.
         """
         doc = document if type(document) is dict else load_event(document)
-        return self._points(doc, self._index.matches(doc), True)  # type: ignore[return-value]
+        return self.read_points(doc, True)  # type: ignore[return-value]
 
     def read_points(self, doc: Any, exact: bool = True
                     ) -> list[tuple[int, float | None, tuple[tuple[str, str], ...]]] | None:
@@ -210,15 +210,11 @@ class MetricEngine:
         have read a value the definitions use otherwise than the exact reading (a zero or
         subnormal float): then call :meth:`points` with the document's text."""
         if exact:
-            return self.points(doc)
-        names = self._index.matches_read(doc, False)
-        if names is None:
-            return None
-        return self._points(doc, names, False)
-
-    def _points(self, doc: Any, names: list[str], exact: bool):
-        """The points of ``doc`` for the definitions named ``names`` (the pattern set's
-        answer); ``None`` (not ``exact``) when a value used is :func:`inexact_value`."""
+            names = self._index.matches(doc)
+        else:
+            names = self._index.matches_read(doc, False)
+            if names is None:
+                return None
         if self._always:
             matched: Iterable[int] = sorted(set(map(int, names)).union(self._always))
         elif not names:
