@@ -214,8 +214,8 @@ class PatternSet:
         if main is None:
             return []
         found = main.find_ordered_read(doc, False)
-        if found is None:
-            return None
+        if not found:
+            return found
         names = snap.names
         return [names[s] for s in found]
 
