@@ -205,7 +205,7 @@ def _fold(folded: dict, key: tuple, values: list) -> None:
 
 
 #: A group's values are folded into their exact partial sums when they reach this many.
-_FOLD_AT = 64
+_FOLD_AT = 16
 
 
 def _load(batch: Batch, texts: list, k: int):
