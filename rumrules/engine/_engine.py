@@ -227,16 +227,26 @@ class MetricEngine:
         plain = type(doc) is dict
         for i in matched:
             d = defs[i]
-            if d.value_key is None:
+            value_key = d.value_key
+            if value_key is None:
                 value = 1.0
             else:
-                raw = _get(doc, d.value_key)
-                if not exact and type(raw) is float and inexact_value(raw):
-                    return None
-                value = _number(raw)
-                if value is None:
-                    out.append((i, None, ()))
-                    continue
+                raw = _MISSING
+                if plain and len(value_key) == 2:     # _get inline
+                    node = doc.get(value_key[0], _MISSING)
+                    if type(node) is dict:
+                        raw = node.get(value_key[1], _MISSING)
+                if raw is _MISSING:
+                    raw = _lookup(doc, value_key)
+                if type(raw) is float and _MIN_VALUE <= raw <= _MAX_VALUE:
+                    value = raw              # _number's answer for a positive double
+                else:
+                    if not exact and type(raw) is float and inexact_value(raw):
+                        return None
+                    value = _number(raw)
+                    if value is None:
+                        out.append((i, None, ()))
+                        continue
             dims = app
             if d.dimensions:
                 rendered_dims = [app[0]]
@@ -308,17 +318,6 @@ def _check(definitions: list, destination: str) -> list:
 def _rebuild(definitions, app_monitor_name, destination, account_id) -> MetricEngine:
     return MetricEngine(definitions, app_monitor_name=app_monitor_name,
                         destination=destination, account_id=account_id)
-
-
-def _get(doc: Any, segments: tuple[str, ...]) -> Any:
-    """:func:`_lookup`, with the common case (two steps through plain objects) first."""
-    if len(segments) == 2 and type(doc) is dict:
-        node = doc.get(segments[0], _MISSING)
-        if type(node) is dict:
-            value = node.get(segments[1], _MISSING)
-            if value is not _MISSING:
-                return value
-    return _lookup(doc, segments)
 
 
 def _lookup(doc: Any, segments: tuple[str, ...]) -> Any:
