@@ -5,7 +5,9 @@ array, DimensionKeys on the metadata fields they filter, a ValueKey on a numeric
 
 - per core: the backfill (read the file, match, value, dimensions, aggregate per minute)
   against ``PatternSet.matches`` alone on the same texts and patterns;
-- processes: ``--jobs 2`` against ``--jobs 1``;
+- processes: ``--jobs 2`` against ``--jobs 1`` (each worker reads its own byte ranges);
+- the same two as CPU-time ratios, rounds interleaved in one test (the shared machine moves
+  wall-clock figures far more than CPU time);
 - Spark ``local[2]`` against the CLI's ``--jobs 2`` (the session started outside the timing);
 - peak memory (max RSS of ``rumrules backfill --jobs 1 -``) at 10x the documents.
 
@@ -118,6 +120,74 @@ def test_backfill_engine_process_documents_and_aggregate(benchmark, workload):
     benchmark.extra_info["events"] = len(texts)
     benchmark.pedantic(lambda: aggregate(engine.process_documents(texts).data), rounds=5,
                        iterations=1)
+
+
+@pytest.mark.benchmark(group="backfill: CPU-time ratios, interleaved rounds in one test")
+def test_backfill_per_core_cpu_ratio(benchmark, workload):
+    """The per-core ratio by CPU time (``time.process_time``), which the other processes on a
+    shared machine move far less than the wall clock: rounds of ``PatternSet.matches`` on
+    the texts and of the backfill of the same documents' file, interleaved, best of each."""
+    import time
+
+    ps = PatternSet("eventbridge")
+    for i, d in enumerate(workload["defs"]):
+        ps.add(str(i), d["EventPattern"])
+    texts, engine, path = workload["texts"], workload["engine"], str(workload["core"])
+    ps.matches(texts[0])
+    base, backfill = [], []
+
+    def rounds():
+        for _ in range(3):
+            t = time.process_time()
+            for text in texts:
+                ps.matches(text)
+            base.append(time.process_time() - t)
+            t = time.process_time()
+            run_files([engine], [path], jobs=1)
+            backfill.append(time.process_time() - t)
+
+    benchmark.pedantic(rounds, rounds=3, iterations=1)
+    ratio = min(base) / min(backfill)
+    median = sorted(base)[len(base) // 2] / sorted(backfill)[len(backfill) // 2]
+    benchmark.extra_info.update(events=len(texts) * 2 * len(base) // 3,
+                                matches_cpu_us=round(min(base) / len(texts) * 1e6, 2),
+                                backfill_cpu_us=round(min(backfill) / len(texts) * 1e6, 2),
+                                per_core_cpu_ratio=round(ratio, 3),
+                                per_core_cpu_ratio_median=round(median, 3))
+    print(f"\nper core by CPU time: backfill {min(backfill) / len(texts) * 1e6:.2f} µs, "
+          f"PatternSet.matches {min(base) / len(texts) * 1e6:.2f} µs per document: "
+          f"{ratio:.3f}x (medians {median:.3f}x)")
+
+
+@pytest.mark.benchmark(group="backfill: CPU-time ratios, interleaved rounds in one test")
+def test_backfill_jobs_speedup(benchmark, workload):
+    """``--jobs 2`` against ``--jobs 1`` on the 100k file, rounds interleaved: the wall-clock
+    speedup (what the other processes leave of two cores) and the CPU-time one, ``2 x
+    cpu(jobs 1) / cpu(jobs 2)`` (what two idle cores would give: the work, and what the
+    workers add to it)."""
+    import time
+
+    path = str(workload["many"])
+    walls: dict[int, list] = {1: [], 2: []}
+    cpus: dict[int, list] = {1: [], 2: []}
+
+    def rounds():
+        for jobs in (1, 2):
+            c, t = _cpu_seconds(), time.perf_counter()
+            run_files([workload["engine"]], [path], jobs=jobs)
+            walls[jobs].append(time.perf_counter() - t)
+            cpus[jobs].append(_cpu_seconds() - c)
+
+    benchmark.pedantic(rounds, rounds=3, iterations=1)
+    wall = min(walls[1]) / min(walls[2])
+    cpu = 2 * min(cpus[1]) / min(cpus[2])
+    benchmark.extra_info.update(events=workload["n_jobs"] * 2 * 3,
+                                wall_seconds={j: round(min(w), 3) for j, w in walls.items()},
+                                cpu_seconds={j: round(min(c), 3) for j, c in cpus.items()},
+                                speedup_wall=round(wall, 3), speedup_cpu=round(cpu, 3),
+                                load_average=os.getloadavg())
+    print(f"\n--jobs 2 vs --jobs 1: {wall:.2f}x by wall clock, {cpu:.2f}x by CPU time "
+          f"(cpu {min(cpus[1]):.2f} s vs {min(cpus[2]):.2f} s; load {os.getloadavg()[0]:.1f})")
 
 
 # --- processes --------------------------------------------------------------------------------

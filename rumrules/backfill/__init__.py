@@ -23,12 +23,13 @@ from ..engine import MetricEngine
 from ._aggregate import COLUMNS, MinuteAggregator, Row, exact_partials, iso_minute, minute_of, row_dict, sorted_rows
 from ._compare import MetricChange, compare_rows, report_json, report_text
 from ._readers import (FORMATS, Batch, document_text, document_texts, is_cwlogs_line, locate,
-                       read_batches)
+                       read_batches, read_range, splittable)
 from ._run import Backfiller, Counts, Window, default_jobs, run_batches, run_files
 from ._write import OUTPUT_FORMATS, write_rows
 
 __all__ = ["backfill", "BackfillResult", "Backfiller", "Row", "COLUMNS", "MinuteAggregator", "Counts",
-           "Window", "FORMATS", "OUTPUT_FORMATS", "read_batches", "run_batches", "run_files",
+           "Window", "FORMATS", "OUTPUT_FORMATS", "read_batches", "read_range", "splittable",
+           "run_batches", "run_files",
            "document_text", "document_texts", "Batch", "default_jobs", "exact_partials",
            "minute_of", "iso_minute", "row_dict", "sorted_rows", "write_rows", "compare_rows",
            "MetricChange", "report_text", "report_json", "plot_rows", "application_name", "locate", "is_cwlogs_line"]

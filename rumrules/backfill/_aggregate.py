@@ -20,7 +20,7 @@ _FOLD_AT = 8
 _UTC = timezone.utc
 #: Below this many epoch milliseconds (year 2255), ``ms / 1000`` rounded to microseconds is
 #: exactly ``ms`` milliseconds (2^53 microseconds).
-_EXACT_MS = 2 ** 53 // 1000
+EXACT_MS = _EXACT_MS = 2 ** 53 // 1000
 
 
 def exact_partials(values: list[float]) -> list[float]:
@@ -137,6 +137,18 @@ class MinuteAggregator:
             g[1] = exact_partials(g[1] + values)
             g[2] = min(g[2], lo)
             g[3] = max(g[3], hi)
+
+    def add_group(self, key: tuple, n: int, values: list[float], lo: float, hi: float) -> None:
+        """Count a group of ``n`` values under ``key``: their exact partial sums (or the
+        values), minimum and maximum."""
+        g = self.groups.get(key)
+        if g is None:
+            self.groups[key] = [n, list(values), lo, hi]
+            return
+        g[0] += n
+        g[1] = exact_partials(g[1] + values)
+        g[2] = min(g[2], lo)
+        g[3] = max(g[3], hi)
 
     def partials(self) -> Iterator[tuple[tuple, int, list[float], float, float]]:
         """``(key, sample count, exact partial sums, minimum, maximum)`` per group, in no

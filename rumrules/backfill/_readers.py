@@ -10,6 +10,7 @@ import codecs
 import gzip
 import io
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import BinaryIO, Iterator
 from ..errors import RumRulesError
 
 __all__ = ["FORMATS", "Batch", "read_batches", "document_texts", "document_text", "locate",
-           "is_cwlogs_line"]
+           "is_cwlogs_line", "splittable", "read_range", "line_at"]
 
 #: The input formats, as ``--input-format`` names them (``auto`` recognises each file).
 FORMATS = ("auto", "jsonl", "getappmonitordata", "cwlogs")
@@ -47,6 +48,8 @@ class Batch:
     source: str
     first: int
     cwlogs: bool = False
+    #: where ``payload`` starts in the file (``lines``), for a ``first`` of 0: not known
+    offset: int = 0
 
 
 def _open(path: str) -> BinaryIO:
@@ -107,26 +110,76 @@ def read_batches(path: str, fmt: str = "auto") -> Iterator[Batch]:
             stream.close()
 
 
-def _line_batches(stream: BinaryIO, path: str, cwlogs: bool) -> Iterator[Batch]:
-    line = 1
-    carry = b""
-    while True:
-        chunk = stream.read(BATCH_BYTES)
+def _line_batches(stream: BinaryIO, path: str, cwlogs: bool, line: int = 1, offset: int = 0,
+                  end: float = math.inf) -> Iterator[Batch]:
+    """Batches of whole lines from ``stream`` (at byte ``offset`` of the file, the start of
+    line ``line``, 0 when not known), up to the line that holds byte ``end - 1``."""
+    while offset < end:
+        chunk = stream.read(int(min(BATCH_BYTES, end - offset)))
         if not chunk:
             break
-        data = carry + chunk
-        cut = data.rfind(b"\n") + 1
-        if cut == 0:
-            if len(data) > MAX_VALUE_BYTES:
-                raise RumRulesError(f"{path}:{line}: a line longer than {MAX_VALUE_BYTES} bytes")
-            carry = data
-            continue
-        carry = data[cut:]
-        body = data[:cut]
-        yield Batch("lines", body, path, line, cwlogs)
-        line += body.count(b"\n")
-    if carry.strip():
-        yield Batch("lines", carry, path, line, cwlogs)
+        if chunk[-1:] != b"\n":
+            rest = stream.readline(MAX_VALUE_BYTES + 1)
+            if len(rest) > MAX_VALUE_BYTES:
+                raise RumRulesError(f"{path}:{_line_name(path, line, offset, chunk)}: a line "
+                                    f"longer than {MAX_VALUE_BYTES} bytes")
+            chunk += rest
+        yield Batch("lines", chunk, path, line, cwlogs, offset)
+        if line:
+            line += chunk.count(b"\n")
+        offset += len(chunk)
+
+
+def _line_name(path: str, line: int, offset: int, chunk: bytes) -> int:
+    """The number of the last line begun in ``chunk`` (read at ``offset``)."""
+    return (line or line_at(path, offset)) + chunk.count(b"\n")
+
+
+def line_at(path: str, offset: int) -> int:
+    """The number of the line of ``path`` that starts at byte ``offset`` (counted when an
+    error is to name it: a range's reader does not know it)."""
+    line = 1
+    with open(path, "rb") as f:
+        while offset > 0:
+            block = f.read(min(offset, 1 << 20))
+            if not block:
+                break
+            line += block.count(b"\n")
+            offset -= len(block)
+    return line
+
+
+def splittable(path: str, fmt: str = "auto") -> str | None:
+    """``jsonl`` or ``cwlogs`` when ``path`` is such a file, not compressed, that
+    :func:`read_range` can read in parts; else ``None`` (standard input, gzip,
+    GetAppMonitorData output: read whole by :func:`read_batches`)."""
+    if path == "-" or fmt not in FORMATS:
+        return None
+    try:
+        with open(path, "rb") as raw:
+            if raw.peek(2)[:2] == _GZIP_MAGIC:
+                return None
+            kind = _sniff(raw, path, fmt)
+    except (OSError, RumRulesError):
+        return None      # read_batches says what is wrong
+    return kind if kind in ("jsonl", "cwlogs") else None
+
+
+def read_range(path: str, kind: str, start: int, end: int) -> Iterator[Batch]:
+    """The batches of the lines of ``path`` (a :func:`splittable` file of that ``kind``)
+    that start at bytes ``start`` to ``end`` (excluded): ranges that tile a file read each
+    line once.  Raise :class:`RumRulesError` naming the file when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            offset = start
+            if start > 0:
+                f.seek(start - 1)
+                if f.read(1) != b"\n":        # a line begun before start: not ours
+                    offset += len(f.readline())
+            yield from _line_batches(f, path, kind == "cwlogs", 1 if offset == 0 else 0,
+                                     offset, end)
+    except OSError as e:
+        raise RumRulesError(f"cannot read {path}: {e.strerror or e}") from None
 
 
 def is_cwlogs_line(line: bytes | str) -> bool:
@@ -144,15 +197,12 @@ def document_text(line: bytes | str, cwlogs: bool) -> bytes | str:
 
 
 def document_texts(batch: Batch) -> list:
-    """The document texts of a batch, in order (blank lines are none): ``str`` when the
-    batch is valid UTF-8, else the lines' bytes (the parser reports the bad one)."""
+    """The document texts of a batch, in order (blank lines are none): the lines' bytes
+    (split at ``\n`` only: a JSON text holds no raw line feed, but may hold U+2028 and
+    the like), or the ``str`` items of a ``texts`` batch."""
     if batch.kind == "texts":
         return batch.payload  # type: ignore[return-value]
-    payload: bytes = batch.payload  # type: ignore[assignment]
-    try:
-        lines: list = payload.decode("utf-8").splitlines()
-    except UnicodeDecodeError:
-        lines = payload.split(b"\n")
+    lines = batch.payload.split(b"\n")  # type: ignore[attr-defined]
     if batch.cwlogs:
         return [document_text(line, True) for line in lines if line and not line.isspace()]
     return [line for line in lines if line and not line.isspace()]
@@ -163,7 +213,8 @@ def locate(batch: Batch, k: int) -> str:
     if batch.kind == "texts":
         return f"{batch.source}: Events[{batch.first + k}]"
     seen = -1
-    for n, raw in enumerate(batch.payload.split(b"\n"), start=batch.first):  # type: ignore[attr-defined]
+    first = batch.first or line_at(batch.source, batch.offset)
+    for n, raw in enumerate(batch.payload.split(b"\n"), start=first):  # type: ignore[attr-defined]
         if raw.strip():
             seen += 1
             if seen == k:

@@ -3,6 +3,8 @@ aggregators, in this process or in worker processes fed through bounded queues."
 
 from __future__ import annotations
 
+import gc
+import math
 import multiprocessing
 import os
 import queue
@@ -12,9 +14,10 @@ from typing import Callable, Iterable, Sequence
 
 from ..engine import MetricEngine
 from ..errors import RumRulesError
-from ..pattern import load_event
-from ._aggregate import MinuteAggregator, minute_of
-from ._readers import Batch, document_texts, locate, read_batches
+from ..pattern import load_event, read_events
+from ._aggregate import EXACT_MS as _EXACT_MS, MinuteAggregator, exact_partials, minute_of
+from ._readers import (FORMATS, Batch, document_texts, locate, read_batches, read_range,
+                       splittable)
 
 __all__ = ["Counts", "Window", "Backfiller", "run_batches", "run_files", "default_jobs"]
 
@@ -60,12 +63,20 @@ def default_jobs() -> int:
 
 class Backfiller:
     """Engines and their aggregators (``aggregators``, one per engine, and ``counts``):
-    :meth:`feed` takes a batch.  What each worker process (or Spark task) runs."""
+    :meth:`feed` takes a batch.  What each worker process (or Spark task) runs.
+
+    Each document is read once (by the fast reader when it reads it as matching must, else
+    exactly), and the one reading serves its time, the matching and the values of every
+    engine.  Points are counted per (definition, dimensions, minute) in plain dicts; the
+    metric names replace the definitions when :attr:`aggregators` is read."""
 
     def __init__(self, engines: Sequence[MetricEngine], window: Window) -> None:
         self.engines = list(engines)
         self.window = window
-        self.aggregators = [MinuteAggregator() for _ in self.engines]
+        # per engine: (definition index, dimensions, minute) -> the values not yet folded,
+        # and -> [count, exact partial sums, minimum, maximum] of those folded
+        self._tables: list[dict] = [{} for _ in self.engines]
+        self._folded: list[dict] = [{} for _ in self.engines]
         self._counts = Counts(points=[0] * len(self.engines), skipped=[0] * len(self.engines))
         # (namespace, metric, unit) of each definition, looked up once
         self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
@@ -73,40 +84,139 @@ class Backfiller:
     def feed(self, batch: Batch) -> int:
         """Aggregate the documents of ``batch``; return how many it held.  Raise
         :class:`RumRulesError` naming the file and line of a document that is not one."""
+        texts = document_texts(batch)
+        docs = read_events(texts, batch.payload if batch.kind == "lines" else None)
         counts = self._counts
         start, end = self.window.start, self.window.end
-        per_engine = [(e.points, a.add, m) for e, a, m in
-                      zip(self.engines, self.aggregators, self.metrics)]
-        texts = document_texts(batch)
-        for k, text in enumerate(texts):
-            try:
-                doc = load_event(text)
-            except RumRulesError as e:
-                raise RumRulesError(f"{locate(batch, k)}: {e.message}",
-                                    hint="each line (each Events item) must be one stored "
-                                         "RUM event document, a JSON object") from None
+        lo = -math.inf if start is None else start
+        hi = math.inf if end is None else end
+        engines = self.engines
+        single = len(engines) == 1
+        read_points = engines[0].read_points
+        tables, folded = self._tables, self._folded
+        table = tables[0]
+        skipped = [0] * len(engines)
+        untimed = outside = 0
+        for k, doc in enumerate(docs):
+            exact = doc is None
+            if exact:
+                doc = _load(batch, texts, k)
             ms = doc.get("event_timestamp")
-            minute = minute_of(ms)
-            if minute is None:
-                counts.untimed += 1
+            if type(ms) is int and 0 <= ms < _EXACT_MS:
+                minute = ms // 60000 * 60      # minute_of's answer for such a time
+            else:
+                if not exact:   # a float's text: only the exact reading knows it
+                    doc, exact = _load(batch, texts, k), True
+                    ms = doc.get("event_timestamp")
+                minute = minute_of(ms)
+                if minute is None:
+                    untimed += 1
+                    continue
+            if not lo <= ms < hi:
+                outside += 1
                 continue
-            if (start is not None and ms < start) or (end is not None and ms >= end):
-                counts.outside += 1
-                continue
-            for which, (points, add, metrics) in enumerate(per_engine):
-                for i, value, dims in points(doc):
+            if single:
+                points = read_points(doc, exact)
+                if not points:
+                    if points is None:
+                        doc = _load(batch, texts, k)
+                        points = read_points(doc, True)
+                    if not points:
+                        continue
+                for i, value, dims in points:
                     if value is None:
-                        counts.skipped[which] += 1
+                        skipped[0] += 1
+                        continue
+                    key = (i, dims, minute)
+                    values = table.get(key)
+                    if values is None:
+                        table[key] = [value]
                     else:
-                        add((metrics[i], dims, minute), value)
+                        values.append(value)
+                        if len(values) >= _FOLD_AT:
+                            _fold(folded[0], key, values)
+                continue
+            found = [e.read_points(doc, exact) for e in engines]
+            if not exact and None in found:
+                doc = _load(batch, texts, k)
+                found = [e.read_points(doc, True) for e in engines]
+            for which, points in enumerate(found):
+                for i, value, dims in points:   # type: ignore[union-attr]
+                    if value is None:
+                        skipped[which] += 1
+                        continue
+                    key = (i, dims, minute)
+                    values = tables[which].get(key)
+                    if values is None:
+                        tables[which][key] = [value]
+                    else:
+                        values.append(value)
+                        if len(values) >= _FOLD_AT:
+                            _fold(folded[which], key, values)
+        counts.untimed += untimed
+        counts.outside += outside
+        counts.skipped = [a + b for a, b in zip(counts.skipped, skipped)]
         counts.documents += len(texts)
         return len(texts)
 
     @property
+    def aggregators(self) -> list[MinuteAggregator]:
+        """One :class:`MinuteAggregator` per engine: what was fed so far."""
+        out = []
+        for table, folded, metrics in zip(self._tables, self._folded, self.metrics):
+            agg = MinuteAggregator()
+            for key, values in table.items():
+                i, dims, minute = key
+                group = folded.get(key)
+                if group is None:
+                    agg.add_group((metrics[i], dims, minute), len(values), values,
+                                  min(values), max(values))
+                else:
+                    n, partials, lo, hi = group
+                    if values:
+                        n += len(values)
+                        partials = partials + values
+                        lo, hi = min(lo, min(values)), max(hi, max(values))
+                    agg.add_group((metrics[i], dims, minute), n, partials, lo, hi)
+            out.append(agg)
+        return out
+
+    @property
     def counts(self) -> Counts:
         """What was fed so far (``points`` as the aggregators hold them)."""
-        self._counts.points = [agg.sample_count() for agg in self.aggregators]
+        self._counts.points = [
+            sum(map(len, table.values())) + sum(g[0] for g in folded.values())
+            for table, folded in zip(self._tables, self._folded)]
         return self._counts
+
+
+def _fold(folded: dict, key: tuple, values: list) -> None:
+    """Fold the values a group gathered into its exact partial sums, count, minimum and
+    maximum (``folded[key]``), and empty the list."""
+    group = folded.get(key)
+    if group is None:
+        folded[key] = [len(values), exact_partials(values), min(values), max(values)]
+    else:
+        group[0] += len(values)
+        group[1] = exact_partials(group[1] + values)
+        group[2] = min(group[2], min(values))
+        group[3] = max(group[3], max(values))
+    values.clear()
+
+
+#: A group's values are folded into their exact partial sums when they reach this many.
+_FOLD_AT = 16
+
+
+def _load(batch: Batch, texts: list, k: int):
+    """The ``k``-th document of ``batch`` read exactly; a :class:`RumRulesError` naming its
+    place when it is not a document."""
+    try:
+        return load_event(texts[k])
+    except RumRulesError as e:
+        raise RumRulesError(f"{locate(batch, k)}: {e.message}",
+                            hint="each line (each Events item) must be one stored "
+                                 "RUM event document, a JSON object") from None
 
 
 def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
@@ -115,9 +225,10 @@ def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
                 ) -> tuple[list[MinuteAggregator], Counts]:
     """Aggregate every batch through every engine: one aggregator per engine, and the
     counts.  ``jobs`` > 1 uses that many worker processes (forked where that is safe, else
-    spawned: each rebuilds the engines from their pickles); the batches are read here and handed over through a bounded queue, so
-    memory holds a few batches per worker, whatever the input's size.  ``progress`` is
-    called with the number of documents of each batch handed over (read, when ``jobs`` > 1).
+    spawned: each rebuilds the engines from their pickles); the batches are read here and
+    handed over through a bounded queue, so memory holds a few batches per worker, whatever
+    the input's size.  ``progress`` is called with the number of documents of each batch
+    aggregated (handed over, when ``jobs`` > 1).
 
     Raise :class:`RumRulesError` (naming the file and line) for a document that cannot be
     read; the workers are stopped first."""
@@ -128,36 +239,77 @@ def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
             if progress:
                 progress(n)
         return worker.aggregators, worker.counts
-    return _parallel(engines, batches, window, jobs, progress)
+    return _parallel(engines, (("batch", b) for b in batches), window, jobs, progress)
 
 
 def run_files(engines: Sequence[MetricEngine], paths: Sequence[str], *, fmt: str = "auto",
               window: Window = Window(), jobs: int = 1,
-              progress: Callable[[int], None] | None = None,
+              progress: Callable[[int], None] | None = None, range_bytes: int | None = None,
               ) -> tuple[list[MinuteAggregator], Counts]:
-    """:func:`run_batches` over the documents of ``paths`` (``-``: standard input)."""
-    def batches():
-        for path in paths:
-            yield from read_batches(path, fmt)
-    return run_batches(engines, batches(), window=window, jobs=jobs, progress=progress)
+    """:func:`run_batches` over the documents of ``paths`` (``-``: standard input).  With
+    ``jobs`` > 1, each worker reads its own parts of the files: byte ranges of plain JSON
+    lines and CloudWatch Logs exports (``range_bytes`` each; by default a file is cut into
+    8 ranges per job of at least 1 MiB), whole gzip files and GetAppMonitorData outputs;
+    only standard input is read here and handed over.  The workers aggregate what they read
+    and this process only merges their aggregators."""
+    if jobs <= 1:
+        def batches():
+            for path in paths:
+                yield from read_batches(path, fmt)
+        return run_batches(engines, batches(), window=window, jobs=jobs, progress=progress)
+    return _parallel(engines, _tasks(paths, fmt, jobs, range_bytes), window, jobs, progress)
 
 
-def _batch_size(batch: Batch) -> int:
-    if batch.kind == "texts":
-        return len(batch.payload)  # type: ignore[arg-type]
-    return batch.payload.count(b"\n") + (not batch.payload.endswith(b"\n"))  # type: ignore[attr-defined]
+#: A plain file is cut into about this many ranges per worker (so that the last ones
+#: leave no worker idle for long), each of at least ``_MIN_RANGE`` bytes.
+_RANGES_PER_JOB = 8
+_MIN_RANGE = 1 << 20
+
+
+def _tasks(paths: Sequence[str], fmt: str, jobs: int, range_bytes: int | None):
+    """What the workers are given: ``("range", path, kind, start, end)``, ``("file", path,
+    fmt)``, and ``("batch", batch)`` for standard input, read here."""
+    if fmt not in FORMATS:
+        raise RumRulesError(f"unknown input format {fmt!r} ({', '.join(FORMATS)})")
+    for path in paths:
+        if path == "-":
+            for batch in read_batches(path, fmt):
+                yield ("batch", batch)
+            continue
+        kind = splittable(path, fmt)
+        if kind is None:
+            yield ("file", path, fmt)
+            continue
+        size = os.path.getsize(path)
+        step = range_bytes or max(_MIN_RANGE, -(-size // (jobs * _RANGES_PER_JOB)))
+        for start in range(0, max(size, 1), step):
+            yield ("range", path, kind, start, start + step)
+
+
+def _task_batches(task):
+    kind = task[0]
+    if kind == "batch":
+        return (task[1],)
+    if kind == "file":
+        return read_batches(task[1], task[2])
+    return read_range(*task[1:])
 
 
 def _work(engines, window, tasks, results) -> None:
-    """A worker process: batches from ``tasks`` until ``None``; then its aggregators and
-    counts (or the error that stopped it) to ``results``."""
+    """A worker process: tasks from ``tasks`` until ``None``, reporting the documents of
+    each batch it reads itself; then its aggregators and counts (or the error that stopped
+    it) to ``results``."""
     try:
+        gc.freeze()     # what the parent built: the worker's collections leave it be (and unshared)
         worker = Backfiller(engines, window)
         while True:
-            batch = tasks.get()
-            if batch is None:
+            task = tasks.get()
+            if task is None:
                 break
-            worker.feed(batch)
+            for batch in _task_batches(task):
+                n = worker.feed(batch)
+                if task[0] != "batch":
+                    results.put(("progress", n, None))
         results.put(("done", worker.aggregators, worker.counts))
     except RumRulesError as e:
         results.put(("error", e, None))
@@ -175,11 +327,11 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _parallel(engines, batches, window, jobs, progress):
+def _parallel(engines, tasks, window, jobs, progress):
     ctx = _context()
-    tasks = ctx.Queue(maxsize=2 * jobs)
+    queue_ = ctx.Queue(maxsize=2 * jobs)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_work, args=(list(engines), window, tasks, results), daemon=True)
+    procs = [ctx.Process(target=_work, args=(list(engines), window, queue_, results), daemon=True)
              for _ in range(jobs)]
     for p in procs:
         p.start()
@@ -187,15 +339,21 @@ def _parallel(engines, batches, window, jobs, progress):
 
     def drain(wait: float = 0.0) -> None:
         """Collect what the workers reported; raise the first error, or a worker's death."""
+        got = []
         try:
-            outcomes.append(results.get(timeout=wait) if wait else results.get_nowait())
+            got.append(results.get(timeout=wait) if wait else results.get_nowait())
             while True:
-                outcomes.append(results.get_nowait())
+                got.append(results.get_nowait())
         except queue.Empty:
             pass
-        for kind, error, _ in outcomes:
-            if kind == "error":
-                raise error
+        for item in got:
+            if item[0] == "progress":
+                if progress:
+                    progress(item[1])
+            elif item[0] == "error":
+                raise item[1]
+            else:
+                outcomes.append(item)
         dead = [p for p in procs if p.exitcode not in (0, None)]
         if dead:
             raise RumRulesError(f"a backfill worker process ended with exit code "
@@ -204,16 +362,17 @@ def _parallel(engines, batches, window, jobs, progress):
     def put(item) -> None:
         while True:
             try:
-                tasks.put(item, timeout=0.5)
+                queue_.put(item, timeout=0.5)
                 return
             except queue.Full:
                 drain()
 
     try:
-        for batch in batches:
-            put(batch)
-            if progress:
-                progress(_batch_size(batch))
+        for task in tasks:
+            put(task)
+            if progress and task[0] == "batch":
+                progress(_batch_size(task[1]))
+            drain()
         for _ in procs:
             put(None)
         while len(outcomes) < jobs:
@@ -224,7 +383,7 @@ def _parallel(engines, batches, window, jobs, progress):
                 p.terminate()
         for p in procs:
             p.join(timeout=10)
-        tasks.cancel_join_thread()
+        queue_.cancel_join_thread()
         results.cancel_join_thread()
     aggregators = [MinuteAggregator() for _ in engines]
     counts = Counts(points=[0] * len(engines), skipped=[0] * len(engines))
@@ -233,3 +392,9 @@ def _parallel(engines, batches, window, jobs, progress):
             mine.merge(theirs)
         counts.add(c)
     return aggregators, counts
+
+
+def _batch_size(batch: Batch) -> int:
+    if batch.kind == "texts":
+        return len(batch.payload)  # type: ignore[arg-type]
+    return batch.payload.count(b"\n") + (not batch.payload.endswith(b"\n"))  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import DefinitionError, Diagnostic, RumRulesError, Severity, shown
 from ..ingestion import ingest_batch
-from ..pattern import NumberText, PatternSet, load_event
+from ..pattern import NumberText, PatternSet, inexact_value, load_event
 from ..rules import MAX_PER_DESTINATION, analyse, detached, rule_by_code
 from ._datum import MetricDatum, engine_datum
 
@@ -59,6 +59,9 @@ class _Definition:
     #: two DimensionKeys entries give one dimension name (RUM402, a warning): the later
     #: value wins, in the first one's place, as in a dict
     repeated_names: bool = False
+    #: per dimension: its path's first step, its second when it has exactly two (else
+    #: None), the path and the name (how the engine's hot loop reads them)
+    dimension_steps: tuple[tuple[str, str | None, tuple[str, ...], str], ...] = ()
 
 
 class MetricEngine:
@@ -137,7 +140,9 @@ class MetricEngine:
                          if name != _APP_DIMENSION)
         return _Definition(i, d["Name"], namespace, tuple(vk.split(".")) if vk else None,
                            d.get("UnitLabel") or None, dims,
-                           len({name for _, name in dims}) < len(dims))
+                           len({name for _, name in dims}) < len(dims),
+                           tuple((path[0], path[1] if len(path) == 2 else None, path, name)
+                                 for path, name in dims))
 
     # ------------------------------------------------------------------ processing
     def process(self, request: Any) -> list[MetricDatum]:
@@ -194,29 +199,78 @@ class MetricEngine:
         Raise :class:`RumRulesError` when ``document`` is not a JSON object.
         """
         doc = document if type(document) is dict else load_event(document)
-        matched = [int(n) for n in self._index.matches(doc)]
+        return self.read_points(doc, True)  # type: ignore[return-value]
+
+    def read_points(self, doc: Any, exact: bool = True
+                    ) -> list[tuple[int, float | None, tuple[tuple[str, str], ...]]] | None:
+        """:meth:`points` of a document already read, so that a caller that reads the
+        document's time too reads each document once: ``exact`` for a dict (given, or read
+        by :func:`~rumrules.pattern.load_event`), not ``exact`` for one that
+        :func:`~rumrules.pattern.read_events` read.  ``None`` when that fast reading may
+        have read a value the definitions use otherwise than the exact reading (a zero or
+        subnormal float): then call :meth:`points` with the document's text."""
+        if exact:
+            names = self._index.matches(doc)
+        else:
+            names = self._index.matches_read(doc, False)
+            if names is None:
+                return None
         if self._always:
-            matched = sorted(set(matched).union(self._always))
-        if not matched:
+            matched: Iterable[int] = sorted(set(map(int, names)).union(self._always))
+        elif not names:
             return []
+        else:
+            matched = map(int, names)
         out = []
         app = ((_APP_DIMENSION, self.app_monitor_name),)
+        defs = self._defs
+        plain = type(doc) is dict
         for i in matched:
-            d = self._defs[i]
-            if d.value_key is None:
+            d = defs[i]
+            value_key = d.value_key
+            if value_key is None:
                 value = 1.0
             else:
-                value = _number(_lookup(doc, d.value_key))
-                if value is None:
-                    out.append((i, None, ()))
-                    continue
+                raw = _MISSING
+                if plain and len(value_key) == 2:     # _get inline
+                    node = doc.get(value_key[0], _MISSING)
+                    if type(node) is dict:
+                        raw = node.get(value_key[1], _MISSING)
+                if raw is _MISSING:
+                    raw = _lookup(doc, value_key)
+                if type(raw) is float and _MIN_VALUE <= raw <= _MAX_VALUE:
+                    value = raw              # _number's answer for a positive double
+                else:
+                    if not exact and type(raw) is float and inexact_value(raw):
+                        return None
+                    value = _number(raw)
+                    if value is None:
+                        out.append((i, None, ()))
+                        continue
             dims = app
-            for path, dim_name in d.dimensions:
-                rendered = _dimension_value(_lookup(doc, path))
-                if rendered is not None:
-                    dims = dims + ((dim_name, rendered),)
-            if d.repeated_names:
-                dims = tuple(dict(dims).items())
+            if d.dimensions:
+                rendered_dims = [app[0]]
+                for first, second, path, dim_name in d.dimension_steps:
+                    # _get inline: two steps through plain objects, else _lookup
+                    raw = _MISSING
+                    if second is not None and plain:
+                        node = doc.get(first, _MISSING)
+                        if type(node) is dict:
+                            raw = node.get(second, _MISSING)
+                    if raw is _MISSING:
+                        raw = _lookup(doc, path)
+                    if type(raw) is str:
+                        if 0 < len(raw) <= 1024:
+                            rendered_dims.append((dim_name, raw))
+                        continue
+                    if not exact and inexact_value(raw):
+                        return None
+                    rendered = _dimension_value(raw)
+                    if rendered is not None:
+                        rendered_dims.append((dim_name, rendered))
+                dims = tuple(rendered_dims)
+                if d.repeated_names:
+                    dims = tuple(dict(dims).items())
             out.append((i, value, dims))
         return out
 

@@ -7,6 +7,9 @@ packages use (they import nothing private from here):
 * the syntax tree: :func:`parse_json`, the node classes, :func:`iter_nodes`;
 * the compiled fields: :class:`Condition`, :data:`DIALECTS`, :data:`EVENTBRIDGE_OPERATORS`;
 * the event view: :func:`load_event` (text or dict -> the object matching reads),
+  :func:`read_events` (texts -> dicts by the fast reader, for
+  :meth:`PatternSet.matches_read`, so a caller that also reads values reads each document
+  once) and :func:`inexact_value` (a value that reader may read otherwise),
   :func:`values_at` (the leaf values at a path), :class:`NumberText` (a number a double
   cannot hold), :func:`event_number` (the double a value compares as);
 * the matcher types: :class:`Matcher` (their base), :class:`MatcherKind` and the classes in
@@ -20,7 +23,7 @@ packages use (they import nothing private from here):
 
 from ._ast import ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode, iter_nodes
 from ._compile import DIALECTS, EVENTBRIDGE_OPERATORS, Condition
-from ._events import load_event, values_at
+from ._events import inexact_value, load_event, read_events, values_at
 from ._explain import ConditionResult, Explanation
 from ._matchers import ABSENT, MATCHER_TYPES, Exact, Matcher, MatcherKind, Numeric
 from ._numbers import NumberText, event_number
@@ -31,6 +34,6 @@ from ._patternset import PatternSet
 __all__ = ["compile_pattern", "EventPattern", "PatternSet", "Explanation", "ConditionResult",
            "purge", "parse_json", "Condition", "DIALECTS", "EVENTBRIDGE_OPERATORS",
            "MAX_PATTERN_LENGTH", "ObjectNode", "Member", "ArrayNode", "StringNode",
-           "NumberNode", "LiteralNode", "iter_nodes", "load_event", "values_at", "NumberText",
-           "event_number", "Matcher", "MatcherKind", "MATCHER_TYPES", "Exact", "Numeric",
-           "ABSENT"]
+           "NumberNode", "LiteralNode", "iter_nodes", "load_event", "read_events", "inexact_value",
+           "values_at", "NumberText", "event_number", "Matcher", "MatcherKind", "MATCHER_TYPES",
+           "Exact", "Numeric", "ABSENT"]

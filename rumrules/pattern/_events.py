@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import RumRulesError
 from ._numbers import MAX_NUMBER_LENGTH, NumberText, number_too_long, parse_event_float
@@ -33,7 +33,7 @@ __all__ = ["load_event", "MISSING", "Merged", "Nested", "expand", "has_dotted_ke
            "path_values", "values_at", "shape_at", "flatten", "flatten_items", "Plan", "Many",
            "combine_trails", "LEAF_TYPES",
            "container_type", "CYCLE_MESSAGE", "use_fast_parser", "FAST_PARSER", "key_text",
-           "event_values", "Inexact", "fast_doc"]
+           "event_values", "Inexact", "fast_doc", "read_events", "inexact_value"]
 
 #: Types that are always leaf values: the walk never asks whether they are containers.
 LEAF_TYPES = frozenset({str, int, float, bool, type(None), Decimal, NumberText})
@@ -601,3 +601,64 @@ def _add(out: dict, full: str, value, trail: tuple) -> None:
             out[full] = Many([(got, ()), (value, trail)])
     else:
         out[full] = Many([(value, trail)])
+
+
+def read_events(texts: list, blob: bytes | None = None) -> Iterator[dict | None]:
+    """The documents of ``texts`` (JSON texts, ``bytes`` or ``str``) as the fast reader
+    (orjson) reads them, one at a time, for :meth:`PatternSet.matches_read` with
+    ``exact=False``: a dict, or ``None`` where only :func:`load_event` reads the text as
+    matching must (orjson not installed, a number of 16 or more digits that orjson would
+    read otherwise, text that is not UTF-8 or not a JSON object).  ``blob``, when given,
+    holds the bytes of every text: it is searched once for long numbers instead of each
+    text."""
+    loads = _fast[0]
+    if loads is None:
+        for _ in texts:
+            yield None
+        return
+    if blob is None or not _long_numbers_safe(blob):
+        for t in texts:
+            yield _fast_doc(t)
+        return
+    for t in texts:
+        try:
+            doc = loads(t)
+        except ValueError:     # orjson's JSONDecodeError; a str with a lone surrogate
+            doc = None
+        yield doc if type(doc) is dict else None
+
+
+def _long_numbers_safe(data: bytes) -> bool:
+    """Does orjson read every number of 16 or more digits in ``data`` as the exact path
+    does (the test of :func:`_fast_doc`, once for many texts)?  The tokens are checked
+    together: floats written as their own shortest text (and not subnormal) at C speed,
+    anything else token by token."""
+    marks = data.translate(_RUN_TABLE)
+    i = marks.find(_RUN)
+    if i < 0:
+        return True
+    n = len(data)
+    tokens = []
+    while i >= 0:
+        start, end = i, i + 16
+        while start and data[start - 1] in _NUMBER_CHARS:
+            start -= 1
+        while end < n and data[end] in _NUMBER_CHARS:
+            end += 1
+        tokens.append(data[start:end])
+        i = marks.find(_RUN, end)
+    try:
+        floats = list(map(float, tokens))
+        if (all(map(bytes.__eq__, map(str.encode, map(repr, floats)), tokens))
+                and min(map(abs, floats)) >= _MIN_NORMAL):
+            return True
+    except ValueError:
+        pass
+    return all(map(_safe_token, tokens))
+
+
+def inexact_value(value: Any) -> bool:
+    """Might the fast reader have read ``value`` otherwise than :func:`load_event`?  A
+    float that is zero or subnormal (``-0.0``, ``1e-400``), whose text only the exact
+    reading knows; every other value of a document :func:`read_events` gives is the same."""
+    return type(value) is float and -_MIN_NORMAL < value < _MIN_NORMAL

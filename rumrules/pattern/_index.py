@@ -763,6 +763,33 @@ class Index:
             return sorted(set(bits.names_of(m)))
         return sorted(walk(self.root, values))
 
+    def find_ordered_read(self, doc, exact: bool) -> list | None:
+        """:meth:`find_ordered` for a document already read: by :func:`load_event` or given
+        as a dict (``exact``), or by the fast reader (not ``exact``: then ``None`` when a
+        value matching reads is one only the exact reading knows, a zero or subnormal
+        float; the caller reads the text with :func:`load_event` and asks again)."""
+        if exact:
+            return self.find_ordered(doc)
+        bits = self.bits
+        if bits is not None:
+            try:
+                m = bits.match_doc(doc, False)
+            except Inexact:
+                pass
+            else:
+                if not m:
+                    return []
+                if bits.simple:
+                    return bits.names_of(m)
+                return sorted(set(bits.names_of(m)))
+        if self.plan is None:
+            return None
+        try:
+            values, many = flatten(doc, self.plan, exact=False)
+        except Inexact:
+            return None
+        return sorted(self.find_values(values, many))
+
 
 class _PathValues(dict):
     """Values read path by path (patterns with empty steps): filled on first use."""

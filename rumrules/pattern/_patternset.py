@@ -287,6 +287,27 @@ class PatternSet:
                 self._compact(snap)
         return snap.matches(event)
 
+    def matches_read(self, doc: Any, exact: bool = True) -> list[str] | None:
+        """:meth:`matches` for a document already read, so that a caller reading values from
+        it too reads each document once: ``exact`` for a dict (from :func:`load_event` or the
+        caller's own), not ``exact`` for one from :func:`read_events`.  ``None`` when that
+        fast reading may differ from the exact one where matching looks (a zero or
+        subnormal float), or when the set changed since it was last matched: then call
+        :meth:`matches` with the text."""
+        if exact:
+            return self.matches(doc)
+        snap = self._snapshot or self._current()
+        main = snap.main
+        if snap.delta is not None or snap.dead:
+            return None
+        if main is None:
+            return []
+        found = main.find_ordered_read(doc, False)
+        if not found:
+            return found
+        names = snap.names
+        return [names[s] for s in found]
+
     def __reduce__(self):
         with self._lock:   # one state, even while other threads change the set
             patterns = [(self._names[s], p.text, p.dialect)
