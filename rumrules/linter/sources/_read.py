@@ -123,6 +123,7 @@ def read_bytes(data: bytes, file: str = "<stdin>", *, explicit: bool = True) -> 
         if explicit or any(word.encode() in data for word in _RELEVANT):
             raise
         return None
+    del data  # the text is what is kept: a file's bytes are not held beside it
     return read_text(text, file, explicit=explicit)
 
 

@@ -630,10 +630,12 @@ class _Builder:
     def pattern_options(self, epath: tuple[Any, ...], pattern: Any, in_overlay: bool) -> list:
         """``[(value, how, where, (text, offset map) or None, transformed)]`` for an
         EventPattern written otherwise than as a plain string."""
+        if not isinstance(pattern, (dict, list)):  # a plain string: nothing to resolve
+            return []  # (asked first: a lazy position tree stays unexpanded)
         node = self.node(epath)
         if node is None:
             return []
-        if isinstance(pattern, (dict, list)) and not is_intrinsic(pattern):
+        if not is_intrinsic(pattern):
             how: tuple[str, ...] = ()
             if _has_intrinsic(pattern):
                 pattern, how = self.resolve_inside(pattern, epath)
