@@ -7,7 +7,9 @@ or 100x the size means the cost grows linearly.
 - ``rumrules check`` on N definitions: its peak memory per byte of the file is recorded too
   (``extra_info["peak_memory_per_file_byte"]``, traced by ``tracemalloc``);
 - ``rumrules eval`` refusing a definitions file beyond the 2000 of one destination (RUM507):
-  was refused only after every definition had been checked.
+  was refused only after every definition had been checked;
+- ``rumrules check``'s peak RSS per byte of the file, at two sizes in fresh processes
+  (``extra_info["peak_rss_per_file_byte"]``): was 22x at 100k definitions.
 """
 
 from __future__ import annotations
@@ -94,3 +96,47 @@ def test_eval_refuses_early(benchmark, tmp_path, count):
                                              str(events)],), setup=rumrules.purge, rounds=2,
                               iterations=1)
     assert code == 2
+
+
+_MEMORY_CHILD = """
+import os, resource, sys
+from rumrules.cli import main
+small, big = sys.argv[1:3]
+sys.stdout = open(os.devnull, "w")
+main(["check", small, "--format", "json"])  # imports and the grammar first: the baseline
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+main(["check", big, "--format", "json"])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+sys.__stdout__.write(f"{base} {peak}")
+"""
+
+
+@_sizes("count", [10_000, 40_000], "definitions")
+@pytest.mark.benchmark(group="limits: rumrules check memory, peak RSS per file byte")
+def test_check_memory(benchmark, tmp_path, count):
+    """Peak RSS of ``rumrules check --format json`` on N definitions over the same process's
+    RSS after a check of one definition (the interpreter, the checker's code, the pattern
+    grammar), per byte of the file, in a fresh process each round (``ru_maxrss`` only
+    grows).  The same ratio at 4x the size means memory grows linearly with the file;
+    issue 13 asks for a small multiple (it was 22x at 100k definitions)."""
+    resource = pytest.importorskip("resource")  # POSIX only
+    import subprocess
+    import sys
+
+    del resource
+    small, big = tmp_path / "one.json", tmp_path / "definitions.json"
+    small.write_text(json.dumps(_definitions(1), indent=1))
+    big.write_text(json.dumps(_definitions(count), indent=1))
+    size = big.stat().st_size
+
+    def run() -> float:
+        out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(small), str(big)],
+                             capture_output=True, text=True, check=True).stdout
+        base, peak = (int(v) * 1024 for v in out.split())  # ru_maxrss is in KiB on Linux
+        return (peak - base) / size
+
+    ratio = benchmark.pedantic(run, rounds=1, iterations=1)
+    benchmark.extra_info["events"] = count
+    benchmark.extra_info["file_bytes"] = size
+    benchmark.extra_info["peak_rss_per_file_byte"] = round(ratio, 2)
+    assert ratio < 8, f"rumrules check used {ratio:.1f}x the file's size"

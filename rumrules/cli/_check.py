@@ -16,7 +16,7 @@ from ..linter import (FAIL_ON, Finding, LintOptions, LintStats, collect_findings
                       normalize_codes, rule_lookup)
 from ..linter.sources import STDIN, decode, encode, read_path, read_paths, read_stdin
 from ._output import replace_file, write_output
-from .formatters import FORMATS, render
+from .formatters import FORMATS, iter_json, render
 
 __all__ = ["CheckOptions", "run_check", "add_parser"]
 
@@ -154,6 +154,9 @@ def _report(findings: list[Finding], options: CheckOptions, stdout: IO[str],
 
         text = format_statistics(findings, options.format, rule_lookup=rule_lookup,
                                  unsafe_fixes=options.unsafe_fixes)
+    elif options.format == "json" and not options.output_file:
+        stdout.writelines(iter_json(findings, counts=stats.to_dict()))  # finding by finding
+        return
     else:
         stream = None if options.output_file else stdout
         color = False if options.output_file else options.color
