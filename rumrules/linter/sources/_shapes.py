@@ -147,10 +147,11 @@ class _Variant:
 
     @classmethod
     def plain(cls, definition: Any) -> _Variant:
-        """The definition as written, with nothing transformed, resolved or moved: its
-        records are one shared empty mapping (read only), not four dicts a definition."""
+        """The definition as written (the document's own dict, which nothing changes: no
+        copy of every definition of a long file), with nothing transformed, resolved or
+        moved: its records are one shared empty mapping (read only), not four dicts."""
         variant = cls.__new__(cls)
-        variant.definition = dict(definition)
+        variant.definition = definition
         variant.transformed = variant.resolved = variant.members = variant.texts = _NOTHING
         return variant
 
