@@ -213,11 +213,13 @@ class DefinitionContext:
         return (p.ast.line, p.ast.column) if p is not None else (None, None)
 
     @cached_property
-    def canonical_key(self) -> str:
-        """The definition's identity for duplicate detection (see ``canonical``)."""
-        from ._identity import canonical
+    def canonical_key(self) -> bytes:
+        """The definition's identity for duplicate detection: the digest of its ``canonical``
+        key (``identity_digest``; compare the keys of ``BatchContext.known`` by their
+        digests too)."""
+        from ._identity import canonical, identity_digest
 
-        return canonical(self.definition, self.pattern)
+        return identity_digest(canonical(self.definition, self.pattern))
 
     def settle(self, has_errors: bool) -> None:
         """Keep only what the batch rules read (the canonical key of a valid definition)
