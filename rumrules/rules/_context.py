@@ -227,16 +227,18 @@ class DefinitionContext:
         definitions then holds no compiled pattern at once."""
         if not has_errors:
             self.canonical_key  # noqa: B018 - computed while the pattern is here
-        for name in [n for n in self.__dict__ if n not in _SETTLED]:
+        for name in [n for n in self.__dict__ if n not in _SETTLED or n == "_memo"]:
             del self.__dict__[name]  # cached analyses: recomputed if a batch rule asks
-        self._memo = {}
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per context (analyses shared by several rules)."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:  # let go by settle: made again if a batch rule asks
+            memo = self._memo = {}
         try:
-            return self._memo[key]
+            return memo[key]
         except KeyError:
-            value = self._memo[key] = compute()
+            value = memo[key] = compute()
             return value
 
 
