@@ -7,7 +7,9 @@ or 100x the size means the cost grows linearly.
 - ``rumrules check`` on N definitions: its peak memory per byte of the file is recorded too
   (``extra_info["peak_memory_per_file_byte"]``, traced by ``tracemalloc``);
 - ``rumrules eval`` refusing a definitions file beyond the 2000 of one destination (RUM507):
-  was refused only after every definition had been checked.
+  was refused only after every definition had been checked;
+- ``rumrules check``'s peak RSS per byte of the file, at two sizes in fresh processes
+  (``extra_info["peak_rss_per_file_byte"]``): was 22x at 100k definitions.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import contextlib
 import gzip
 import io
 import json
+import os
 import tracemalloc
 
 import pytest
@@ -94,3 +97,59 @@ def test_eval_refuses_early(benchmark, tmp_path, count):
                                              str(events)],), setup=rumrules.purge, rounds=2,
                               iterations=1)
     assert code == 2
+
+
+_MEMORY_CHILD = """
+import os, sys
+from rumrules.cli import main
+
+def peak():  # this process's peak RSS (VmHWM: per process image, unlike ru_maxrss, which
+    # keeps the high-water mark of the parent that forked it)
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) * 1024 for l in status if l.startswith("VmHWM:"))
+
+small, big = sys.argv[1:3]
+sys.stdout = open(os.devnull, "w")
+main(["check", small, "--format", "json"])  # imports and the grammar first: the baseline
+base = peak()
+main(["check", big, "--format", "json"])
+sys.__stdout__.write(f"{base} {peak()}")
+"""
+
+
+@pytest.mark.benchmark(group="limits: rumrules check memory, peak RSS per file byte")
+def test_check_memory(benchmark, tmp_path):
+    """Peak RSS of ``rumrules check --format json`` on 10,000 and 40,000 definitions, over the
+    same process's RSS after a check of one definition (the interpreter, the checker's code,
+    the pattern grammar), per byte of the file, each in a fresh process (a peak only grows).  ``slope`` is what each further byte of the file costs: (peak at 40k - peak at
+    10k) / (size at 40k - size at 10k); a per-size ratio falling towards it means a fixed
+    part (the pattern cache, at most ``MAX_CACHE`` compiled patterns) plus a linear one.
+    Issue 13 asks for a small multiple (it was 22x at 100,000 definitions)."""
+    if not os.path.exists("/proc/self/status"):
+        pytest.skip("needs Linux's /proc/self/status (VmHWM)")
+    import subprocess
+    import sys
+
+    small = tmp_path / "one.json"
+    small.write_text(json.dumps(_definitions(1), indent=1))
+    sizes, peaks = {}, {}
+    for count in (10_000, 40_000):
+        big = tmp_path / f"definitions{count}.json"
+        big.write_text(json.dumps(_definitions(count), indent=1))
+        sizes[count] = big.stat().st_size
+
+    def run() -> None:
+        for count in sizes:
+            out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(small),
+                                  str(tmp_path / f"definitions{count}.json")],
+                                 capture_output=True, text=True, check=True).stdout
+            base, peak = (int(v) for v in out.split())
+            peaks[count] = peak - base
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    for count in sizes:
+        benchmark.extra_info[f"peak_rss_per_file_byte_{count}"] = round(
+            peaks[count] / sizes[count], 2)
+    slope = (peaks[40_000] - peaks[10_000]) / (sizes[40_000] - sizes[10_000])
+    benchmark.extra_info["slope_per_file_byte"] = round(slope, 2)
+    assert slope < 16, f"each byte of the file costs {slope:.1f} bytes of memory (was 22)"

@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split("\n"))
+    return " ".join(text.splitlines())
 
 
 def _tolerant_output():

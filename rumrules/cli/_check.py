@@ -14,9 +14,9 @@ from typing import IO, Any
 from ..errors import RumRulesError
 from ..linter import (FAIL_ON, Finding, LintOptions, LintStats, collect_findings, fix_text,
                       normalize_codes, rule_lookup)
-from ..linter.sources import STDIN, SourceError, decode, encode, read_paths, read_stdin
+from ..linter.sources import STDIN, decode, encode, read_path, read_paths, read_stdin
 from ._output import replace_file, write_output
-from .formatters import FORMATS, render
+from .formatters import FORMATS, iter_json, render
 
 __all__ = ["CheckOptions", "run_check", "add_parser"]
 
@@ -154,6 +154,9 @@ def _report(findings: list[Finding], options: CheckOptions, stdout: IO[str],
 
         text = format_statistics(findings, options.format, rule_lookup=rule_lookup,
                                  unsafe_fixes=options.unsafe_fixes)
+    elif options.format == "json" and not options.output_file:
+        stdout.writelines(iter_json(findings, counts=stats.to_dict()))  # finding by finding
+        return
     else:
         stream = None if options.output_file else stdout
         color = False if options.output_file else options.color
@@ -175,11 +178,7 @@ def _fix(paths: list[str], options: CheckOptions, *, stdout: IO[str], stderr: IO
     files = [p for p in paths if p != STDIN]
     for doc in read_paths(files, skip_unrecognized=options.skip_unrecognized, notes=notes):
         notes.extend(doc.notes)
-        try:
-            with open(doc.file, "rb") as handle:
-                data = handle.read()
-        except OSError as e:
-            raise SourceError(f"cannot be read: {e.strerror or e}", file=doc.file) from None
+        data = read_path(doc.file)
         result = fix_text(decode(data, doc.file), doc.file, options,
                           unsafe=options.unsafe_fixes, stats=stats)
         remaining += result.remaining

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from typing import Any
 
 from ..errors import RumRulesError
-from ..linter.sources import MAX_DEPTH, SourceError, read_limited
+from ..linter.sources import MAX_DEPTH, SourceError, display_name, read_path, read_stdin
 
 __all__ = ["read_input", "json_records", "json_entries", "argument_text"]
 
@@ -18,18 +17,13 @@ __all__ = ["read_input", "json_records", "json_entries", "argument_text"]
 def read_input(path: str) -> str:
     """The text of a file, or of standard input for ``-``, as UTF-8 (a RumRulesError naming
     the file, and the line and column of an undecodable byte, if unreadable or larger than
-    the input limit)."""
-    name = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            data = read_limited(getattr(sys.stdin, "buffer", sys.stdin), name)
-        else:
-            with open(path, "rb") as handle:
-                data = read_limited(handle, name)
-    except OSError as e:
-        raise RumRulesError(f"cannot read {path}: {e.strerror or e}") from None
-    if isinstance(data, str):  # a text stream without a buffer (tests)
-        return data
+    the input limit; see :func:`~rumrules.linter.sources.read_path`)."""
+    if path == "-":
+        name = "<stdin>"
+        data = read_stdin(None, name)
+    else:
+        data = read_path(path)
+        name = display_name(path)
     return _utf8(data, name)
 
 

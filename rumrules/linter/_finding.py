@@ -79,7 +79,7 @@ def severity_of(value: Any) -> str:
     (``"note"``/``"information"`` read as ``info``; anything unknown as ``error``)."""
     text = str(getattr(value, "value", value)).lower()
     if text in _SEVERITIES:
-        return text
+        return _SEVERITIES[_SEVERITIES.index(text)]  # one string, not one a finding
     if text in ("note", "notice", "information", "informational"):
         return "info"
     return "warning" if text == "warn" else "error"

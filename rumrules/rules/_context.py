@@ -213,11 +213,13 @@ class DefinitionContext:
         return (p.ast.line, p.ast.column) if p is not None else (None, None)
 
     @cached_property
-    def canonical_key(self) -> str:
-        """The definition's identity for duplicate detection (see ``canonical``)."""
-        from ._identity import canonical
+    def canonical_key(self) -> bytes:
+        """The definition's identity for duplicate detection: the digest of its ``canonical``
+        key (``identity_digest``; compare the keys of ``BatchContext.known`` by their
+        digests too)."""
+        from ._identity import canonical, identity_digest
 
-        return canonical(self.definition, self.pattern)
+        return identity_digest(canonical(self.definition, self.pattern))
 
     def settle(self, has_errors: bool) -> None:
         """Keep only what the batch rules read (the canonical key of a valid definition)
@@ -225,16 +227,18 @@ class DefinitionContext:
         definitions then holds no compiled pattern at once."""
         if not has_errors:
             self.canonical_key  # noqa: B018 - computed while the pattern is here
-        for name in [n for n in self.__dict__ if n not in _SETTLED]:
+        for name in [n for n in self.__dict__ if n not in _SETTLED or n == "_memo"]:
             del self.__dict__[name]  # cached analyses: recomputed if a batch rule asks
-        self._memo = {}
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per context (analyses shared by several rules)."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:  # let go by settle: made again if a batch rule asks
+            memo = self._memo = {}
         try:
-            return self._memo[key]
+            return memo[key]
         except KeyError:
-            value = self._memo[key] = compute()
+            value = memo[key] = compute()
             return value
 
 

@@ -4,6 +4,7 @@ the checker compares definitions by and what a destination keys them by."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import threading
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from ..errors import RumRulesError, shown
 from ..pattern import Exact, Numeric, compile_pattern
 from ._model import DEFINITION_MEMBERS
 
-__all__ = ["canonical"]
+__all__ = ["canonical", "identity_digest"]
 
 def canonical(definition: Mapping, pattern: Any = None) -> str:
     """The identity of a definition for duplicate detection (ConflictException).
@@ -56,6 +57,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, int) and value.bit_length() > 14_000:
         return hex(value)  # too long for decimal text (and for json.dumps)
     return value
+
+
+def identity_digest(key: str) -> bytes:
+    """A 16-byte digest of a :func:`canonical` key: what the checker keeps per definition
+    for the duplicate rule (a batch of 100,000 definitions holds 100,000 digests, not their
+    keys of a few hundred characters each).  Equal keys give equal digests; BLAKE2b-128 makes
+    different keys with one digest as likely as a random 128-bit collision."""
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 _KEYS: dict[str, str] = {}      # EventPattern text -> its key (bounded, see _pattern_key)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..errors import shown
 from ..catalog.metrics import EXTENDED_METRICS
 from ._examples import CREATE, CUSTOM, DELETE, EVIDENTLY_ARN, TOLERATED, UPDATE, edit, pattern
+from ._identity import identity_digest
 from ._model import (APP_MONITOR_NAME_LENGTH, APP_MONITOR_NAME_RE, ARN_MAX, ARN_RE, DESTINATIONS,
                      ID_LENGTH, MAX_BATCH, MAX_PER_DESTINATION, REQUEST_MEMBERS, closest,
                      type_name)
@@ -224,17 +225,19 @@ def admission(batch) -> dict[int, tuple[str, str]]:
     if cached is not None:
         return cached
     out: dict[int, tuple[str, str]] = {}
-    seen: dict[str, tuple] = {}
+    seen: dict[bytes, tuple] = {}
     count = batch.existing
     full = ("full", f"the destination already holds {batch.capacity} definitions, its limit "
                     f"(ServiceQuotaExceededException): delete some first")  # one text for all
+    # the contexts keep digests of their keys (identity_digest): the destination's keys too
+    known = {identity_digest(k): v for k, v in batch.known.items()} if batch.known else {}
     for i, (path, ctx, has_errors) in enumerate(batch.items):
         if has_errors:
             continue
         key = ctx.canonical_key
-        if key in batch.known:
+        if key in known:
             out[i] = ("conflict", f"this definition is identical to metric definition "
-                                  f"{batch.known[key]} already in the destination "
+                                  f"{known[key]} already in the destination "
                                   f"(ConflictException)")
         elif key in seen:
             first = "".join(f"[{p}]" if isinstance(p, int) else p for p in seen[key])

@@ -18,7 +18,7 @@ from typing import IO, Any
 from ...linter import (DOCS_BASE_URL, INFORMATION_URI, Finding, RuleLookup, as_finding,
                        rule_metadata, severity_of, sort_findings)
 from ._github import escape_data, escape_property, format_github
-from ._json import format_json
+from ._json import format_json, iter_json
 from ._sarif import FINGERPRINT_KEY, SARIF_SCHEMA, artifact_uri, fingerprint, format_sarif, sarif_log
 from ._statistics import format_statistics
 from ._text import counts_line, fixable_line, format_text, summary_line, use_color
@@ -42,6 +42,7 @@ __all__ = [
     "format_sarif",
     "format_statistics",
     "format_text",
+    "iter_json",
     "render",
     "rule_metadata",
     "sarif_log",

@@ -29,8 +29,8 @@ from ._edits import TextEdit
 from ._errors import SourceError
 from ._nodes import MAX_DEPTH, is_intrinsic
 from ._read import _read_stdin as read_stdin
-from ._read import (EXTENSIONS, MAX_INPUT_BYTES, STDIN, read_bytes, read_file, read_limited,
-                    read_paths, read_text, walk)
+from ._read import (EXTENSIONS, MAX_INPUT_BYTES, STDIN, display_name, read_bytes, read_file,
+                    read_limited, read_path, read_paths, read_text, walk)
 from ._records import DefinitionSource, Document, RequestSource, SourceNote, code_matches
 from ._shapes import APP_MONITOR_TYPE
 from ._text import decode, encode
@@ -49,11 +49,13 @@ __all__ = [
     "TextEdit",
     "code_matches",
     "decode",
+    "display_name",
     "encode",
     "is_intrinsic",
     "read_bytes",
     "read_file",
     "read_limited",
+    "read_path",
     "read_paths",
     "read_stdin",
     "read_text",

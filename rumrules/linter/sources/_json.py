@@ -1,6 +1,14 @@
 """A strict JSON reader that records where every value sits.
 
-It accepts exactly what RFC 8259 accepts (no ``NaN``, trailing commas, comments or raw
+Valid JSON is read by :func:`json.loads` (C speed, no position tree) and the positions are
+found lazily: the root is a :class:`_LazyNode` that scans the text for its members only when a
+caller asks for them (``children``, ``keys``, ``text``), so a file of 100,000 definitions
+holds position nodes only for the values that a finding or a fix names (and for the items of
+the containers on the way to them).  Text that :func:`json.loads` refuses, that nests deeper
+than ``MAX_DEPTH`` or that holds ``NaN``/``Infinity`` is read again by the strict reader below,
+which says where and why.
+
+The strict reader accepts exactly what RFC 8259 accepts (no ``NaN``, trailing commas, comments or raw
 control characters in strings), builds the plain value and a :class:`Node` tree side by side
 with an explicit stack (no recursion, so deep input cannot raise ``RecursionError``), and turns
 every mistake into a :class:`SourceError` with a line, a column and a plain-words reason.
@@ -28,7 +36,132 @@ _VALUE_START = set('{["-0123456789tfn')
 
 def parse_json(text: str, file: str, lines: LineMap | None = None) -> tuple[Any, Node]:
     """Parse ``text`` into ``(value, node)``; raise :class:`SourceError` on any mistake."""
-    return _Reader(text, file, lines).run()
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        value = _INVALID
+    if value is _INVALID or _too_deep(value):
+        return _Reader(text, file, lines).run()  # raises, saying where and why
+    return value, _LazyNode(text, _WS.match(text, 0).end())
+
+
+_INVALID = object()
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _too_deep(value: Any) -> bool:
+    """True when ``value`` nests deeper than MAX_DEPTH containers (without recursion);
+    repeated short strings are made one object on the way, as the strict reader does."""
+    strings: dict[str, str] = {}
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(item, dict):
+            for k, v in item.items():
+                if isinstance(v, (dict, list)):
+                    stack.append((v, depth + 1))
+                elif isinstance(v, str) and len(v) <= 64:
+                    item[k] = strings.setdefault(v, v)
+        elif isinstance(item, list):
+            for i, v in enumerate(item):
+                if isinstance(v, (dict, list)):
+                    stack.append((v, depth + 1))
+                elif isinstance(v, str) and len(v) <= 64:
+                    item[i] = strings.setdefault(v, v)
+    return False
+
+
+# strings, and the brackets outside them: what skipping a container looks at
+_SKIP = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SCALAR_END = re.compile(r'-?[0-9.eE+-]+|true|false|null')
+
+
+def _skip(text: str, pos: int) -> int:
+    """The offset just after the (valid) JSON value that starts at ``pos``."""
+    ch = text[pos]
+    if ch == '"':
+        return _scanstring(text, pos + 1, True)[1]
+    if ch != "{" and ch != "[":
+        return _SCALAR_END.match(text, pos).end()
+    depth = 0
+    for m in _SKIP.finditer(text, pos):
+        token = m.group()
+        if token == "{" or token == "[":
+            depth += 1
+        elif token == "}" or token == "]":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    raise AssertionError("unbalanced JSON")  # pragma: no cover - json.loads read it
+
+
+class _LazyNode(Node):
+    """A :class:`Node` of valid JSON text whose members, items and scalar text are found by
+    scanning the text the first time they are asked for."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, text: str, start: int) -> None:  # noqa: D107 - lazy on purpose
+        self.source = text
+        self.start = start
+        self.tag = None
+        ch = text[start]
+        if ch == "{":
+            self.kind, self.style = MAP, None
+        elif ch == "[":
+            self.kind, self.style = SEQ, None
+            self.keys = None
+        else:
+            self.kind, self.style = SCALAR, "json"
+            self.children = self.keys = None
+
+    def __getattr__(self, name: str) -> Any:  # only for the slots not filled yet
+        if name == "text":
+            text = self.source
+            if text[self.start] == '"':
+                self.text = _scanstring(text, self.start + 1, True)[0]
+            else:
+                self.text = text[self.start:_skip(text, self.start)]
+            return self.text
+        if name in ("children", "keys"):
+            self._expand()
+            return getattr(self, name)
+        raise AttributeError(name)
+
+    def _expand(self) -> None:
+        text, pos = self.source, self.start
+        ws = _WS.match
+        if self.kind == SEQ:
+            items: list[Node] = []
+            pos = ws(text, pos + 1).end()
+            if text[pos] != "]":
+                while True:
+                    items.append(_LazyNode(text, pos))
+                    pos = ws(text, _skip(text, pos)).end()
+                    if text[pos] == "]":
+                        break
+                    pos = ws(text, pos + 1).end()  # the comma
+            self.children = items
+            return
+        children: dict[str, Node] = {}
+        keys: dict[str, int] = {}
+        pos = ws(text, pos + 1).end()
+        if text[pos] != "}":
+            while True:
+                name, end = _scanstring(text, pos + 1, True)
+                value_at = ws(text, ws(text, end).end() + 1).end()  # past the colon
+                children[name] = _LazyNode(text, value_at)  # the last one wins, as
+                keys[name] = pos                            # json.loads does
+                pos = ws(text, _skip(text, value_at)).end()
+                if text[pos] == "}":
+                    break
+                pos = ws(text, pos + 1).end()
+        self.children, self.keys = children, keys
 
 
 class _Reader:

@@ -16,7 +16,7 @@ from ._text import LineMap, decode
 from ._yaml import parse_yaml
 
 __all__ = ["read_text", "read_bytes", "read_file", "read_paths", "walk", "EXTENSIONS",
-           "STDIN", "MAX_INPUT_BYTES", "read_limited"]
+           "STDIN", "MAX_INPUT_BYTES", "read_limited", "read_path", "display_name"]
 
 #: File name endings read when walking a directory (case-insensitive).
 EXTENSIONS = (".json", ".yaml", ".yml", ".template")
@@ -123,23 +123,70 @@ def read_bytes(data: bytes, file: str = "<stdin>", *, explicit: bool = True) -> 
         if explicit or any(word.encode() in data for word in _RELEVANT):
             raise
         return None
+    del data  # the text is what is kept: a file's bytes are not held beside it
     return read_text(text, file, explicit=explicit)
 
 
-def read_file(path: str | os.PathLike[str], *, file: str | None = None,
-              explicit: bool = True) -> Document | None:
-    """Read the file at ``path`` (``file`` is the display name, by default the path)."""
-    display = file if file is not None else os.fspath(path)
+def read_path(path: str | os.PathLike[str], file: str | None = None) -> bytes:
+    """The bytes of the file at ``path``, at most the input limit (``file`` is the display
+    name, by default the path); every way the path can fail to be read is a
+    :class:`SourceError` naming it: a missing file, a directory, a name holding a NUL byte or
+    a lone surrogate (which no file system can hold), a FIFO that no program writes to (it is
+    opened without waiting for a writer, so ``check fifo`` does not hang; a pipe with a
+    writer, as ``<(command)`` gives, is read), an ``OSError``, or more than the limit."""
+    display = file if file is not None else display_name(path)
     try:
-        with open(path, "rb") as handle:
-            data = read_limited(handle, display)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise SourceError("no such file or directory", file=display) from None
     except IsADirectoryError:
         raise SourceError("is a directory", file=display) from None
     except OSError as exc:
         raise SourceError(f"cannot be read: {exc.strerror or exc}", file=display) from None
-    return read_bytes(data, display, explicit=explicit)
+    except UnicodeError:  # a lone surrogate that the file system encoding cannot write
+        raise SourceError("cannot be read: the file name is not valid Unicode (it holds a "
+                          "lone surrogate)", file=display) from None
+    except ValueError:  # os.open: "embedded null byte"
+        raise SourceError("cannot be read: the file name holds a NUL byte",
+                          file=display) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError("is a directory", file=display)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device: read it as a stream
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1  # the handle closes it
+            data = read_limited(handle, display)
+    except OSError as exc:
+        raise SourceError(f"cannot be read: {exc.strerror or exc}", file=display) from None
+    finally:
+        if fd != -1:
+            os.close(fd)
+    if not data and stat.S_ISFIFO(info.st_mode):
+        raise SourceError("a FIFO (named pipe) that no program writes to: nothing to read",
+                          file=display)
+    return data
+
+
+def display_name(path: str | os.PathLike[str] | bytes) -> str:
+    """``path`` as a display name on one printable line: a NUL byte, a control character,
+    a line separator or a lone surrogate is written as its backslash escape (``a\\x00b``)."""
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace")
+                   .decode("ascii") if not 0xD800 <= ord(c) <= 0xDFFF else f"\\u{ord(c):04x}"
+                   for c in name)
+
+
+def read_file(path: str | os.PathLike[str], *, file: str | None = None,
+              explicit: bool = True) -> Document | None:
+    """Read the file at ``path`` (``file`` is the display name, by default the path)."""
+    display = file if file is not None else display_name(path)
+    return read_bytes(read_path(path, display), display, explicit=explicit)
 
 
 def walk(directory: str | os.PathLike[str]) -> Iterator[str]:
@@ -200,18 +247,28 @@ def read_paths(paths: Iterable[str | os.PathLike[str]], *,
                                         f"no metric definitions found in this directory "
                                         f"({what})"))
             continue
-        key = os.path.realpath(path)
+        try:
+            key = os.path.realpath(path)
+        except ValueError:  # a NUL byte or a lone surrogate: read_file says which
+            key = path
         if key in seen:
             continue
         seen.add(key)
-        doc = read_file(path, file=os.path.normpath(path), explicit=explicit)
+        doc = read_file(path, file=display_name(os.path.normpath(path)), explicit=explicit)
         if doc is not None:
             yield doc
 
 
 def _read_stdin(stdin: bytes | str | IO[Any] | None, file: str = STDIN) -> bytes:
     if stdin is None:
-        stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        stdin = sys.stdin
+        if stdin is None:  # started with standard input closed (<&-)
+            raise SourceError("cannot be read: standard input is closed", file=file)
+        stdin = getattr(stdin, "buffer", stdin)
     if not isinstance(stdin, (bytes, str)):
-        stdin = read_limited(stdin, file)
+        try:
+            stdin = read_limited(stdin, file)
+        except (OSError, ValueError) as exc:  # a closed or write-only descriptor
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise SourceError(f"cannot be read: {reason}", file=file) from None
     return stdin.encode("utf-8", "surrogateescape") if isinstance(stdin, str) else stdin

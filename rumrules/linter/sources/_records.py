@@ -223,7 +223,7 @@ def _index(text: str, line: int, column: int) -> int:
     return min(index + max(column, 1) - 1, len(text))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # one per definition: 100,000 in a long file
 class DefinitionSource:
     """One metric definition (MetricDefinitionRequest) and where it is.
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import re
+from types import MappingProxyType
 from typing import Any
 
 from ._derive import blank_sub, serialize
@@ -143,6 +144,20 @@ class _Variant:
         self.resolved: dict[str, tuple[str, ...]] = {}
         self.members: dict[str, tuple[Any, ...]] = {}
         self.texts: dict[str, tuple[str, Any]] = {}
+
+    @classmethod
+    def plain(cls, definition: Any) -> _Variant:
+        """The definition as written (the document's own dict, which nothing changes: no
+        copy of every definition of a long file), with nothing transformed, resolved or
+        moved: its records are one shared empty mapping (read only), not four dicts."""
+        variant = cls.__new__(cls)
+        variant.definition = definition
+        variant.transformed = variant.resolved = variant.members = variant.texts = _NOTHING
+        return variant
+
+
+#: the read-only empty records of a plain variant
+_NOTHING: Any = MappingProxyType({})
 
 
 class _Builder:
@@ -510,7 +525,7 @@ class _Builder:
         value); ``request[member]`` becomes the checked definitions (one for
         ``MetricDefinition``)."""
         doc = self.doc
-        ignore = ignore or set()
+        ignore = frozenset(ignore or ())
         source = RequestSource(
             file=doc.file, kind=kind, request=request, path=path,
             destination=_text(request.get("Destination")),
@@ -524,8 +539,9 @@ class _Builder:
             for variant in self.variants(dpath, value):
                 definition = variant.definition
                 name = definition.get("Name") if isinstance(definition, dict) else None
-                suppressed = set(ignore) | (names.get(name, set()) if isinstance(name, str)
-                                            else set())
+                named = names.get(name) if isinstance(name, str) else None
+                # one shared set when nothing is turned off for the definition itself
+                suppressed = ignore | named if named else ignore
                 entry = DefinitionSource(
                     file=doc.file, definition=definition, path=dpath,
                     destination=source.destination, destination_arn=source.destination_arn,
@@ -599,6 +615,8 @@ class _Builder:
                 opts = []  # left as written: reported as not checked
             if opts:
                 options.append((key, opts))
+        if not options:  # the common case: the definition as written, nothing to record
+            return [_Variant.plain(value)]
         combos: list[_Variant] = [_Variant(dict(value))]
         for key, opts in options:
             grown = []
@@ -630,10 +648,12 @@ class _Builder:
     def pattern_options(self, epath: tuple[Any, ...], pattern: Any, in_overlay: bool) -> list:
         """``[(value, how, where, (text, offset map) or None, transformed)]`` for an
         EventPattern written otherwise than as a plain string."""
+        if not isinstance(pattern, (dict, list)):  # a plain string: nothing to resolve
+            return []  # (asked first: a lazy position tree stays unexpanded)
         node = self.node(epath)
         if node is None:
             return []
-        if isinstance(pattern, (dict, list)) and not is_intrinsic(pattern):
+        if not is_intrinsic(pattern):
             how: tuple[str, ...] = ()
             if _has_intrinsic(pattern):
                 pattern, how = self.resolve_inside(pattern, epath)
