@@ -70,7 +70,7 @@ def test_build_makes_an_sdist_and_a_wheel_with_every_package(dist):
     import tarfile
 
     (sdist,) = dist.glob("rumrules-*.tar.gz")
-    (wheel_path,) = dist.glob("rumrules-*-py3-none-any.whl")
+    (wheel_path,) = dist.glob("rumrules-*.whl")
     names = set(zipfile.ZipFile(wheel_path).namelist())
     packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
         "packages"]
@@ -82,14 +82,17 @@ def test_build_makes_an_sdist_and_a_wheel_with_every_package(dist):
     with tarfile.open(sdist) as tar:
         members = {m.split("/", 1)[1] for m in tar.getnames() if "/" in m}
     assert {"pyproject.toml", "README.md", "grammar/event_pattern.lark",
-            "rumrules/linter/sources/_edits.py", "rumrules/schemas/_build.py"} <= members
+            "rumrules/linter/sources/_edits.py", "rumrules/schemas/_build.py",
+            "setup.py", "rumrules/pattern/_ccore.c"} <= members
+    # the optional compiled core's source travels in the wheel too (built from the sdist)
+    assert "rumrules/pattern/_ccore.c" in names
 
 
 def test_the_wheel_installs_in_a_fresh_venv_and_the_cli_runs(dist, tmp_path):
     import json
     import shutil
 
-    (wheel_path,) = dist.glob("rumrules-*-py3-none-any.whl")
+    (wheel_path,) = dist.glob("rumrules-*.whl")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
                    timeout=120)

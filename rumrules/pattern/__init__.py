@@ -11,11 +11,14 @@ packages use (they import nothing private from here):
   cannot hold), :func:`event_number` (the double a value compares as);
 * the matcher types: :class:`MatcherKind` and the classes in :data:`MATCHER_TYPES`, each
   with the values it accepts and just misses (``hits()``/``misses()``, :data:`ABSENT` for a
-  field left out), which :mod:`rumrules.strategies` draws from.
+  field left out), which :mod:`rumrules.strategies` draws from;
+* :data:`MATCHING_CORE`: ``"c"`` when the compiled matching core is in use, ``"python"``
+  when not (not built, or ``RUMRULES_PURE_PYTHON=1``); the answers are the same.
 """
 
 from ._ast import ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode, iter_nodes
 from ._compile import DIALECTS, EVENTBRIDGE_OPERATORS, Condition
+from ._core import MATCHING_CORE
 from ._events import load_event, values_at
 from ._explain import ConditionResult, Explanation
 from ._matchers import ABSENT, MATCHER_TYPES, MatcherKind
@@ -28,4 +31,4 @@ __all__ = ["compile_pattern", "EventPattern", "PatternSet", "Explanation", "Cond
            "purge", "parse_json", "Condition", "DIALECTS", "EVENTBRIDGE_OPERATORS",
            "MAX_PATTERN_LENGTH", "ObjectNode", "Member", "ArrayNode", "StringNode",
            "NumberNode", "LiteralNode", "iter_nodes", "load_event", "values_at", "NumberText",
-           "event_number", "MatcherKind", "MATCHER_TYPES", "ABSENT"]
+           "event_number", "MatcherKind", "MATCHER_TYPES", "ABSENT", "MATCHING_CORE"]
