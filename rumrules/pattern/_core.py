@@ -21,22 +21,24 @@ import os
 
 from . import _events
 
-__all__ = ["MATCHING_CORE", "C", "find", "stats", "reset_stats", "plan_of"]
+__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "stats", "reset_stats", "plan_of"]
 
-C = None
-if os.environ.get("RUMRULES_PURE_PYTHON", "") != "1":
+def _built():
     try:
-        from . import _ccore as C  # type: ignore[attr-defined, no-redef]
+        from . import _ccore
     except ImportError:   # not built (no compiler at install time): the Python core
-        C = None
+        return None
+    _ccore.configure(_events._fast)   # the fast parser, as use_fast_parser sets it
+    return _ccore
+
+
+#: The compiled extension module when it was built (in use or not), else ``None``.
+BUILT = _built()
+#: The compiled core in use: :data:`BUILT`, unless ``RUMRULES_PURE_PYTHON=1``.
+C = BUILT if os.environ.get("RUMRULES_PURE_PYTHON", "") != "1" else None
 
 #: The matching core in use: ``"c"`` (the compiled extension) or ``"python"``.
 MATCHING_CORE = "c" if C is not None else "python"
-
-if C is not None:
-    C.configure(_events._fast)   # the fast parser, as use_fast_parser sets it
-    _find = C.find
-    _Plan = C.Plan
 
 _unplanned = [0]   # indexes the C core could not take (their plan was refused)
 
@@ -50,16 +52,16 @@ def find(bits, event):
         plan = bits.core = plan_of(bits)
     if plan is False:
         return None
-    return _find(plan, event)
+    return C.find(plan, event)
 
 
 def plan_of(bits):
     """The C core's plan of a ``Bits`` index, or ``False`` when it cannot take it."""
-    if C is None:
+    if BUILT is None:
         return False
     try:
         spec = (_node(bits.tree[""], 0), bits.all, tuple(bits.names), bool(bits.simple))
-        return _Plan(spec)
+        return BUILT.Plan(spec)
     except Exception:   # an index laid out as this module does not know: Python answers
         _unplanned[0] += 1
         return False
@@ -69,10 +71,10 @@ def stats() -> dict:
     """Counters of the C core since the last :func:`reset_stats`: ``events`` (answered in
     C), ``fallbacks`` (left to Python), ``c_probes`` / ``py_probes`` (values looked up in C
     / through a group's own ``bits_of``) and ``unplanned`` (indexes it could not take)."""
-    if C is None:
+    if BUILT is None:
         return {"events": 0, "fallbacks": 0, "c_probes": 0, "py_probes": 0,
                 "unplanned": _unplanned[0]}
-    out = C.stats()
+    out = BUILT.stats()
     out["unplanned"] = _unplanned[0]
     return out
 
@@ -80,8 +82,8 @@ def stats() -> dict:
 def reset_stats() -> None:
     """Zero the counters of :func:`stats`."""
     _unplanned[0] = 0
-    if C is not None:
-        C.reset_stats()
+    if BUILT is not None:
+        BUILT.reset_stats()
 
 
 def _node(entries, depth: int) -> tuple:
