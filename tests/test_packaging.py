@@ -124,3 +124,40 @@ def test_the_wheel_installs_in_a_fresh_venv_and_the_cli_runs(dist, tmp_path):
     where = subprocess.run([str(python), "-c", "import rumrules; print(rumrules.__file__)"],
                            cwd=work, env=env, capture_output=True, text=True, timeout=120)
     assert where.stdout.startswith(str(venv)), where.stdout   # not the checkout
+
+
+# ---- the optional compiled core: no compiler, no problem --------------------------------
+
+def test_without_a_compiler_the_wheel_builds_and_runs_on_the_python_core(tmp_path):
+    """``pip install .`` must not need a C compiler: with none, the wheel holds no compiled
+    core and rumrules runs on its pure-Python core (the same answers)."""
+    import shutil
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.so", "*.pyd")
+    for folder in ("rumrules", "grammar"):
+        shutil.copytree(ROOT / folder, src / folder, ignore=ignore)
+    out = tmp_path / "wheel"
+    env = dict(os.environ, CC="/nonexistent/gcc", CXX="/nonexistent/g++")
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                           str(out), str(src)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (wheel_path,) = out.glob("rumrules-*.whl")
+    names = zipfile.ZipFile(wheel_path).namelist()
+    assert "rumrules/pattern/_ccore.c" in names
+    assert not [n for n in names if "_ccore" in n and not n.endswith(".c")], names
+    zipfile.ZipFile(wheel_path).extractall(tmp_path / "site")
+    code = ("import rumrules, rumrules.pattern as p; "
+            "assert rumrules.__file__.startswith(%r), rumrules.__file__; "
+            "print(p.MATCHING_CORE, rumrules.PatternSet('rum', [('x', '{\"a\":[1]}')])"
+            ".matches('{\"a\":1}'))") % str(tmp_path / "site")
+    env = {k: v for k, v in os.environ.items() if k != "RUMRULES_PURE_PYTHON"}
+    env["PYTHONPATH"] = str(tmp_path / "site")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "python ['x']"
