@@ -29,6 +29,8 @@ typedef struct CNode CNode;
 
 typedef struct {
     PyObject *key;        /* str */
+    const char *kbytes;   /* its UTF-8 (owned by key), NULL when it has none */
+    Py_ssize_t klen;
     int has_leaf;
     PyObject *fast;       /* dict str -> int (a strings-only group), or NULL */
     PyObject *free;       /* int: the bits of the alternatives that do not test the path */
@@ -61,7 +63,7 @@ typedef struct {
 } PlanObject;
 
 /* counters, for the tests that prove the C path is taken (the GIL guards them) */
-static unsigned long long st_events, st_fallbacks, st_c_probes, st_py_probes;
+static unsigned long long st_events, st_fallbacks, st_c_probes, st_py_probes, st_text;
 static PyObject *fast_holder = NULL;   /* a list whose item 0 is the fast loads or None */
 static PyObject *zero = NULL;
 
@@ -232,6 +234,9 @@ static int build_entry(Entry *e, PyObject *spec, int depth, Py_ssize_t *nnodes) 
     e->key = key;
     if (PyObject_Hash(key) == -1)
         return -1;
+    e->kbytes = PyUnicode_AsUTF8AndSize(key, &e->klen);
+    if (!e->kbytes)
+        PyErr_Clear();   /* a lone surrogate: the text reader leaves such plans alone */
     PyObject *leaf = PyTuple_GET_ITEM(spec, 1);
     if (leaf != Py_None) {
         if (!PyTuple_CheckExact(leaf) || PyTuple_GET_SIZE(leaf) != 4)
@@ -495,6 +500,52 @@ static int awkward_keys(PyObject *obj) {
     return 0;
 }
 
+/* m &= what a leaf value (not an object, not an array) at entry e gives, as match_doc does */
+static int apply_value(Entry *e, PyObject *v, int exact, PyObject **m) {
+    if (PyUnicode_CheckExact(v)) {
+        if (!e->has_leaf)
+            return and_in(m, e->below);
+        if (e->fast) {
+            int err = 0;
+            PyObject *hit = lookup(e->fast, v, &err);
+            if (err || and_in(m, hit ? hit : e->free))
+                return FALLBACK;
+            if (e->inner && and_in(m, e->below))
+                return FALLBACK;
+            return OK;
+        }
+    }
+    else if (PyLong_CheckExact(v)) {
+        int overflow = 0;
+        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (overflow || (x == -1 && PyErr_Occurred()) || x > EXACT_INT || x < -EXACT_INT)
+            return FALLBACK;   /* big integers: event_number and the length check */
+    }
+    else if (PyFloat_CheckExact(v)) {
+        double d = PyFloat_AS_DOUBLE(v);
+        if (!isfinite(d))
+            return FALLBACK;
+        if (-MIN_NORMAL < d && d < MIN_NORMAL && (!exact || d != 0.0))
+            return FALLBACK;   /* zeros read by the fast parser, and subnormals */
+    }
+    else if (v != Py_True && v != Py_False && v != Py_None) {
+        return FALLBACK;       /* lists, tuples, Decimal, NumberText, subclasses, ... */
+    }
+    if (e->inner && and_in(m, e->below))
+        return FALLBACK;
+    if (!e->has_leaf)
+        return OK;
+    if (e->probe == PROBE_NONE)
+        return and_in(m, e->free);
+    PyObject *mask = NULL;
+    int st = e->probe == PROBE_C ? probe_c(e, v, &mask) : probe_py(e, v, &mask);
+    if (st != OK)
+        return FALLBACK;
+    st = and_in(m, mask);
+    Py_DECREF(mask);
+    return st;
+}
+
 typedef struct {
     PyObject *obj;
     CNode *node;
@@ -537,56 +588,8 @@ static int walk(PlanObject *plan, PyObject *doc, int exact, PyObject **result) {
                     goto fallback;
                 continue;
             }
-            if (PyUnicode_CheckExact(v)) {
-                if (!e->has_leaf) {
-                    if (and_in(&m, e->below))
-                        goto fallback;
-                    continue;
-                }
-                if (e->fast) {
-                    int err = 0;
-                    PyObject *hit = lookup(e->fast, v, &err);
-                    if (err || and_in(&m, hit ? hit : e->free))
-                        goto fallback;
-                    if (e->inner && and_in(&m, e->below))
-                        goto fallback;
-                    continue;
-                }
-            }
-            else if (PyLong_CheckExact(v)) {
-                int overflow = 0;
-                long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-                if (overflow || (x == -1 && PyErr_Occurred()) || x > EXACT_INT || x < -EXACT_INT)
-                    goto fallback;   /* big integers: event_number and the length check */
-            }
-            else if (PyFloat_CheckExact(v)) {
-                double d = PyFloat_AS_DOUBLE(v);
-                if (!isfinite(d))
-                    goto fallback;
-                if (-MIN_NORMAL < d && d < MIN_NORMAL && (!exact || d != 0.0))
-                    goto fallback;   /* zeros read by the fast parser, and subnormals */
-            }
-            else if (v != Py_True && v != Py_False && v != Py_None) {
-                goto fallback;       /* lists, tuples, Decimal, NumberText, subclasses, ... */
-            }
-            if (e->inner && and_in(&m, e->below))
+            if (apply_value(e, v, exact, &m) != OK)
                 goto fallback;
-            if (e->has_leaf) {
-                if (e->probe == PROBE_NONE) {
-                    if (and_in(&m, e->free))
-                        goto fallback;
-                }
-                else {
-                    PyObject *mask = NULL;
-                    int st = e->probe == PROBE_C ? probe_c(e, v, &mask) : probe_py(e, v, &mask);
-                    if (st != OK)
-                        goto fallback;
-                    st = and_in(&m, mask);
-                    Py_DECREF(mask);
-                    if (st != OK)
-                        goto fallback;
-                }
-            }
         }
         int t = PyObject_IsTrue(m);
         if (t < 0)
@@ -599,6 +602,355 @@ static int walk(PlanObject *plan, PyObject *doc, int exact, PyObject **result) {
     return OK;
 fallback:
     PyMem_Free(stack);
+    Py_DECREF(m);
+    return FALLBACK;
+}
+
+
+/* ---------------------------------------------------------------- reading text -------- */
+/*
+ * Event text is read straight into the walk: only the values on the patterns' paths become
+ * Python objects, everything else is validated and skipped.  The reader takes strict JSON
+ * only (what both json.loads and orjson accept) and gives up — FALLBACK, then the fast
+ * parser or the Python path reads the text and gives the answer or the error — at
+ * anything else or anything it does not model: invalid or unusual JSON, NaN, a key or a
+ * string on a path with an escape, a dotted key or a duplicate key on a path, an array on
+ * a path, a number that is long, zero-ish, subnormal or not finite, deep nesting.
+ */
+
+#define MAX_TEXT_DEPTH 256
+#define MAX_ENTRIES 128
+
+typedef struct {
+    const char *p;
+    const char *end;
+} Reader;
+
+static inline void skip_ws(Reader *r) {
+    while (r->p < r->end) {
+        char c = *r->p;
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+            r->p++;
+        else
+            break;
+    }
+}
+
+static inline int hexdigit(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* at '"': the raw text between the quotes; *escaped when it holds a backslash */
+static int read_string(Reader *r, const char **start, Py_ssize_t *len, int *escaped) {
+    const char *p = r->p + 1, *end = r->end;
+    *escaped = 0;
+    *start = p;
+    while (p < end) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') {
+            *len = p - *start;
+            r->p = p + 1;
+            return OK;
+        }
+        if (c < 0x20)
+            return FALLBACK;
+        if (c == '\\') {
+            *escaped = 1;
+            if (p + 1 >= end)
+                return FALLBACK;
+            char x = p[1];
+            if (x == 'u') {
+                if (p + 6 > end || !hexdigit(p[2]) || !hexdigit(p[3]) || !hexdigit(p[4]) ||
+                    !hexdigit(p[5]))
+                    return FALLBACK;
+                p += 6;
+                continue;
+            }
+            if (x != '"' && x != '\\' && x != '/' && x != 'b' && x != 'f' && x != 'n' &&
+                x != 'r' && x != 't')
+                return FALLBACK;
+            p += 2;
+            continue;
+        }
+        p++;
+    }
+    return FALLBACK;
+}
+
+/* a JSON number token: *is_int when it has no fraction and no exponent */
+static int read_number(Reader *r, const char **start, Py_ssize_t *len, int *is_int) {
+    const char *p = r->p, *end = r->end;
+    *start = p;
+    *is_int = 1;
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end)
+        return FALLBACK;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9') {
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    else
+        return FALLBACK;
+    if (p < end && *p == '.') {
+        *is_int = 0;
+        p++;
+        if (p >= end || *p < '0' || *p > '9')
+            return FALLBACK;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        *is_int = 0;
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || *p < '0' || *p > '9')
+            return FALLBACK;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    *len = p - *start;
+    r->p = p;
+    return OK;
+}
+
+static int read_literal(Reader *r, PyObject **v) {
+    Py_ssize_t left = r->end - r->p;
+    if (left >= 4 && memcmp(r->p, "true", 4) == 0) {
+        r->p += 4;
+        *v = Py_True;
+        return OK;
+    }
+    if (left >= 5 && memcmp(r->p, "false", 5) == 0) {
+        r->p += 5;
+        *v = Py_False;
+        return OK;
+    }
+    if (left >= 4 && memcmp(r->p, "null", 4) == 0) {
+        r->p += 4;
+        *v = Py_None;
+        return OK;
+    }
+    return FALLBACK;
+}
+
+/* validate and skip one value */
+static int skip_value(Reader *r, int depth) {
+    if (depth > MAX_TEXT_DEPTH)
+        return FALLBACK;
+    skip_ws(r);
+    if (r->p >= r->end)
+        return FALLBACK;
+    char c = *r->p;
+    const char *s;
+    Py_ssize_t n;
+    int flag;
+    if (c == '"')
+        return read_string(r, &s, &n, &flag);
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return read_number(r, &s, &n, &flag);
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        r->p++;
+        skip_ws(r);
+        if (r->p < r->end && *r->p == close) {
+            r->p++;
+            return OK;
+        }
+        for (;;) {
+            if (c == '{') {
+                skip_ws(r);
+                if (r->p >= r->end || *r->p != '"' || read_string(r, &s, &n, &flag) != OK)
+                    return FALLBACK;
+                skip_ws(r);
+                if (r->p >= r->end || *r->p != ':')
+                    return FALLBACK;
+                r->p++;
+            }
+            if (skip_value(r, depth + 1) != OK)
+                return FALLBACK;
+            skip_ws(r);
+            if (r->p >= r->end)
+                return FALLBACK;
+            if (*r->p == ',') {
+                r->p++;
+                continue;
+            }
+            if (*r->p == close) {
+                r->p++;
+                return OK;
+            }
+            return FALLBACK;
+        }
+    }
+    PyObject *v;
+    return read_literal(r, &v);
+}
+
+/* a leaf value's Python object, from its text: a string without escapes, an integer of at
+ * most 15 digits, a float that is neither zero-ish, subnormal nor infinite (any other
+ * number makes the reader give up, as the fast path's rules send it to the exact one) */
+static int read_leaf(Reader *r, PyObject **v) {
+    char c = *r->p;
+    const char *s;
+    Py_ssize_t n;
+    int flag;
+    if (c == '"') {
+        if (read_string(r, &s, &n, &flag) != OK || flag)
+            return FALLBACK;
+        *v = PyUnicode_DecodeUTF8(s, n, NULL);
+        return *v ? OK : FALLBACK;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+        if (read_number(r, &s, &n, &flag) != OK)
+            return FALLBACK;
+        char buf[40];
+        if (n >= (Py_ssize_t)sizeof(buf))
+            return FALLBACK;
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        if (flag) {
+            if (n - (s[0] == '-') > 15)
+                return FALLBACK;
+            *v = PyLong_FromLongLong(strtoll(buf, NULL, 10));
+            return *v ? OK : FALLBACK;
+        }
+        char *endp = NULL;
+        double d = PyOS_string_to_double(buf, &endp, NULL);
+        if ((d == -1.0 && PyErr_Occurred()) || !endp || *endp) {
+            PyErr_Clear();
+            return FALLBACK;
+        }
+        if (!isfinite(d) || (-MIN_NORMAL < d && d < MIN_NORMAL))
+            return FALLBACK;
+        *v = PyFloat_FromDouble(d);
+        return *v ? OK : FALLBACK;
+    }
+    PyObject *lit;
+    if (read_literal(r, &lit) != OK)
+        return FALLBACK;
+    Py_INCREF(lit);
+    *v = lit;
+    return OK;
+}
+
+/* at '{' of an object on the patterns' paths: m &= what its keys give */
+static int read_object(Reader *r, CNode *node, int depth, PyObject **m) {
+    if (depth > MAX_TEXT_DEPTH || node->n > MAX_ENTRIES)
+        return FALLBACK;
+    unsigned char seen[MAX_ENTRIES];
+    memset(seen, 0, (size_t)node->n);
+    for (Py_ssize_t i = 0; i < node->n; i++)
+        if (!node->entries[i].kbytes)
+            return FALLBACK;
+    r->p++;
+    skip_ws(r);
+    if (r->p < r->end && *r->p == '}')
+        r->p++;
+    else {
+        for (;;) {
+            const char *k;
+            Py_ssize_t klen;
+            int escaped;
+            skip_ws(r);
+            if (r->p >= r->end || *r->p != '"' || read_string(r, &k, &klen, &escaped) != OK)
+                return FALLBACK;
+            if (escaped || (klen && memchr(k, '.', (size_t)klen)))
+                return FALLBACK;   /* the key's text needs decoding, or a dotted key */
+            skip_ws(r);
+            if (r->p >= r->end || *r->p != ':')
+                return FALLBACK;
+            r->p++;
+            skip_ws(r);
+            if (r->p >= r->end)
+                return FALLBACK;
+            Entry *e = NULL;
+            Py_ssize_t i;
+            for (i = 0; i < node->n; i++) {
+                Entry *x = &node->entries[i];
+                if (x->klen == klen && memcmp(x->kbytes, k, (size_t)klen) == 0) {
+                    e = x;
+                    break;
+                }
+            }
+            if (!e) {
+                if (skip_value(r, depth + 1) != OK)
+                    return FALLBACK;
+            }
+            else {
+                if (seen[i])
+                    return FALLBACK;   /* a duplicate key: the last one wins */
+                seen[i] = 1;
+                char c = *r->p;
+                if (c == '{') {
+                    if (e->inner) {
+                        if (read_object(r, e->inner, depth + 1, m) != OK)
+                            return FALLBACK;
+                    }
+                    else if (skip_value(r, depth + 1) != OK)
+                        return FALLBACK;
+                    if (e->has_leaf && and_in(m, e->absent))
+                        return FALLBACK;
+                }
+                else if (c == '[')
+                    return FALLBACK;
+                else if (c == '"' && !e->has_leaf) {
+                    const char *s;
+                    Py_ssize_t n;
+                    int flag;
+                    if (read_string(r, &s, &n, &flag) != OK || and_in(m, e->below))
+                        return FALLBACK;
+                }
+                else {
+                    PyObject *v = NULL;
+                    if (read_leaf(r, &v) != OK)
+                        return FALLBACK;
+                    int st = apply_value(e, v, 0, m);
+                    Py_DECREF(v);
+                    if (st != OK)
+                        return FALLBACK;
+                }
+            }
+            skip_ws(r);
+            if (r->p >= r->end)
+                return FALLBACK;
+            if (*r->p == ',') {
+                r->p++;
+                continue;
+            }
+            if (*r->p == '}') {
+                r->p++;
+                break;
+            }
+            return FALLBACK;
+        }
+    }
+    for (Py_ssize_t i = 0; i < node->n; i++) {
+        if (!seen[i] && and_in(m, node->entries[i].missing))
+            return FALLBACK;
+    }
+    return OK;
+}
+
+/* the whole text: OK with *result the mask, or FALLBACK */
+static int read_text(PlanObject *plan, const char *s, Py_ssize_t n, PyObject **result) {
+    Reader r = {s, s + n};
+    skip_ws(&r);
+    if (r.p >= r.end || *r.p != '{')
+        return FALLBACK;
+    PyObject *m = plan->all;
+    Py_INCREF(m);
+    if (read_object(&r, plan->root, 0, &m) != OK)
+        goto fallback;
+    skip_ws(&r);
+    if (r.p != r.end)
+        goto fallback;
+    *result = m;
+    return OK;
+fallback:
     Py_DECREF(m);
     return FALLBACK;
 }
@@ -730,11 +1082,6 @@ static PyObject *ccore_find(PyObject *module, PyObject *const *args, Py_ssize_t 
         exact = 1;
     }
     else if (PyUnicode_CheckExact(event) || PyBytes_CheckExact(event)) {
-        if (!fast_holder || !PyList_CheckExact(fast_holder) || PyList_GET_SIZE(fast_holder) < 1)
-            return fallback_none();
-        PyObject *loads = PyList_GET_ITEM(fast_holder, 0);
-        if (loads == Py_None || !PyCallable_Check(loads))
-            return fallback_none();
         const char *s;
         Py_ssize_t n;
         if (PyUnicode_CheckExact(event)) {
@@ -747,6 +1094,24 @@ static PyObject *ccore_find(PyObject *module, PyObject *const *args, Py_ssize_t 
             n = PyBytes_GET_SIZE(event);
         }
         if (unsafe_runs(s, n))
+            return fallback_none();
+        if (PyUnicode_CheckExact(event)) {   /* bytes may be UTF-16 or 32: not read here */
+            PyObject *m = NULL;
+            if (read_text(plan, s, n, &m) == OK) {
+                PyObject *names = names_of(plan, m);
+                Py_DECREF(m);
+                if (names) {
+                    st_events++;
+                    st_text++;
+                    return names;
+                }
+            }
+            PyErr_Clear();
+        }
+        if (!fast_holder || !PyList_CheckExact(fast_holder) || PyList_GET_SIZE(fast_holder) < 1)
+            return fallback_none();
+        PyObject *loads = PyList_GET_ITEM(fast_holder, 0);
+        if (loads == Py_None || !PyCallable_Check(loads))
             return fallback_none();
         Py_INCREF(loads);
         doc = PyObject_CallOneArg(loads, event);
@@ -785,12 +1150,13 @@ static PyObject *ccore_configure(PyObject *module, PyObject *holder) {
 }
 
 static PyObject *ccore_stats(PyObject *module, PyObject *unused) {
-    return Py_BuildValue("{s:K,s:K,s:K,s:K}", "events", st_events, "fallbacks", st_fallbacks,
-                         "c_probes", st_c_probes, "py_probes", st_py_probes);
+    return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K}", "events", st_events, "fallbacks",
+                         st_fallbacks, "c_probes", st_c_probes, "py_probes", st_py_probes,
+                         "text", st_text);
 }
 
 static PyObject *ccore_reset_stats(PyObject *module, PyObject *unused) {
-    st_events = st_fallbacks = st_c_probes = st_py_probes = 0;
+    st_events = st_fallbacks = st_c_probes = st_py_probes = st_text = 0;
     Py_RETURN_NONE;
 }
 

@@ -199,6 +199,36 @@ def test_unusual_events_fall_back_to_the_same_answers():
         assert compiled == pure, event
 
 
+TEXTS = [
+    ' {"c" : "x" , "a" : { "b" : 5 } }\n', '{"c":"x",}', '{"c":"\\u0078"}', '{"c":"x\\n"}',
+    '{"\\u0063":"x"}', '{"a":{"b":01}}', '{"a":{"b":-}}', '{"a":{"b":1.}}', '{"a":{"b":.5}}',
+    '{"a":{"b":1e5}}', '{"a":{"b":1E+2}}', '{"a":{"b":-0}}', '{"a":{"b":-0.0}}',
+    '{"a":{"b":NaN}}', '{"a":{"b":Infinity}}', '{"c":"x"} x', '{"c":"x"}{}', '{"c":"x\u0001"}',
+    '{"c":"é"}', '{"c":"x\u00e9"}', '{"c":"\\ud800"}', '{"a":{"b":2},"a":{"b":3}}',
+    '{"a":{},"c":"x"}', '{"a":null,"c":"x"}', '{"a":{"b":true}}', '{"a":{"b":"5"}}',
+    '{"c":"x","z":[1,{"q":[]},"s",true,null,-2.5e-3]}', '{"c":"x","z":{"a.b":1}}',
+    '{"c":"x","z":' + "[" * 300 + "]" * 300 + "}", '{"c":"x","z":' + "[" * 30 + "]" * 29 + "}",
+    '{"a":{"b":1,"b":-1},"c":"x"}', '{"a":{"b":1}}\t', '{"a":{"b":tru}}', '{"a":{"b":nul}}',
+    '{"a":{"b":1},"c":"x","d":"\\q"}', '{"a":{"b":1},"c":"x","d":"\\u12"}', '{"a"}', '{',
+    '', '{"a":{"b":123456789012345}}', '{"a":{"b":1234567890123456}}', '{"a":{"b":1e-320}}',
+    '{"a":{"b":1e400}}', '{"a":{"b":-1e400}}', '{"a":{"b":2.5}, "c":["x"]}', '{"c":{"d":"x"}}',
+]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["orjson", "json"])
+def test_the_text_reader_agrees_on_unusual_text(fast):
+    ps = PatternSet("rum", [("n", '{"a":{"b":[{"numeric":[">",0]}]}}'), ("s", '{"c":["x"]}'),
+                            ("t", '{"a":{"b":[true]}}'), ("e", '{"c":["é"]}'),
+                            ("z", '{"a":{"b":[0]}}')])
+    previous = use_fast_parser(fast)
+    try:
+        for event in TEXTS:
+            compiled, pure = _both(ps, event)
+            assert compiled == pure, event
+    finally:
+        use_fast_parser(previous)
+
+
 def _assert_all_in_c(ps: PatternSet, events) -> None:
     _core.reset_stats()
     answers = [ps.matches(e) for e in events]
@@ -248,3 +278,39 @@ def test_the_c_core_answers_the_shared_peerbench_workload_itself():
         for p in peerbench.gen_patterns("1", n):
             ps.add(p["id"], p["pattern"])
         _assert_all_in_c(ps, events)
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), numbers, st.text(max_size=4),
+              st.sampled_from(["x", "é", "\ud800", "a.b", "c"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["a", "b", "c", "d", "a.b", "", "é"]),
+                                            inner, max_size=4)),
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d", "a.b", "é"]), json_values,
+                       max_size=5),
+       st.lists(st.tuples(st.integers(0, 10 ** 6), st.sampled_from(
+           ['', '"', ',', '{', '}', '[', ']', ':', ' ', '\\', '0', '.', 'e', '-', 'x'])),
+           max_size=2),
+       st.booleans())
+def test_the_text_reader_agrees_on_mutated_text(doc, edits, fast):
+    """JSON text, sometimes spoiled by a character put in or taken out."""
+    ps = PatternSet("eventbridge", [("n", '{"a":{"b":[{"numeric":[">",0]}]}}'), ("s", '{"c":["x"]}'),
+                            ("t", '{"a":{"b":[true]}}'), ("e", '{"c":["é"]}'),
+                            ("d", '{"d":[{"exists":false}],"c":[{"exists":true}]}')])
+    try:
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    except ValueError:
+        return
+    for at, piece in edits:
+        i = at % (len(text) + 1)
+        text = text[:i] + piece + text[i + (not piece):]
+    previous = use_fast_parser(fast)
+    try:
+        compiled, pure = _both(ps, text)
+        assert compiled == pure, text
+    finally:
+        use_fast_parser(previous)
