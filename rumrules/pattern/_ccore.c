@@ -18,6 +18,7 @@
 #include <Python.h>
 #include <math.h>
 #include <string.h>
+#include <stdint.h>
 
 #define MIN_NORMAL 2.2250738585072014e-308
 #define EXACT_INT 9007199254740992LL   /* 2^53 */
@@ -32,20 +33,23 @@ typedef struct {
     const char *kbytes;   /* its UTF-8 (owned by key), NULL when it has none */
     Py_ssize_t klen;
     int has_leaf;
-    PyObject *fast;       /* dict str -> int (a strings-only group), or NULL */
-    PyObject *free;       /* int: the bits of the alternatives that do not test the path */
-    PyObject *absent;     /* int: the mask when an object sits at the path */
+    /* masks are bytes objects: the bits as little-endian 64-bit words, the same number of
+     * words in every mask of a plan */
+    PyObject *fast;       /* dict str -> mask (a strings-only group), or NULL */
+    PyObject *free;       /* mask: the bits of the alternatives that do not test the path */
+    PyObject *absent;     /* mask: when an object sits at the path */
     int probe;
     PyObject *py_probe;   /* PROBE_PY: callable(value, free) -> int (Group.bits_of) */
-    PyObject *strings;    /* PROBE_C: dict str -> int, or NULL */
-    PyObject *numbers;    /* PROBE_C: dict float -> int, or NULL */
-    PyObject *trues, *falses, *nulls;   /* PROBE_C: int or NULL */
+    PyObject *free_int;   /* PROBE_PY: free as the int bits_of takes */
+    PyObject *strings;    /* PROBE_C: dict str -> mask, or NULL */
+    PyObject *numbers;    /* PROBE_C: dict float -> mask, or NULL */
+    PyObject *trues, *falses, *nulls;   /* PROBE_C: mask or NULL */
     Py_ssize_t nbounds;   /* PROBE_C: sorted range boundaries and their 2n+1 cells */
     double *bounds;
-    PyObject **cells;     /* each an int or NULL */
+    PyObject **cells;     /* each a mask or NULL */
     CNode *inner;         /* the keys below, or NULL */
-    PyObject *missing;    /* int: the mask when the key is absent */
-    PyObject *below;      /* int: the mask when the key holds a value that is no object */
+    PyObject *missing;    /* mask: when the key is absent */
+    PyObject *below;      /* mask: when the key holds a value that is no object */
 } Entry;
 
 struct CNode {
@@ -56,7 +60,8 @@ struct CNode {
 typedef struct {
     PyObject_HEAD
     CNode *root;
-    PyObject *all;        /* int */
+    PyObject *all;        /* mask: every bit */
+    Py_ssize_t words;     /* 64-bit words per mask */
     PyObject *names;      /* tuple: the name of each bit */
     int simple;           /* names ascend with the bits */
     Py_ssize_t nnodes;
@@ -66,6 +71,9 @@ typedef struct {
 static unsigned long long st_events, st_fallbacks, st_c_probes, st_py_probes, st_text;
 static PyObject *fast_holder = NULL;   /* a list whose item 0 is the fast loads or None */
 static PyObject *zero = NULL;
+/* the words per mask of the plan being built (a build runs no Python code: no other
+ * thread can start one meanwhile) */
+static Py_ssize_t build_words = 0;
 
 /* ---------------------------------------------------------------- plan building ------ */
 
@@ -77,6 +85,7 @@ static void clear_entry(Entry *e) {
     Py_CLEAR(e->free);
     Py_CLEAR(e->absent);
     Py_CLEAR(e->py_probe);
+    Py_CLEAR(e->free_int);
     Py_CLEAR(e->strings);
     Py_CLEAR(e->numbers);
     Py_CLEAR(e->trues);
@@ -116,24 +125,38 @@ static int bad(const char *what) {
     return -1;
 }
 
-/* a non-negative exact int (a mask) */
-static int take_mask(PyObject *o, PyObject **out, const char *what) {
-    if (!PyLong_CheckExact(o))
-        return bad(what);
+/* the bits of a non-negative int as a bytes mask of build_words little-endian words */
+static PyObject *to_words(PyObject *o, Py_ssize_t words) {
+    if (!PyLong_CheckExact(o)) {
+        bad("a mask is an int");
+        return NULL;
+    }
     int neg = PyObject_RichCompareBool(o, zero, Py_LT);
-    if (neg != 0)
-        return neg < 0 ? -1 : bad(what);
-    Py_INCREF(o);
-    *out = o;
+    if (neg != 0) {
+        if (neg > 0)
+            bad("a mask is not negative");
+        return NULL;
+    }
+    /* OverflowError when it does not fit in the plan's bits */
+    return PyObject_CallMethod(o, "to_bytes", "ns", words * 8, "little");
+}
+
+static int take_mask(PyObject *o, PyObject **out, const char *what) {
+    PyObject *b = to_words(o, build_words);
+    if (!b || !PyBytes_CheckExact(b) || PyBytes_GET_SIZE(b) != build_words * 8) {
+        Py_XDECREF(b);
+        return PyErr_Occurred() ? -1 : bad(what);
+    }
+    *out = b;
     return 0;
 }
 
 /* a mask, or NULL when it is zero */
 static int take_opt_mask(PyObject *o, PyObject **out, const char *what) {
-    if (take_mask(o, out, what) < 0)
-        return -1;
-    int t = PyObject_IsTrue(*out);
+    int t = PyObject_IsTrue(o);
     if (t < 0)
+        return -1;
+    if (take_mask(o, out, what) < 0)
         return -1;
     if (!t)
         Py_CLEAR(*out);
@@ -148,14 +171,24 @@ static int take_table(PyObject *o, PyObject **out, PyTypeObject *key_type, const
     }
     if (!PyDict_CheckExact(o))
         return bad(what);
-    PyObject *k, *v;
+    PyObject *k, *v, *table = PyDict_New();
     Py_ssize_t pos = 0;
+    if (!table)
+        return -1;
     while (PyDict_Next(o, &pos, &k, &v)) {
-        if (Py_TYPE(k) != key_type || !PyLong_CheckExact(v))
-            return bad(what);
+        PyObject *mask = NULL;
+        if (Py_TYPE(k) != key_type || take_mask(v, &mask, what) < 0) {
+            Py_DECREF(table);
+            return PyErr_Occurred() ? -1 : bad(what);
+        }
+        int st = PyDict_SetItem(table, k, mask);
+        Py_DECREF(mask);
+        if (st < 0) {
+            Py_DECREF(table);
+            return -1;
+        }
     }
-    Py_INCREF(o);
-    *out = o;
+    *out = table;
     return 0;
 }
 
@@ -244,6 +277,7 @@ static int build_entry(Entry *e, PyObject *spec, int depth, Py_ssize_t *nnodes) 
         e->has_leaf = 1;
         if (take_table(PyTuple_GET_ITEM(leaf, 0), &e->fast, &PyUnicode_Type, "fast") < 0 ||
             take_mask(PyTuple_GET_ITEM(leaf, 1), &e->free, "free") < 0 ||
+            !(e->free_int = Py_NewRef(PyTuple_GET_ITEM(leaf, 1))) ||
             take_mask(PyTuple_GET_ITEM(leaf, 2), &e->absent, "absent") < 0 ||
             build_probe(e, PyTuple_GET_ITEM(leaf, 3)) < 0)
             return -1;
@@ -316,12 +350,21 @@ static PyObject *Plan_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     if (!self)
         return NULL;
     PyObject *names = PyTuple_GET_ITEM(spec, 2);
-    if (take_mask(PyTuple_GET_ITEM(spec, 1), &self->all, "all") < 0)
-        goto fail;
+    {
+        const uint16_t probe = 1;
+        if (*(const unsigned char *)&probe != 1) {
+            bad("a little-endian machine");   /* the masks' words are little-endian */
+            goto fail;
+        }
+    }
     if (!PyTuple_CheckExact(names)) {
         bad("names is a tuple");
         goto fail;
     }
+    self->words = (PyTuple_GET_SIZE(names) + 63) / 64;
+    if (self->words < 1)
+        self->words = 1;
+    build_words = self->words;
     Py_INCREF(names);
     self->names = names;
     /* every mask fits in the names' bits: all == 2**len(names) - 1 */
@@ -330,7 +373,7 @@ static PyObject *Plan_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
         PyObject *one = PyLong_FromLong(1);
         PyObject *top = (len && one) ? PyNumber_Lshift(one, len) : NULL;
         PyObject *want = top ? PyNumber_Subtract(top, one) : NULL;
-        int eq = want ? PyObject_RichCompareBool(want, self->all, Py_EQ) : -1;
+        int eq = want ? PyObject_RichCompareBool(want, PyTuple_GET_ITEM(spec, 1), Py_EQ) : -1;
         Py_XDECREF(len);
         Py_XDECREF(one);
         Py_XDECREF(top);
@@ -342,6 +385,8 @@ static PyObject *Plan_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
             goto fail;
         }
     }
+    if (take_mask(PyTuple_GET_ITEM(spec, 1), &self->all, "all") < 0)
+        goto fail;
     int simple = PyObject_IsTrue(PyTuple_GET_ITEM(spec, 3));
     if (simple < 0)
         goto fail;
@@ -371,24 +416,52 @@ static PyTypeObject PlanType = {
 #define OK 0
 #define FALLBACK 1   /* the Python path must answer (an error may be set: it is cleared) */
 
-/* *m &= x */
-static int and_in(PyObject **m, PyObject *x) {
-    PyObject *r = PyNumber_And(*m, x);
-    if (!r)
-        return FALLBACK;
-    Py_SETREF(*m, r);
+/* The answer so far (m) and a scratch mask (tmp), both of w words. */
+typedef struct {
+    uint64_t *m;
+    uint64_t *tmp;
+    Py_ssize_t w;
+} Acc;
+
+static inline uint64_t word_at(const char *p, Py_ssize_t i) {
+    uint64_t x;
+    memcpy(&x, p + 8 * i, 8);
+    return x;
+}
+
+/* m &= x (a bytes mask of the plan) */
+static inline int and_in(Acc *a, PyObject *x) {
+    const char *p = PyBytes_AS_STRING(x);
+    for (Py_ssize_t i = 0; i < a->w; i++)
+        a->m[i] &= word_at(p, i);
     return OK;
 }
 
-/* *acc |= x (x may be NULL: nothing) */
-static int or_in(PyObject **acc, PyObject *x) {
+/* tmp |= x (x may be NULL: nothing) */
+static inline int or_in(Acc *a, PyObject *x) {
     if (!x)
         return OK;
-    PyObject *r = PyNumber_Or(*acc, x);
-    if (!r)
-        return FALLBACK;
-    Py_SETREF(*acc, r);
+    const char *p = PyBytes_AS_STRING(x);
+    for (Py_ssize_t i = 0; i < a->w; i++)
+        a->tmp[i] |= word_at(p, i);
     return OK;
+}
+
+static inline void set_tmp(Acc *a, PyObject *x) {
+    memcpy(a->tmp, PyBytes_AS_STRING(x), (size_t)a->w * 8);
+}
+
+/* m &= tmp */
+static inline void and_tmp(Acc *a) {
+    for (Py_ssize_t i = 0; i < a->w; i++)
+        a->m[i] &= a->tmp[i];
+}
+
+static inline int is_zero(Acc *a) {
+    for (Py_ssize_t i = 0; i < a->w; i++)
+        if (a->m[i])
+            return 0;
+    return 1;
 }
 
 /* a table lookup: borrowed, NULL when absent (an error makes *err set) */
@@ -411,37 +484,32 @@ static double number_of(PyObject *v) {
     return d + 0.0;   /* -0.0 -> 0.0 */
 }
 
-/* the mask of a PROBE_C leaf for value v: free | the bits of the edges v satisfies */
-static int probe_c(Entry *e, PyObject *v, PyObject **out) {
+/* m &= the mask of a PROBE_C leaf for value v: free | the bits of the edges v satisfies */
+static int probe_c(Entry *e, PyObject *v, Acc *a) {
     int err = 0;
-    PyObject *acc = e->free;
-    Py_INCREF(acc);
+    set_tmp(a, e->free);
     if (PyUnicode_CheckExact(v)) {
-        if (or_in(&acc, lookup(e->strings, v, &err)) || err)
-            goto fallback;
+        or_in(a, lookup(e->strings, v, &err));
+        if (err)
+            return FALLBACK;
     }
-    else if (v == Py_True) {
-        if (or_in(&acc, e->trues))
-            goto fallback;
-    }
-    else if (v == Py_False) {
-        if (or_in(&acc, e->falses))
-            goto fallback;
-    }
-    else if (v == Py_None) {
-        if (or_in(&acc, e->nulls))
-            goto fallback;
-    }
+    else if (v == Py_True)
+        or_in(a, e->trues);
+    else if (v == Py_False)
+        or_in(a, e->falses);
+    else if (v == Py_None)
+        or_in(a, e->nulls);
     else {
         double n = number_of(v);
         if (e->numbers) {
             PyObject *key = PyFloat_FromDouble(n);
             if (!key)
-                goto fallback;
+                return FALLBACK;
             PyObject *hit = lookup(e->numbers, key, &err);
             Py_DECREF(key);
-            if (err || or_in(&acc, hit))
-                goto fallback;
+            if (err)
+                return FALLBACK;
+            or_in(a, hit);
         }
         if (e->nbounds) {
             /* bisect_right(bounds, n) */
@@ -454,28 +522,30 @@ static int probe_c(Entry *e, PyObject *v, PyObject **out) {
                     lo = mid + 1;
             }
             Py_ssize_t cell = (lo && e->bounds[lo - 1] == n) ? 2 * lo - 1 : 2 * lo;
-            if (or_in(&acc, e->cells[cell]))
-                goto fallback;
+            or_in(a, e->cells[cell]);
         }
     }
+    and_tmp(a);
     st_c_probes++;
-    *out = acc;
     return OK;
-fallback:
-    Py_DECREF(acc);
-    return FALLBACK;
 }
 
-static int probe_py(Entry *e, PyObject *v, PyObject **out) {
-    PyObject *r = PyObject_CallFunctionObjArgs(e->py_probe, v, e->free, NULL);
+/* m &= Group.bits_of(v, free) */
+static int probe_py(Entry *e, PyObject *v, Acc *a) {
+    PyObject *r = PyObject_CallFunctionObjArgs(e->py_probe, v, e->free_int, NULL);
     if (!r)
         return FALLBACK;
-    if (!PyLong_CheckExact(r)) {
-        Py_DECREF(r);
+    PyObject *b = to_words(r, a->w);
+    Py_DECREF(r);
+    if (!b)
+        return FALLBACK;
+    if (!PyBytes_CheckExact(b) || PyBytes_GET_SIZE(b) != a->w * 8) {
+        Py_DECREF(b);
         return FALLBACK;
     }
+    and_in(a, b);
+    Py_DECREF(b);
     st_py_probes++;
-    *out = r;
     return OK;
 }
 
@@ -501,7 +571,7 @@ static int awkward_keys(PyObject *obj) {
 }
 
 /* m &= what a leaf value (not an object, not an array) at entry e gives, as match_doc does */
-static int apply_value(Entry *e, PyObject *v, int exact, PyObject **m) {
+static int apply_value(Entry *e, PyObject *v, int exact, Acc *m) {
     if (PyUnicode_CheckExact(v)) {
         if (!e->has_leaf)
             return and_in(m, e->below);
@@ -537,13 +607,7 @@ static int apply_value(Entry *e, PyObject *v, int exact, PyObject **m) {
         return OK;
     if (e->probe == PROBE_NONE)
         return and_in(m, e->free);
-    PyObject *mask = NULL;
-    int st = e->probe == PROBE_C ? probe_c(e, v, &mask) : probe_py(e, v, &mask);
-    if (st != OK)
-        return FALLBACK;
-    st = and_in(m, mask);
-    Py_DECREF(mask);
-    return st;
+    return e->probe == PROBE_C ? probe_c(e, v, m) : probe_py(e, v, m);
 }
 
 typedef struct {
@@ -551,14 +615,12 @@ typedef struct {
     CNode *node;
 } Frame;
 
-/* Bits.match_doc in C: OK with *result the mask, or FALLBACK */
-static int walk(PlanObject *plan, PyObject *doc, int exact, PyObject **result) {
+/* Bits.match_doc in C: OK with a->m the answer, or FALLBACK */
+static int walk(PlanObject *plan, PyObject *doc, int exact, Acc *m) {
     Py_ssize_t cap = plan->nnodes + 1, top = 0;
     Frame *stack = PyMem_Malloc(cap * sizeof(Frame));
     if (!stack)
         return FALLBACK;
-    PyObject *m = plan->all;
-    Py_INCREF(m);
     stack[top].obj = doc;   /* borrowed: the document holds every object below it */
     stack[top].node = plan->root;
     top++;
@@ -572,8 +634,9 @@ static int walk(PlanObject *plan, PyObject *doc, int exact, PyObject **result) {
             Entry *e = &node->entries[i];
             PyObject *v = PyDict_GetItemWithError(obj, e->key);
             if (!v) {
-                if (PyErr_Occurred() || and_in(&m, e->missing))
+                if (PyErr_Occurred())
                     goto fallback;
+                and_in(m, e->missing);
                 continue;
             }
             if (PyDict_CheckExact(v)) {
@@ -584,28 +647,22 @@ static int walk(PlanObject *plan, PyObject *doc, int exact, PyObject **result) {
                     stack[top].node = e->inner;
                     top++;
                 }
-                if (e->has_leaf && and_in(&m, e->absent))
-                    goto fallback;
+                if (e->has_leaf)
+                    and_in(m, e->absent);
                 continue;
             }
-            if (apply_value(e, v, exact, &m) != OK)
+            if (apply_value(e, v, exact, m) != OK)
                 goto fallback;
         }
-        int t = PyObject_IsTrue(m);
-        if (t < 0)
-            goto fallback;
-        if (!t)
+        if (is_zero(m))
             break;
     }
     PyMem_Free(stack);
-    *result = m;
     return OK;
 fallback:
     PyMem_Free(stack);
-    Py_DECREF(m);
     return FALLBACK;
 }
-
 
 /* ---------------------------------------------------------------- reading text -------- */
 /*
@@ -838,7 +895,7 @@ static int read_leaf(Reader *r, PyObject **v) {
 }
 
 /* at '{' of an object on the patterns' paths: m &= what its keys give */
-static int read_object(Reader *r, CNode *node, int depth, PyObject **m) {
+static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
     if (depth > MAX_TEXT_DEPTH || node->n > MAX_ENTRIES)
         return FALLBACK;
     unsigned char seen[MAX_ENTRIES];
@@ -892,8 +949,8 @@ static int read_object(Reader *r, CNode *node, int depth, PyObject **m) {
                     }
                     else if (skip_value(r, depth + 1) != OK)
                         return FALLBACK;
-                    if (e->has_leaf && and_in(m, e->absent))
-                        return FALLBACK;
+                    if (e->has_leaf)
+                        and_in(m, e->absent);
                 }
                 else if (c == '[')
                     return FALLBACK;
@@ -929,63 +986,42 @@ static int read_object(Reader *r, CNode *node, int depth, PyObject **m) {
         }
     }
     for (Py_ssize_t i = 0; i < node->n; i++) {
-        if (!seen[i] && and_in(m, node->entries[i].missing))
-            return FALLBACK;
+        if (!seen[i])
+            and_in(m, node->entries[i].missing);
     }
     return OK;
 }
 
-/* the whole text: OK with *result the mask, or FALLBACK */
-static int read_text(PlanObject *plan, const char *s, Py_ssize_t n, PyObject **result) {
+/* the whole text: OK with a->m the answer, or FALLBACK */
+static int read_text(PlanObject *plan, const char *s, Py_ssize_t n, Acc *m) {
     Reader r = {s, s + n};
     skip_ws(&r);
     if (r.p >= r.end || *r.p != '{')
         return FALLBACK;
-    PyObject *m = plan->all;
-    Py_INCREF(m);
-    if (read_object(&r, plan->root, 0, &m) != OK)
-        goto fallback;
+    if (read_object(&r, plan->root, 0, m) != OK)
+        return FALLBACK;
     skip_ws(&r);
-    if (r.p != r.end)
-        goto fallback;
-    *result = m;
-    return OK;
-fallback:
-    Py_DECREF(m);
-    return FALLBACK;
+    return r.p == r.end ? OK : FALLBACK;
 }
 
 /* The names of the bits of m, lowest first; sorted and once each unless plan->simple. */
-static PyObject *names_of(PlanObject *plan, PyObject *m) {
+static PyObject *names_of(PlanObject *plan, Acc *m) {
     Py_ssize_t nnames = PyTuple_GET_SIZE(plan->names);
     PyObject *out = PyList_New(0);
     if (!out)
         return NULL;
-    int t = PyObject_IsTrue(m);
-    if (t <= 0)
-        return t < 0 ? (Py_DECREF(out), NULL) : out;
-    Py_ssize_t nbytes = (nnames + 7) / 8;
-    PyObject *raw = PyObject_CallMethod(m, "to_bytes", "ns", nbytes, "little");
-    if (!raw || !PyBytes_Check(raw)) {
-        Py_XDECREF(raw);
-        Py_DECREF(out);
-        return NULL;
-    }
-    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(raw);
-    for (Py_ssize_t i = 0; i < nbytes; i++) {
-        unsigned int byte = b[i];
-        while (byte) {
-            int low = __builtin_ctz(byte);
-            byte &= byte - 1;
-            Py_ssize_t bit = i * 8 + low;
+    for (Py_ssize_t i = 0; i < m->w; i++) {
+        uint64_t word = m->m[i];
+        while (word) {
+            int low = __builtin_ctzll(word);
+            word &= word - 1;
+            Py_ssize_t bit = i * 64 + low;
             if (bit >= nnames || PyList_Append(out, PyTuple_GET_ITEM(plan->names, bit)) < 0) {
-                Py_DECREF(raw);
                 Py_DECREF(out);
                 return NULL;
             }
         }
     }
-    Py_DECREF(raw);
     if (plan->simple)
         return out;
     PyObject *set = PySet_New(out);
@@ -1067,15 +1103,25 @@ static PyObject *fallback_none(void) {
 }
 
 /* find(plan, event) -> the sorted names, or None: the Python path answers */
-static PyObject *ccore_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || Py_TYPE(args[0]) != &PlanType) {
-        PyErr_SetString(PyExc_TypeError, "find(plan, event)");
+#define STACK_WORDS 64
+
+static void reset(Acc *a, PlanObject *plan) {
+    memcpy(a->m, PyBytes_AS_STRING(plan->all), (size_t)a->w * 8);
+}
+
+static PyObject *answer(PlanObject *plan, Acc *a, int text) {
+    PyObject *names = names_of(plan, a);
+    if (!names)
         return NULL;
-    }
-    PlanObject *plan = (PlanObject *)args[0];
-    PyObject *event = args[1];
+    st_events++;
+    st_text += text;
+    return names;
+}
+
+static PyObject *find_in(PlanObject *plan, PyObject *event, Acc *a) {
     PyObject *doc;
     int exact;
+    reset(a, plan);
     if (PyDict_CheckExact(event)) {
         doc = event;
         Py_INCREF(doc);
@@ -1087,55 +1133,71 @@ static PyObject *ccore_find(PyObject *module, PyObject *const *args, Py_ssize_t 
         if (PyUnicode_CheckExact(event)) {
             s = PyUnicode_AsUTF8AndSize(event, &n);   /* fails on a lone surrogate */
             if (!s)
-                return fallback_none();
+                return NULL;
         }
         else {
             s = PyBytes_AS_STRING(event);
             n = PyBytes_GET_SIZE(event);
         }
         if (unsafe_runs(s, n))
-            return fallback_none();
+            return NULL;
         if (PyUnicode_CheckExact(event)) {   /* bytes may be UTF-16 or 32: not read here */
-            PyObject *m = NULL;
-            if (read_text(plan, s, n, &m) == OK) {
-                PyObject *names = names_of(plan, m);
-                Py_DECREF(m);
-                if (names) {
-                    st_events++;
-                    st_text++;
+            if (read_text(plan, s, n, a) == OK) {
+                PyObject *names = answer(plan, a, 1);
+                if (names)
                     return names;
-                }
             }
             PyErr_Clear();
+            reset(a, plan);
         }
         if (!fast_holder || !PyList_CheckExact(fast_holder) || PyList_GET_SIZE(fast_holder) < 1)
-            return fallback_none();
+            return NULL;
         PyObject *loads = PyList_GET_ITEM(fast_holder, 0);
         if (loads == Py_None || !PyCallable_Check(loads))
-            return fallback_none();
+            return NULL;
         Py_INCREF(loads);
         doc = PyObject_CallOneArg(loads, event);
         Py_DECREF(loads);
         if (!doc)
-            return fallback_none();
+            return NULL;
         if (!PyDict_CheckExact(doc)) {
             Py_DECREF(doc);
-            return fallback_none();
+            return NULL;
         }
         exact = 0;
     }
     else
-        return fallback_none();
-    PyObject *m = NULL;
-    int st = walk(plan, doc, exact, &m);
+        return NULL;
+    int st = walk(plan, doc, exact, a);
     Py_DECREF(doc);
     if (st != OK)
-        return fallback_none();
-    PyObject *names = names_of(plan, m);
-    Py_DECREF(m);
+        return NULL;
+    return answer(plan, a, 0);
+}
+
+/* find(plan, event) -> the sorted names, or None: the Python path answers */
+static PyObject *ccore_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || Py_TYPE(args[0]) != &PlanType) {
+        PyErr_SetString(PyExc_TypeError, "find(plan, event)");
+        return NULL;
+    }
+    PlanObject *plan = (PlanObject *)args[0];
+    uint64_t mbuf[STACK_WORDS], tbuf[STACK_WORDS];
+    Acc a = {mbuf, tbuf, plan->words};
+    uint64_t *heap = NULL;
+    if (plan->words > STACK_WORDS) {
+        heap = PyMem_Malloc((size_t)plan->words * 2 * sizeof(uint64_t));
+        if (!heap)
+            return fallback_none();
+        a.m = heap;
+        a.tmp = heap + plan->words;
+    }
+    Py_INCREF(plan);   /* held through any callback */
+    PyObject *names = find_in(plan, args[1], &a);
+    Py_DECREF(plan);
+    PyMem_Free(heap);
     if (!names)
         return fallback_none();
-    st_events++;
     return names;
 }
 
