@@ -6,8 +6,10 @@ definitions (events as JSON text):
   the document orjson reads, when installed, else json);
 * ``c-walk-over-orjson``: orjson reads the text, the C core walks the dict (the lever
   without the C reader);
-* ``c-core``: ``PatternSet.matches`` on the compiled core (the C reader takes the text
-  straight into the walk: only the values on the patterns' paths become objects);
+* ``c-reader``: the C reader takes the text straight into the walk (only the values on the
+  patterns' paths become objects), called directly like ``c-walk-over-orjson``;
+* ``c-core``: ``PatternSet.matches`` on the compiled core (the C reader, plus the Python
+  layers: the snapshot, the index's hook, the names of the sequence numbers);
 * ``orjson-loads``: orjson alone, for scale.
 
 Skipped where the compiled core was not built (``rumrules.pattern.MATCHING_CORE``).
@@ -94,4 +96,16 @@ def test_c_walk_over_orjson(benchmark, n):
     loads = orjson.loads
     benchmark.extra_info["events"] = BATCH
     found = benchmark(lambda: [find(plan, loads(d)) for d in DOCS])
+    assert None not in found
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_c_reader(benchmark, n):
+    benchmark.group = _group(n)
+    ps = _set(n)
+    plan = _core.plan_of(ps._current().main.bits)
+    assert plan is not False
+    find = _core.BUILT.find
+    benchmark.extra_info["events"] = BATCH
+    found = benchmark(lambda: [find(plan, d) for d in DOCS])
     assert None not in found
