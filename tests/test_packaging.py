@@ -70,7 +70,7 @@ def test_build_makes_an_sdist_and_a_wheel_with_every_package(dist):
     import tarfile
 
     (sdist,) = dist.glob("rumrules-*.tar.gz")
-    (wheel_path,) = dist.glob("rumrules-*-py3-none-any.whl")
+    (wheel_path,) = dist.glob("rumrules-*.whl")
     names = set(zipfile.ZipFile(wheel_path).namelist())
     packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
         "packages"]
@@ -82,14 +82,17 @@ def test_build_makes_an_sdist_and_a_wheel_with_every_package(dist):
     with tarfile.open(sdist) as tar:
         members = {m.split("/", 1)[1] for m in tar.getnames() if "/" in m}
     assert {"pyproject.toml", "README.md", "grammar/event_pattern.lark",
-            "rumrules/linter/sources/_edits.py", "rumrules/schemas/_build.py"} <= members
+            "rumrules/linter/sources/_edits.py", "rumrules/schemas/_build.py",
+            "setup.py", "rumrules/pattern/_ccore.c"} <= members
+    # the optional compiled core's source travels in the wheel too (built from the sdist)
+    assert "rumrules/pattern/_ccore.c" in names
 
 
 def test_the_wheel_installs_in_a_fresh_venv_and_the_cli_runs(dist, tmp_path):
     import json
     import shutil
 
-    (wheel_path,) = dist.glob("rumrules-*-py3-none-any.whl")
+    (wheel_path,) = dist.glob("rumrules-*.whl")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
                    timeout=120)
@@ -121,3 +124,40 @@ def test_the_wheel_installs_in_a_fresh_venv_and_the_cli_runs(dist, tmp_path):
     where = subprocess.run([str(python), "-c", "import rumrules; print(rumrules.__file__)"],
                            cwd=work, env=env, capture_output=True, text=True, timeout=120)
     assert where.stdout.startswith(str(venv)), where.stdout   # not the checkout
+
+
+# ---- the optional compiled core: no compiler, no problem --------------------------------
+
+def test_without_a_compiler_the_wheel_builds_and_runs_on_the_python_core(tmp_path):
+    """``pip install .`` must not need a C compiler: with none, the wheel holds no compiled
+    core and rumrules runs on its pure-Python core (the same answers)."""
+    import shutil
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.so", "*.pyd")
+    for folder in ("rumrules", "grammar"):
+        shutil.copytree(ROOT / folder, src / folder, ignore=ignore)
+    out = tmp_path / "wheel"
+    env = dict(os.environ, CC="/nonexistent/gcc", CXX="/nonexistent/g++")
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                           str(out), str(src)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (wheel_path,) = out.glob("rumrules-*.whl")
+    names = zipfile.ZipFile(wheel_path).namelist()
+    assert "rumrules/pattern/_ccore.c" in names
+    assert not [n for n in names if "_ccore" in n and not n.endswith(".c")], names
+    zipfile.ZipFile(wheel_path).extractall(tmp_path / "site")
+    code = ("import rumrules, rumrules.pattern as p; "
+            "assert rumrules.__file__.startswith(%r), rumrules.__file__; "
+            "print(p.MATCHING_CORE, rumrules.PatternSet('rum', [('x', '{\"a\":[1]}')])"
+            ".matches('{\"a\":1}'))") % str(tmp_path / "site")
+    env = {k: v for k, v in os.environ.items() if k != "RUMRULES_PURE_PYTHON"}
+    env["PYTHONPATH"] = str(tmp_path / "site")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "python ['x']"

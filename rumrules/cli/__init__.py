@@ -219,8 +219,9 @@ def _serve_traffic_arguments(serve: argparse.ArgumentParser) -> None:
 
 def _version() -> str:
     from .. import __version__
+    from ..pattern import MATCHING_CORE
 
-    return f"rumrules {__version__}"
+    return f"rumrules {__version__} (matching core: {MATCHING_CORE})"
 
 
 def main(argv: list[str] | None = None) -> int:

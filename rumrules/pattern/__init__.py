@@ -18,11 +18,14 @@ packages use (they import nothing private from here):
   test, its filing in the index, its explain text, its
   dialect (``in_rum``) and the values it accepts and just misses (``hits()``/``misses()``,
   ``hit_strategy``/``miss_strategy``, :data:`ABSENT` for a field left out), which
-  :mod:`rumrules.strategies` draws from.
+  :mod:`rumrules.strategies` draws from;
+* :data:`MATCHING_CORE`: ``"c"`` when the compiled matching core is in use, ``"python"``
+  when not (not built, or ``RUMRULES_PURE_PYTHON=1``); the answers are the same.
 """
 
 from ._ast import ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode, iter_nodes
 from ._compile import DIALECTS, EVENTBRIDGE_OPERATORS, Condition
+from ._core import MATCHING_CORE
 from ._events import inexact_value, load_event, read_events, values_at
 from ._explain import ConditionResult, Explanation
 from ._matchers import ABSENT, MATCHER_TYPES, Exact, Matcher, MatcherKind, Numeric
@@ -36,4 +39,4 @@ __all__ = ["compile_pattern", "EventPattern", "PatternSet", "Explanation", "Cond
            "MAX_PATTERN_LENGTH", "ObjectNode", "Member", "ArrayNode", "StringNode",
            "NumberNode", "LiteralNode", "iter_nodes", "load_event", "read_events", "inexact_value",
            "values_at", "NumberText", "event_number", "Matcher", "MatcherKind", "MATCHER_TYPES",
-           "Exact", "Numeric", "ABSENT"]
+           "Exact", "Numeric", "ABSENT", "MATCHING_CORE"]

@@ -19,6 +19,7 @@ from decimal import Decimal
 from ._events import (LEAF_TYPES, MISSING, Inexact, Many, Plan, _MIN_NORMAL, _check_int,
                       _fast_doc, combine_trails, event_values, flatten,
                       load_event, path_values)
+from . import _core
 from ._matchers import event_ip, java_text, number_text
 from ._numbers import NumberText, event_number
 
@@ -501,7 +502,7 @@ class Bits:
     alternatives that do not test the path), a few big-integer operations per path
     whatever the number of patterns."""
 
-    __slots__ = ("paths", "all", "names", "simple", "tree")
+    __slots__ = ("paths", "all", "names", "simple", "tree", "core")
 
     def __init__(self, entries, path_rank: dict[str, int]) -> None:
         groups: dict[str, Group] = {}
@@ -543,6 +544,7 @@ class Bits:
         self.names = tuple(name for name, _, _ in entries)
         #: names ascend with the bits, one bit each: names_of gives them in order, once
         self.simple = all(a < b for a, b in zip(self.names, self.names[1:]))
+        self.core = None   # the compiled core's plan of this index, made on first use
 
     def match(self, values: dict) -> int:
         """The bits of the alternatives that hold for ``values`` (no :class:`Many`)."""
@@ -737,6 +739,10 @@ class Index:
         """The names :meth:`find` gives, ascending (the order of :class:`PatternSet`)."""
         bits = self.bits
         if bits is not None:
+            if _core.C is not None:   # the compiled core, when built (None: Python answers)
+                found = _core.find(bits, event)
+                if found is not None:
+                    return found
             if type(event) is dict:
                 doc, exact = event, True
             else:
