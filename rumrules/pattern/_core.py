@@ -148,9 +148,9 @@ def _probe(group, free) -> tuple:
 def _cells(ranges) -> tuple:
     """The sorted boundaries of a few numeric ranges and the bits of each elementary cell,
     as ``Group.finish`` makes them for many."""
-    from ._index import _covers_open, _covers_point
+    from ._matchers import Numeric
     for m, bit in ranges:
-        if m.kind != "numeric" or type(bit) is not int:
+        if type(m) is not Numeric or type(bit) is not int:
             raise TypeError("a numeric range to a bit")
         for b in (m.lower, m.upper):
             if b is not None and type(b) is not float:
@@ -161,7 +161,7 @@ def _cells(ranges) -> tuple:
     cells = []
     for i, p in enumerate(points):
         lo = points[i - 1] if i else None
-        cells.append(_mask([n for m, n in ranges if _covers_open(m, lo, p)]))
-        cells.append(_mask([n for m, n in ranges if _covers_point(m, p)]))
-    cells.append(_mask([n for m, n in ranges if _covers_open(m, points[-1], None)]))
+        cells.append(_mask([n for m, n in ranges if m.covers_open(lo, p)]))
+        cells.append(_mask([n for m, n in ranges if m.covers(p)]))
+    cells.append(_mask([n for m, n in ranges if m.covers_open(points[-1], None)]))
     return tuple(points), tuple(cells)
