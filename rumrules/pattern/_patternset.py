@@ -297,12 +297,12 @@ class PatternSet:
         if exact:
             return self.matches(doc)
         snap = self._snapshot or self._current()
-        main = snap.main
-        if snap.delta is not None or snap.dead:
-            return None
-        if main is None:
+        if not snap.indexes:
             return []
-        found = main.find_ordered_read(doc, False)
+        only = snap.only
+        if only is None:   # several levels or removals to filter: the caller asks matches()
+            return None
+        found = only.find_ordered_read(doc, False)
         if not found:
             return found
         names = snap.names
