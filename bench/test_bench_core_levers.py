@@ -89,7 +89,7 @@ def test_c_walk_over_orjson(benchmark, n):
     orjson = pytest.importorskip("orjson")
     benchmark.group = _group(n)
     ps = _set(n)
-    bits = ps._current().main.bits
+    bits = ps._current().indexes[0].bits
     plan = _core.plan_of(bits)
     assert plan is not False
     find = _core.BUILT.find
@@ -103,7 +103,7 @@ def test_c_walk_over_orjson(benchmark, n):
 def test_c_reader(benchmark, n):
     benchmark.group = _group(n)
     ps = _set(n)
-    plan = _core.plan_of(ps._current().main.bits)
+    plan = _core.plan_of(ps._current().indexes[0].bits)
     assert plan is not False
     find = _core.BUILT.find
     benchmark.extra_info["events"] = BATCH
