@@ -201,26 +201,32 @@ class MetricEngine:
         doc = document if type(document) is dict else load_event(document)
         return self.read_points(doc, True)  # type: ignore[return-value]
 
-    def read_points(self, doc: Any, exact: bool = True
+    def read_points(self, doc: Any, exact: bool = True, matched: Iterable[int] | None = None
                     ) -> list[tuple[int, float | None, tuple[tuple[str, str], ...]]] | None:
         """:meth:`points` of a document already read, so that a caller that reads the
         document's time too reads each document once: ``exact`` for a dict (given, or read
         by :func:`~rumrules.pattern.load_event`), not ``exact`` for one that
         :func:`~rumrules.pattern.read_events` read.  ``None`` when that fast reading may
         have read a value the definitions use otherwise than the exact reading (a zero or
-        subnormal float): then call :meth:`points` with the document's text."""
-        if exact:
-            names = self._index.matches(doc)
+        subnormal float): then call :meth:`points` with the document's text.  ``matched``:
+        the definitions :meth:`screen` found matching the document's text (not matched
+        again)."""
+        if matched is not None:
+            if not matched:
+                return []
         else:
-            names = self._index.matches_read(doc, False)
-            if names is None:
-                return None
-        if self._always:
-            matched: Iterable[int] = sorted(set(map(int, names)).union(self._always))
-        elif not names:
-            return []
-        else:
-            matched = map(int, names)
+            if exact:
+                names = self._index.matches(doc)
+            else:
+                names = self._index.matches_read(doc, False)
+                if names is None:
+                    return None
+            if self._always:
+                matched = sorted(set(map(int, names)).union(self._always))
+            elif not names:
+                return []
+            else:
+                matched = map(int, names)
         out = []
         app = ((_APP_DIMENSION, self.app_monitor_name),)
         defs = self._defs
@@ -273,6 +279,23 @@ class MetricEngine:
                     dims = tuple(dict(dims).items())
             out.append((i, value, dims))
         return out
+
+    def screen(self, text: Any, key: str = "event_timestamp"
+               ) -> tuple[list[int], int | None] | None:
+        """A first look at one stored document's JSON text (``str``) by the compiled matching
+        core, for callers that read many documents and few of them match: ``(matched,
+        value)``, ``matched`` the indexes of the definitions that match it, ascending (give
+        them to :meth:`read_points` so it does not match again), ``value`` the document's
+        top-level ``key`` when that is an integer of at most 15 digits (else ``None``), the
+        text read once and no object built.  ``None`` when the compiled core is not in use
+        or declines the text (invalid JSON included): then read it (:meth:`points`)."""
+        found = self._index.matches_key(text, key)
+        if found is None:
+            return None
+        names, value = found
+        if self._always:
+            return sorted(set(map(int, names)).union(self._always)), value
+        return list(map(int, names)), value
 
     def metric(self, index: int) -> tuple[str, str, str | None]:
         """``(namespace, metric name, unit or None)`` of the definition at ``index``."""

@@ -681,6 +681,12 @@ fallback:
 typedef struct {
     const char *p;
     const char *end;
+    /* find_key: a top-level key whose value's text is noted (its start, and how many
+     * times the key was seen); ckey NULL when none is asked for */
+    const char *ckey;
+    Py_ssize_t cklen;
+    const char *cval;
+    int ccount;
 } Reader;
 
 static inline void skip_ws(Reader *r) {
@@ -924,6 +930,11 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
             skip_ws(r);
             if (r->p >= r->end)
                 return FALLBACK;
+            if (depth == 0 && r->ckey && klen == r->cklen &&
+                memcmp(k, r->ckey, (size_t)klen) == 0) {
+                r->ccount++;
+                r->cval = r->p;
+            }
             Entry *e = NULL;
             Py_ssize_t i;
             for (i = 0; i < node->n; i++) {
@@ -994,7 +1005,7 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
 
 /* the whole text: OK with a->m the answer, or FALLBACK */
 static int read_text(PlanObject *plan, const char *s, Py_ssize_t n, Acc *m) {
-    Reader r = {s, s + n};
+    Reader r = {s, s + n, NULL, 0, NULL, 0};
     skip_ws(&r);
     if (r.p >= r.end || *r.p != '{')
         return FALLBACK;
@@ -1201,6 +1212,74 @@ static PyObject *ccore_find(PyObject *module, PyObject *const *args, Py_ssize_t 
     return names;
 }
 
+/* find_key(plan, text, key) -> (names, value) or None: find() of a str text read by the
+ * text reader alone (no fallback to the fast parser), and the value of the text's top-level
+ * member `key` when it is there once and is an integer of at most 15 digits (else None in
+ * its place).  None when the text reader gives up: the caller reads the text itself. */
+static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || Py_TYPE(args[0]) != &PlanType || !PyUnicode_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "find_key(plan, text, key)");
+        return NULL;
+    }
+    PlanObject *plan = (PlanObject *)args[0];
+    PyObject *event = args[1];
+    if (!PyUnicode_CheckExact(event)) {
+        st_fallbacks++;
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t klen, n;
+    const char *key = PyUnicode_AsUTF8AndSize(args[2], &klen);
+    if (!key)
+        return NULL;
+    const char *s = PyUnicode_AsUTF8AndSize(event, &n);   /* fails on a lone surrogate */
+    if (!s || unsafe_runs(s, n))
+        return fallback_none();
+    uint64_t mbuf[STACK_WORDS], tbuf[STACK_WORDS];
+    Acc a = {mbuf, tbuf, plan->words};
+    uint64_t *heap = NULL;
+    if (plan->words > STACK_WORDS) {
+        heap = PyMem_Malloc((size_t)plan->words * 2 * sizeof(uint64_t));
+        if (!heap)
+            return fallback_none();
+        a.m = heap;
+        a.tmp = heap + plan->words;
+    }
+    Py_INCREF(plan);   /* held through any callback */
+    Py_INCREF(event);
+    PyObject *out = NULL;
+    reset(&a, plan);
+    Reader r = {s, s + n, key, klen, NULL, 0};
+    int st = FALLBACK;
+    skip_ws(&r);
+    if (r.p < r.end && *r.p == '{' && read_object(&r, plan->root, 0, &a) == OK) {
+        skip_ws(&r);
+        st = r.p == r.end ? OK : FALLBACK;
+    }
+    if (st == OK) {
+        PyObject *value = NULL;
+        if (r.ccount == 1) {
+            Reader v = {r.cval, s + n, NULL, 0, NULL, 0};
+            char c = *v.p;
+            if ((c == '-' || (c >= '0' && c <= '9')) && read_leaf(&v, &value) == OK &&
+                !PyLong_CheckExact(value))
+                Py_CLEAR(value);
+            PyErr_Clear();
+        }
+        PyObject *names = answer(plan, &a, 1);
+        if (names) {
+            out = PyTuple_Pack(2, names, value ? value : Py_None);
+            Py_DECREF(names);
+        }
+        Py_XDECREF(value);
+    }
+    Py_DECREF(event);
+    Py_DECREF(plan);
+    PyMem_Free(heap);
+    if (!out)
+        return fallback_none();
+    return out;
+}
+
 static PyObject *ccore_configure(PyObject *module, PyObject *holder) {
     if (!PyList_CheckExact(holder)) {
         PyErr_SetString(PyExc_TypeError, "configure(list holding the fast loads or None)");
@@ -1226,6 +1305,9 @@ static PyMethodDef ccore_methods[] = {
     {"find", (PyCFunction)(void (*)(void))ccore_find, METH_FASTCALL,
      "find(plan, event): the sorted names of the alternatives the event satisfies, or None "
      "when the Python path must answer."},
+    {"find_key", (PyCFunction)(void (*)(void))ccore_find_key, METH_FASTCALL,
+     "find_key(plan, text, key): (find's names, the text's top-level integer at key or None), "
+     "or None when the text reader gives up."},
     {"configure", ccore_configure, METH_O,
      "configure(holder): a list whose item 0 is the fast JSON loads (or None)."},
     {"stats", ccore_stats, METH_NOARGS,

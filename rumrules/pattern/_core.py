@@ -21,7 +21,7 @@ import os
 
 from . import _events
 
-__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "stats", "reset_stats", "plan_of"]
+__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "find_key", "stats", "reset_stats", "plan_of"]
 
 def _built():
     try:
@@ -53,6 +53,21 @@ def find(bits, event):
     if plan is False:
         return None
     return C.find(plan, event)
+
+
+def find_key(bits, text, key: str):
+    """:func:`find` of a ``str`` text read by the C text reader alone, with the value of the
+    text's top-level member ``key`` when it is there once and is an integer of at most 15
+    digits (else ``None``): ``(names, value)``, in one pass over the text.  ``None`` when
+    the C core is not in use or its text reader gives up (the caller reads the text)."""
+    if C is None:
+        return None
+    plan = bits.core
+    if plan is None:
+        plan = bits.core = plan_of(bits)
+    if plan is False:
+        return None
+    return C.find_key(plan, text, key)
 
 
 def plan_of(bits):
