@@ -93,8 +93,12 @@ class Backfiller:
         hi = math.inf if end is None else end
         untimed = outside = 0
         if self._screen:
-            rest, outside, found = self._screened(texts, lo, hi)
-            docs = read_events([texts[k] for k in rest])
+            rest, outside, found, kept = self._screened(texts, lo, hi)
+            if kept:    # the members the engine reads, captured: the others are read here
+                read = iter(read_events([texts[k] for k in rest if k not in kept]))
+                docs = [kept[k] if k in kept else next(read) for k in rest]
+            else:
+                docs = read_events([texts[k] for k in rest])
         else:
             found = {}
             rest = range(len(texts))
@@ -168,20 +172,24 @@ class Backfiller:
         counts.documents += len(texts)
         return len(texts)
 
-    def _screened(self, texts: list, lo: float, hi: float) -> tuple[list[int], int, dict]:
+    def _screened(self, texts: list, lo: float, hi: float) -> tuple[list[int], int, dict, dict]:
         """The compiled core's first look at each text (:meth:`MetricEngine.screen`): a
         document whose ``event_timestamp`` it reads as a plain integer time is counted
         ``outside`` the window, or left alone when it is inside and no definition of any
         engine matches it (what reading it would give: no point); the others (matched,
         another time, or a text the core declines, an invalid one included) are returned,
         by their place in ``texts``, to be read as before.  Returns those places, the
-        number counted outside, and the definitions of the one engine found matching each
-        matched document, by its place (not matched again)."""
+        number counted outside, and, by their place, the definitions of the one engine
+        found matching each matched document (not matched again) and what it reads of the
+        document when the compiled core captured that (:meth:`MetricEngine.captured`: the
+        document is not read whole)."""
         rest: list[int] = []
         found: dict = {}
+        kept: dict = {}
         outside = 0
         engines = self.engines
         screen = engines[0].screen
+        captured = engines[0].captured
         others = engines[1:]
         for k, text in enumerate(texts):
             if type(text) is not str:
@@ -205,13 +213,16 @@ class Backfiller:
                 rest.append(k)
                 if not others:
                     found[k] = hit
+                    doc = captured(text)
+                    if doc is not None:
+                        kept[k] = doc
                 continue
             for e in others:
                 seen = e.screen(text)
                 if seen is None or seen[0]:
                     rest.append(k)
                     break
-        return rest, outside, found
+        return rest, outside, found, kept
 
     @property
     def aggregators(self) -> list[MinuteAggregator]:

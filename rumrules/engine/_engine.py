@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import DefinitionError, Diagnostic, RumRulesError, Severity, shown
 from ..ingestion import ingest_batch
-from ..pattern import NumberText, PatternSet, inexact_value, load_event
+from ..pattern import NumberText, PatternSet, capture, capture_trie, inexact_value, load_event
 from ..rules import MAX_PER_DESTINATION, analyse, detached, rule_by_code
 from ._datum import MetricDatum, engine_datum
 
@@ -121,6 +121,13 @@ class MetricEngine:
                 self._index.add(str(i), compiled[i])
             else:
                 self._always.append(i)
+        # the paths the points of a document read: its time, each ValueKey and dimension
+        paths = {("event_timestamp",)}
+        for d in self._defs:
+            if d.value_key:
+                paths.add(d.value_key)
+            paths.update(path for path, _ in d.dimensions)
+        self._trie = capture_trie(sorted(paths))
 
     @property
     def definitions(self) -> list[dict]:
@@ -296,6 +303,14 @@ class MetricEngine:
         if self._always:
             return sorted(set(map(int, names)).union(self._always)), value
         return list(map(int, names)), value
+
+    def captured(self, text: Any) -> dict | None:
+        """What :meth:`read_points` (``exact`` False) reads of a document, from its JSON text
+        (``str``) by the compiled core: a dict holding only the document's
+        ``event_timestamp``, ValueKeys and dimension keys (and the objects on their way),
+        for a document :meth:`screen` found matched.  ``None`` when the compiled core is not
+        in use or declines the text: then read it whole."""
+        return capture(text, self._trie)
 
     def metric(self, index: int) -> tuple[str, str, str | None]:
         """``(namespace, metric name, unit or None)`` of the definition at ``index``."""

@@ -1280,6 +1280,138 @@ static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssiz
     return out;
 }
 
+/* capture: at '{' of an object on the capture trie's paths, out gets the members the trie
+ * names: a scalar as read_leaf reads it, an object as a dict of what the trie names below
+ * it (empty when nothing), an array as an empty list.  Any key of such an object that is
+ * escaped or holds a dot, a duplicate member, an escaped string: FALLBACK. */
+static int cap_object(Reader *r, PyObject *node, int depth, PyObject *out) {
+    if (depth > MAX_TEXT_DEPTH)
+        return FALLBACK;
+    Py_ssize_t n = PyTuple_GET_SIZE(node);
+    if (n > MAX_ENTRIES)
+        return FALLBACK;
+    unsigned char seen[MAX_ENTRIES];
+    memset(seen, 0, (size_t)n);
+    r->p++;
+    skip_ws(r);
+    if (r->p < r->end && *r->p == '}') {
+        r->p++;
+        return OK;
+    }
+    for (;;) {
+        const char *k;
+        Py_ssize_t klen;
+        int escaped;
+        skip_ws(r);
+        if (r->p >= r->end || *r->p != '"' || read_string(r, &k, &klen, &escaped) != OK)
+            return FALLBACK;
+        if (escaped || (klen && memchr(k, '.', (size_t)klen)))
+            return FALLBACK;
+        skip_ws(r);
+        if (r->p >= r->end || *r->p != ':')
+            return FALLBACK;
+        r->p++;
+        skip_ws(r);
+        if (r->p >= r->end)
+            return FALLBACK;
+        Py_ssize_t i;
+        PyObject *entry = NULL;
+        for (i = 0; i < n; i++) {
+            PyObject *x = PyTuple_GET_ITEM(node, i);
+            Py_ssize_t xl;
+            const char *xb = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(x, 0), &xl);
+            if (!xb)
+                return FALLBACK;
+            if (xl == klen && memcmp(xb, k, (size_t)klen) == 0) {
+                entry = x;
+                break;
+            }
+        }
+        if (!entry) {
+            if (skip_value(r, depth + 1) != OK)
+                return FALLBACK;
+        }
+        else {
+            if (seen[i])
+                return FALLBACK;
+            seen[i] = 1;
+            PyObject *inner = PyTuple_GET_ITEM(entry, 1);
+            PyObject *v = NULL;
+            char c = *r->p;
+            if (c == '{') {
+                if (!(v = PyDict_New()))
+                    return FALLBACK;
+                if (inner != Py_None ? cap_object(r, inner, depth + 1, v) != OK
+                                     : skip_value(r, depth + 1) != OK) {
+                    Py_DECREF(v);
+                    return FALLBACK;
+                }
+            }
+            else if (c == '[') {
+                if (skip_value(r, depth + 1) != OK || !(v = PyList_New(0)))
+                    return FALLBACK;
+            }
+            else if (read_leaf(r, &v) != OK)
+                return FALLBACK;
+            int st = PyDict_SetItem(out, PyTuple_GET_ITEM(entry, 0), v);
+            Py_DECREF(v);
+            if (st < 0)
+                return FALLBACK;
+        }
+        skip_ws(r);
+        if (r->p >= r->end)
+            return FALLBACK;
+        if (*r->p == ',') {
+            r->p++;
+            continue;
+        }
+        if (*r->p == '}') {
+            r->p++;
+            return OK;
+        }
+        return FALLBACK;
+    }
+}
+
+/* capture(text, trie) -> dict or None: the members of a str JSON object text at the paths
+ * of trie (a tuple of (key, trie below or None)), as a dict of dicts holding only them;
+ * None when the text is one this reader does not read as the exact reader does. */
+static PyObject *ccore_capture(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyTuple_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "capture(text, trie)");
+        return NULL;
+    }
+    if (!PyUnicode_CheckExact(args[0]))
+        Py_RETURN_NONE;
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(args[0], &n);
+    if (!s || unsafe_runs(s, n)) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    Reader r = {s, s + n, NULL, 0, NULL, 0};
+    skip_ws(&r);
+    if (r.p >= r.end || *r.p != '{')
+        Py_RETURN_NONE;
+    PyObject *out = PyDict_New();
+    if (!out)
+        return NULL;
+    Py_INCREF(args[0]);
+    int st = cap_object(&r, args[1], 0, out);
+    if (st == OK) {
+        skip_ws(&r);
+        if (r.p != r.end)
+            st = FALLBACK;
+    }
+    Py_DECREF(args[0]);
+    if (st != OK) {
+        PyErr_Clear();
+        Py_DECREF(out);
+        Py_RETURN_NONE;
+    }
+    return out;
+}
+
 static PyObject *ccore_configure(PyObject *module, PyObject *holder) {
     if (!PyList_CheckExact(holder)) {
         PyErr_SetString(PyExc_TypeError, "configure(list holding the fast loads or None)");
@@ -1308,6 +1440,9 @@ static PyMethodDef ccore_methods[] = {
     {"find_key", (PyCFunction)(void (*)(void))ccore_find_key, METH_FASTCALL,
      "find_key(plan, text, key): (find's names, the text's top-level integer at key or None), "
      "or None when the text reader gives up."},
+    {"capture", (PyCFunction)(void (*)(void))ccore_capture, METH_FASTCALL,
+     "capture(text, trie): the members of the text at the trie's paths, as nested dicts, or "
+     "None when the text is not one this reader reads as the exact one does."},
     {"configure", ccore_configure, METH_O,
      "configure(holder): a list whose item 0 is the fast JSON loads (or None)."},
     {"stats", ccore_stats, METH_NOARGS,

@@ -21,7 +21,7 @@ import os
 
 from . import _events
 
-__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "find_key", "stats", "reset_stats", "plan_of"]
+__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "find_key", "capture", "capture_trie", "stats", "reset_stats", "plan_of"]
 
 def _built():
     try:
@@ -68,6 +68,32 @@ def find_key(bits, text, key: str):
     if plan is False:
         return None
     return C.find_key(plan, text, key)
+
+
+def capture_trie(paths) -> tuple:
+    """The trie :func:`capture` walks, of ``paths`` (each a tuple of keys): ``((key, trie
+    below or None), ...)``."""
+    tree: dict = {}
+    for path in paths:
+        node = tree
+        for key in path:
+            node = node.setdefault(key, {})
+
+    def freeze(node: dict):
+        return tuple((k, freeze(v) if v else None) for k, v in node.items()) or None
+    return freeze(tree) or ()
+
+
+def capture(text, trie: tuple):
+    """The members of the JSON text (``str``) at the paths of ``trie`` (from
+    :func:`capture_trie`) as a dict holding only them (objects on the way as dicts of what
+    the paths name in them, an object at a path's end as such a dict, an array as ``[]``),
+    read by the C core's text reader: what the engine's lookups of those paths read in the
+    whole document.  ``None`` when the C core is not in use or declines the text (escapes,
+    dotted or duplicate keys on the way, numbers it does not read as the exact reader)."""
+    if C is None:
+        return None
+    return C.capture(text, trie)
 
 
 def plan_of(bits):

@@ -70,7 +70,7 @@ def test_screened_run_equals_reading_every_document(engines, window, both):
     if C_CORE and not both:   # the screen left documents unread, read the unusual ones
         lo = -math.inf if window.start is None else window.start
         hi = math.inf if window.end is None else window.end
-        rest, _, _ = Backfiller(chosen, window)._screened(lines, lo, hi)
+        rest = Backfiller(chosen, window)._screened(lines, lo, hi)[0]
         assert 0 < len(rest) < len(lines) * 0.8
 
 
@@ -116,3 +116,26 @@ def test_matches_key_answers_as_matches(engines):
 @pytest.mark.skipif(C_CORE, reason="the compiled core is in use")
 def test_no_screen_without_the_compiled_core(engines):
     assert engines[0].screen('{"event_timestamp": 1}') is None
+
+
+@pytest.mark.skipif(not C_CORE, reason="the compiled core is not in use")
+def test_captured_members_give_the_points_of_the_whole_document(engines):
+    engine = engines[0]
+    taken = 0
+    for line in _odd_lines(documents(400, seed=4)):
+        text = line.decode("utf-8", "replace")
+        seen = engine.screen(text)
+        doc = engine.captured(text)
+        if seen is None or doc is None:
+            continue
+        taken += 1
+        points = engine.read_points(doc, False, seen[0])
+        if points is not None:
+            assert points == engine.points(text)
+        whole = json.loads(text)
+        if type(doc.get("event_timestamp")) is int:
+            assert doc["event_timestamp"] == whole["event_timestamp"]
+        assert set(doc) <= set(whole)
+    assert taken >= 300
+    assert engine.captured('{"metadata.pageId": "/x"}') is None     # a dotted key
+    assert engine.captured('{"metadata": {"pageId": "\\u002fx"}}') is None   # an escape
