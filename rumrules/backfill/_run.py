@@ -202,7 +202,7 @@ class Backfiller:
             if seen is None:
                 rest.append(k)
                 continue
-            hit, ms = seen
+            hit, ms, members = seen
             if ms is None or not 0 <= ms < _EXACT_MS:
                 rest.append(k)      # untimed, or a time only the exact reading dates
                 continue
@@ -213,7 +213,7 @@ class Backfiller:
                 rest.append(k)
                 if not others:
                     found[k] = hit
-                    doc = captured(text)
+                    doc = members if members is not None else captured(text)
                     if doc is not None:
                         kept[k] = doc
                 continue

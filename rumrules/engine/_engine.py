@@ -288,21 +288,23 @@ class MetricEngine:
         return out
 
     def screen(self, text: Any, key: str = "event_timestamp"
-               ) -> tuple[list[int], int | None] | None:
+               ) -> tuple[list[int], int | None, dict | None] | None:
         """A first look at one stored document's JSON text (``str``) by the compiled matching
         core, for callers that read many documents and few of them match: ``(matched,
-        value)``, ``matched`` the indexes of the definitions that match it, ascending (give
-        them to :meth:`read_points` so it does not match again), ``value`` the document's
-        top-level ``key`` when that is an integer of at most 15 digits (else ``None``), the
-        text read once and no object built.  ``None`` when the compiled core is not in use
-        or declines the text (invalid JSON included): then read it (:meth:`points`)."""
-        found = self._index.matches_key(text, key)
+        value, members)``, ``matched`` the indexes of the definitions that match it,
+        ascending (give them to :meth:`read_points` so it does not match again), ``value``
+        the document's top-level ``key`` when that is an integer of at most 15 digits (else
+        ``None``), ``members`` (when a definition's pattern matches) what :meth:`captured`
+        gives, read in the same pass, or ``None``.  The text is read once, and no object
+        is built for a document nothing matches.  ``None`` when the compiled core is not in
+        use or declines the text (invalid JSON included): then read it (:meth:`points`)."""
+        found = self._index.matches_key(text, key, self._trie)
         if found is None:
             return None
-        names, value = found
+        names, value, members = found
         if self._always:
-            return sorted(set(map(int, names)).union(self._always)), value
-        return list(map(int, names)), value
+            return sorted(set(map(int, names)).union(self._always)), value, members
+        return list(map(int, names)), value, members
 
     def captured(self, text: Any) -> dict | None:
         """What :meth:`read_points` (``exact`` False) reads of a document, from its JSON text

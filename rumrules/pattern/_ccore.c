@@ -687,7 +687,14 @@ typedef struct {
     Py_ssize_t cklen;
     const char *cval;
     int ccount;
+    /* find_key with a trie: where the value of each of its top-level keys starts, and how
+     * many times the key was seen (ctrie NULL when none is asked for) */
+    PyObject *ctrie;
+    const char *tvals[MAX_ENTRIES];
+    unsigned char tcount[MAX_ENTRIES];
 } Reader;
+
+static int cap_value(Reader *r, PyObject *inner, int depth, PyObject **v);
 
 static inline void skip_ws(Reader *r) {
     while (r->p < r->end) {
@@ -935,6 +942,22 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
                 r->ccount++;
                 r->cval = r->p;
             }
+            if (depth == 0 && r->ctrie) {
+                Py_ssize_t nt = PyTuple_GET_SIZE(r->ctrie);
+                for (Py_ssize_t t = 0; t < nt; t++) {
+                    Py_ssize_t xl;
+                    const char *xb = PyUnicode_AsUTF8AndSize(
+                        PyTuple_GET_ITEM(PyTuple_GET_ITEM(r->ctrie, t), 0), &xl);
+                    if (!xb)
+                        return FALLBACK;
+                    if (xl == klen && memcmp(xb, k, (size_t)klen) == 0) {
+                        if (r->tcount[t] < 2)
+                            r->tcount[t]++;
+                        r->tvals[t] = r->p;
+                        break;
+                    }
+                }
+            }
             Entry *e = NULL;
             Py_ssize_t i;
             for (i = 0; i < node->n; i++) {
@@ -1005,7 +1028,7 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
 
 /* the whole text: OK with a->m the answer, or FALLBACK */
 static int read_text(PlanObject *plan, const char *s, Py_ssize_t n, Acc *m) {
-    Reader r = {s, s + n, NULL, 0, NULL, 0};
+    Reader r = {s, s + n, NULL, 0, NULL, 0, NULL};
     skip_ws(&r);
     if (r.p >= r.end || *r.p != '{')
         return FALLBACK;
@@ -1217,10 +1240,13 @@ static PyObject *ccore_find(PyObject *module, PyObject *const *args, Py_ssize_t 
  * member `key` when it is there once and is an integer of at most 15 digits (else None in
  * its place).  None when the text reader gives up: the caller reads the text itself. */
 static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || Py_TYPE(args[0]) != &PlanType || !PyUnicode_CheckExact(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "find_key(plan, text, key)");
+    if ((nargs != 3 && nargs != 4) || Py_TYPE(args[0]) != &PlanType ||
+        !PyUnicode_CheckExact(args[2]) || (nargs == 4 && (!PyTuple_CheckExact(args[3]) ||
+                                                          PyTuple_GET_SIZE(args[3]) > MAX_ENTRIES))) {
+        PyErr_SetString(PyExc_TypeError, "find_key(plan, text, key[, trie])");
         return NULL;
     }
+    PyObject *trie = nargs == 4 ? args[3] : NULL;
     PlanObject *plan = (PlanObject *)args[0];
     PyObject *event = args[1];
     if (!PyUnicode_CheckExact(event)) {
@@ -1248,7 +1274,9 @@ static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssiz
     Py_INCREF(event);
     PyObject *out = NULL;
     reset(&a, plan);
-    Reader r = {s, s + n, key, klen, NULL, 0};
+    Reader r = {s, s + n, key, klen, NULL, 0, trie};
+    if (trie)
+        memset(r.tcount, 0, sizeof(r.tcount));
     int st = FALLBACK;
     skip_ws(&r);
     if (r.p < r.end && *r.p == '{' && read_object(&r, plan->root, 0, &a) == OK) {
@@ -1258,7 +1286,7 @@ static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssiz
     if (st == OK) {
         PyObject *value = NULL;
         if (r.ccount == 1) {
-            Reader v = {r.cval, s + n, NULL, 0, NULL, 0};
+            Reader v = {r.cval, s + n, NULL, 0, NULL, 0, NULL};
             char c = *v.p;
             if ((c == '-' || (c >= '0' && c <= '9')) && read_leaf(&v, &value) == OK &&
                 !PyLong_CheckExact(value))
@@ -1266,10 +1294,31 @@ static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssiz
             PyErr_Clear();
         }
         PyObject *names = answer(plan, &a, 1);
+        PyObject *doc = NULL;
+        if (names && trie && PyList_GET_SIZE(names)) {
+            /* matched: what the trie names, from the top-level values noted on the way */
+            doc = PyDict_New();
+            Py_ssize_t nt = PyTuple_GET_SIZE(trie);
+            for (Py_ssize_t t = 0; doc && t < nt; t++) {
+                if (!r.tcount[t])
+                    continue;
+                PyObject *entry = PyTuple_GET_ITEM(trie, t), *v = NULL;
+                Reader at = {r.tvals[t], s + n, NULL, 0, NULL, 0, NULL};
+                if (r.tcount[t] > 1 || cap_value(&at, PyTuple_GET_ITEM(entry, 1), 0, &v) != OK ||
+                    PyDict_SetItem(doc, PyTuple_GET_ITEM(entry, 0), v) < 0)
+                    Py_CLEAR(doc);
+                Py_XDECREF(v);
+            }
+            PyErr_Clear();
+        }
         if (names) {
-            out = PyTuple_Pack(2, names, value ? value : Py_None);
+            if (trie)
+                out = PyTuple_Pack(3, names, value ? value : Py_None, doc ? doc : Py_None);
+            else
+                out = PyTuple_Pack(2, names, value ? value : Py_None);
             Py_DECREF(names);
         }
+        Py_XDECREF(doc);
         Py_XDECREF(value);
     }
     Py_DECREF(event);
@@ -1284,6 +1333,29 @@ static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssiz
  * names: a scalar as read_leaf reads it, an object as a dict of what the trie names below
  * it (empty when nothing), an array as an empty list.  Any key of such an object that is
  * escaped or holds a dot, a duplicate member, an escaped string: FALLBACK. */
+static int cap_object(Reader *r, PyObject *node, int depth, PyObject *out);
+
+/* at a member's value: *v what capture keeps of it (see cap_object) */
+static int cap_value(Reader *r, PyObject *inner, int depth, PyObject **v) {
+    char c = *r->p;
+    if (c == '{') {
+        if (!(*v = PyDict_New()))
+            return FALLBACK;
+        if (inner != Py_None ? cap_object(r, inner, depth + 1, *v) != OK
+                             : skip_value(r, depth + 1) != OK) {
+            Py_CLEAR(*v);
+            return FALLBACK;
+        }
+        return OK;
+    }
+    if (c == '[') {
+        if (skip_value(r, depth + 1) != OK || !(*v = PyList_New(0)))
+            return FALLBACK;
+        return OK;
+    }
+    return read_leaf(r, v);
+}
+
 static int cap_object(Reader *r, PyObject *node, int depth, PyObject *out) {
     if (depth > MAX_TEXT_DEPTH)
         return FALLBACK;
@@ -1335,23 +1407,8 @@ static int cap_object(Reader *r, PyObject *node, int depth, PyObject *out) {
             if (seen[i])
                 return FALLBACK;
             seen[i] = 1;
-            PyObject *inner = PyTuple_GET_ITEM(entry, 1);
             PyObject *v = NULL;
-            char c = *r->p;
-            if (c == '{') {
-                if (!(v = PyDict_New()))
-                    return FALLBACK;
-                if (inner != Py_None ? cap_object(r, inner, depth + 1, v) != OK
-                                     : skip_value(r, depth + 1) != OK) {
-                    Py_DECREF(v);
-                    return FALLBACK;
-                }
-            }
-            else if (c == '[') {
-                if (skip_value(r, depth + 1) != OK || !(v = PyList_New(0)))
-                    return FALLBACK;
-            }
-            else if (read_leaf(r, &v) != OK)
+            if (cap_value(r, PyTuple_GET_ITEM(entry, 1), depth, &v) != OK)
                 return FALLBACK;
             int st = PyDict_SetItem(out, PyTuple_GET_ITEM(entry, 0), v);
             Py_DECREF(v);
@@ -1389,7 +1446,7 @@ static PyObject *ccore_capture(PyObject *module, PyObject *const *args, Py_ssize
         PyErr_Clear();
         Py_RETURN_NONE;
     }
-    Reader r = {s, s + n, NULL, 0, NULL, 0};
+    Reader r = {s, s + n, NULL, 0, NULL, 0, NULL};
     skip_ws(&r);
     if (r.p >= r.end || *r.p != '{')
         Py_RETURN_NONE;

@@ -55,11 +55,14 @@ def find(bits, event):
     return C.find(plan, event)
 
 
-def find_key(bits, text, key: str):
+def find_key(bits, text, key: str, trie: tuple | None = None):
     """:func:`find` of a ``str`` text read by the C text reader alone, with the value of the
     text's top-level member ``key`` when it is there once and is an integer of at most 15
-    digits (else ``None``): ``(names, value)``, in one pass over the text.  ``None`` when
-    the C core is not in use or its text reader gives up (the caller reads the text)."""
+    digits (else ``None``): ``(names, value)``, in one pass over the text.  With ``trie``
+    (from :func:`capture_trie`), ``(names, value, members)``: ``members`` what
+    :func:`capture` gives, from the top-level values noted in the same pass, when names is
+    not empty (else, or when the core declines them, ``None``).  ``None`` when the C core
+    is not in use or its text reader gives up (the caller reads the text)."""
     if C is None:
         return None
     plan = bits.core
@@ -67,7 +70,9 @@ def find_key(bits, text, key: str):
         plan = bits.core = plan_of(bits)
     if plan is False:
         return None
-    return C.find_key(plan, text, key)
+    if trie is None:
+        return C.find_key(plan, text, key)
+    return C.find_key(plan, text, key, trie)
 
 
 def capture_trie(paths) -> tuple:
