@@ -80,6 +80,7 @@ class Backfiller:
         self._counts = Counts(points=[0] * len(self.engines), skipped=[0] * len(self.engines))
         # the compiled core looks at each text first, and only matched documents are read
         self._screen = MATCHING_CORE == "c"
+        self._screener = None     # engines[0]'s, made on first use
         # (namespace, metric, unit) of each definition, looked up once
         self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
 
@@ -188,7 +189,9 @@ class Backfiller:
         kept: dict = {}
         outside = 0
         engines = self.engines
-        screen = engines[0].screen
+        screen = self._screener
+        if screen is None:
+            screen = self._screener = engines[0].screener() or engines[0].screen
         captured = engines[0].captured
         others = engines[1:]
         for k, text in enumerate(texts):

@@ -306,6 +306,29 @@ class MetricEngine:
             return sorted(set(map(int, names)).union(self._always)), value, members
         return list(map(int, names)), value, members
 
+    def screener(self, key: str = "event_timestamp"):
+        """:meth:`screen` as one plain callable of the text, for a caller that screens many
+        texts: ``None`` when the compiled core is not in use (or there is nothing to match
+        with it)."""
+        found = self._index.key_finder(key, self._trie)
+        if found is None:
+            return None
+        find, names = found
+        defs = {s: int(name) for s, name in names.items()}
+        always = self._always
+
+        def screen(text):
+            seen = find(text)
+            if seen is None:
+                return None
+            seqs, value, members = seen
+            if always:
+                return sorted({defs[s] for s in seqs}.union(always)), value, members
+            if seqs:
+                return [defs[s] for s in seqs], value, members
+            return seqs, value, members
+        return screen
+
     def captured(self, text: Any) -> dict | None:
         """What :meth:`read_points` (``exact`` False) reads of a document, from its JSON text
         (``str``) by the compiled core: a dict holding only the document's

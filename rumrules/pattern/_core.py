@@ -21,7 +21,7 @@ import os
 
 from . import _events
 
-__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "find_key", "capture", "capture_trie", "stats", "reset_stats", "plan_of"]
+__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "find_key", "key_finder", "capture", "capture_trie", "stats", "reset_stats", "plan_of"]
 
 def _built():
     try:
@@ -73,6 +73,22 @@ def find_key(bits, text, key: str, trie: tuple | None = None):
     if trie is None:
         return C.find_key(plan, text, key)
     return C.find_key(plan, text, key, trie)
+
+
+def key_finder(bits, key: str, trie: tuple | None = None):
+    """:func:`find_key` of ``bits`` as one callable of the text, or ``None`` when the C core
+    is not in use or cannot take the index."""
+    if C is None:
+        return None
+    plan = bits.core
+    if plan is None:
+        plan = bits.core = plan_of(bits)
+    if plan is False:
+        return None
+    find = C.find_key
+    if trie is None:
+        return lambda text: find(plan, text, key)
+    return lambda text: find(plan, text, key, trie)
 
 
 def capture_trie(paths) -> tuple:

@@ -778,6 +778,14 @@ class Index:
             return None
         return _core.find_key(bits, text, key, trie)
 
+    def key_finder(self, key: str, trie: tuple | None = None):
+        """:meth:`find_ordered_key` as one callable of the text (``None`` when the compiled
+        core is not in use or cannot take this index)."""
+        bits = self.bits
+        if bits is None:
+            return None
+        return _core.key_finder(bits, key, trie)
+
     def find_ordered_read(self, doc, exact: bool) -> list | None:
         """:meth:`find_ordered` for a document already read: by :func:`load_event` or given
         as a dict (``exact``), or by the fast reader (not ``exact``: then ``None`` when a

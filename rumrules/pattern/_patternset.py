@@ -332,6 +332,21 @@ class PatternSet:
         names = snap.names
         return ([names[s] for s in seqs],) + found[1:]
 
+    def key_finder(self, key: str, trie: tuple | None = None) -> tuple | None:
+        """:meth:`matches_key` as one call per text, for a caller that screens many texts
+        while the set does not change: ``(find, names)``, ``find(text)`` giving what
+        :meth:`matches_key` gives with sequence numbers in place of the names (``names[s]``
+        is the name of ``s``), or ``None`` where it would.  ``None`` when the compiled core
+        is not in use or the set is not one index (then call :meth:`matches_key`)."""
+        snap = self._snapshot or self._current()
+        only = snap.only
+        if only is None:
+            return None
+        find = only.key_finder(key, trie)
+        if find is None:
+            return None
+        return find, dict(snap.names)
+
     def __reduce__(self):
         with self._lock:   # one state, even while other threads change the set
             patterns = [(self._names[s], p.text, p.dialect)

@@ -143,3 +143,15 @@ def test_captured_members_give_the_points_of_the_whole_document(engines):
     assert taken >= 300
     assert engine.captured('{"metadata.pageId": "/x"}') is None     # a dotted key
     assert engine.captured('{"metadata": {"pageId": "\\u002fx"}}') is None   # an escape
+
+
+@pytest.mark.skipif(not C_CORE, reason="the compiled core is not in use")
+def test_screener_answers_as_screen(engines):
+    lines = _odd_lines(documents(200, seed=6))
+    for engine in engines:     # the second has a definition with no pattern
+        screener = engine.screener()
+        assert screener is not None
+        answers = [(screener(t), engine.screen(t)) for t in (x.decode("utf-8", "replace")
+                                                              for x in lines)]
+        assert all(a == b for a, b in answers)
+        assert sum(a is not None and bool(a[0]) for a, _ in answers) > 20
