@@ -63,7 +63,7 @@ def find_key(bits, text, key: str, trie: tuple | None = None):
     :func:`capture` gives, from the top-level values noted in the same pass, when names is
     not empty (else, or when the core declines them, ``None``).  ``None`` when the C core
     is not in use or its text reader gives up (the caller reads the text)."""
-    if C is None:
+    if C is None or not hasattr(C, "find_key"):   # an extension built from an older _ccore.c
         return None
     plan = bits.core
     if plan is None:
@@ -78,7 +78,7 @@ def find_key(bits, text, key: str, trie: tuple | None = None):
 def key_finder(bits, key: str, trie: tuple | None = None):
     """:func:`find_key` of ``bits`` as one callable of the text, or ``None`` when the C core
     is not in use or cannot take the index."""
-    if C is None:
+    if C is None or not hasattr(C, "find_key"):
         return None
     plan = bits.core
     if plan is None:
@@ -112,7 +112,7 @@ def capture(text, trie: tuple):
     read by the C core's text reader: what the engine's lookups of those paths read in the
     whole document.  ``None`` when the C core is not in use or declines the text (escapes,
     dotted or duplicate keys on the way, numbers it does not read as the exact reader)."""
-    if C is None:
+    if C is None or not hasattr(C, "capture"):
         return None
     return C.capture(text, trie)
 

@@ -155,3 +155,20 @@ def test_screener_answers_as_screen(engines):
                                                               for x in lines)]
         assert all(a == b for a, b in answers)
         assert sum(a is not None and bool(a[0]) for a, _ in answers) > 20
+
+
+def test_an_extension_without_the_first_look_reads_every_document(engines, monkeypatch):
+    """An extension built from an older ``_ccore.c`` (no ``find_key``/``capture``): the
+    backfill reads every document, with the same answers."""
+    from rumrules.pattern import _core
+
+    class Older:
+        find = staticmethod(lambda plan, event: None)   # "Python, answer this"
+
+    lines = _odd_lines(documents(200, seed=8))
+    expected = _run(engines[:1], lines, Window(), False)
+    monkeypatch.setattr(_core, "C", Older())
+    engine = MetricEngine(new_definitions()[:-1], app_monitor_name=APP)
+    assert engine.screen(lines[0].decode()) is None and engine.screener() is None
+    assert engine.captured(lines[0].decode()) is None
+    assert _run([engine], lines, Window(), True) == expected
