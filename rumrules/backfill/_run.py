@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..engine import MetricEngine
 from ..errors import RumRulesError
-from ..pattern import load_event, read_events
+from ..pattern import MATCHING_CORE, load_event, read_events
 from ._aggregate import EXACT_MS as _EXACT_MS, MinuteAggregator, exact_partials, minute_of
 from ._readers import (FORMATS, Batch, document_texts, locate, read_batches, read_range,
                        splittable)
@@ -78,6 +78,9 @@ class Backfiller:
         self._tables: list[dict] = [{} for _ in self.engines]
         self._folded: list[dict] = [{} for _ in self.engines]
         self._counts = Counts(points=[0] * len(self.engines), skipped=[0] * len(self.engines))
+        # the compiled core looks at each text first, and only matched documents are read
+        self._screen = MATCHING_CORE == "c"
+        self._screener = None     # engines[0]'s, made on first use
         # (namespace, metric, unit) of each definition, looked up once
         self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
 
@@ -85,19 +88,29 @@ class Backfiller:
         """Aggregate the documents of ``batch``; return how many it held.  Raise
         :class:`RumRulesError` naming the file and line of a document that is not one."""
         texts = document_texts(batch)
-        docs = read_events(texts, batch.payload if batch.kind == "lines" else None)
         counts = self._counts
         start, end = self.window.start, self.window.end
         lo = -math.inf if start is None else start
         hi = math.inf if end is None else end
+        untimed = outside = 0
+        if self._screen:
+            rest, outside, found, kept = self._screened(texts, lo, hi)
+            if kept:    # the members the engine reads, captured: the others are read here
+                read = iter(read_events([texts[k] for k in rest if k not in kept]))
+                docs = [kept[k] if k in kept else next(read) for k in rest]
+            else:
+                docs = read_events([texts[k] for k in rest])
+        else:
+            found = {}
+            rest = range(len(texts))
+            docs = read_events(texts, batch.payload if batch.kind == "lines" else None)
         engines = self.engines
         single = len(engines) == 1
         read_points = engines[0].read_points
         tables, folded = self._tables, self._folded
         table = tables[0]
         skipped = [0] * len(engines)
-        untimed = outside = 0
-        for k, doc in enumerate(docs):
+        for k, doc in zip(rest, docs):
             exact = doc is None
             if exact:
                 doc = _load(batch, texts, k)
@@ -116,11 +129,12 @@ class Backfiller:
                 outside += 1
                 continue
             if single:
-                points = read_points(doc, exact)
+                matched = found.get(k)
+                points = read_points(doc, exact, matched)
                 if not points:
                     if points is None:
                         doc = _load(batch, texts, k)
-                        points = read_points(doc, True)
+                        points = read_points(doc, True, matched)
                     if not points:
                         continue
                 for i, value, dims in points:
@@ -158,6 +172,60 @@ class Backfiller:
         counts.skipped = [a + b for a, b in zip(counts.skipped, skipped)]
         counts.documents += len(texts)
         return len(texts)
+
+    def _screened(self, texts: list, lo: float, hi: float) -> tuple[list[int], int, dict, dict]:
+        """The compiled core's first look at each text (:meth:`MetricEngine.screen`): a
+        document whose ``event_timestamp`` it reads as a plain integer time is counted
+        ``outside`` the window, or left alone when it is inside and no definition of any
+        engine matches it (what reading it would give: no point); the others (matched,
+        another time, or a text the core declines, an invalid one included) are returned,
+        by their place in ``texts``, to be read as before.  Returns those places, the
+        number counted outside, and, by their place, the definitions of the one engine
+        found matching each matched document (not matched again) and what it reads of the
+        document when the compiled core captured that (:meth:`MetricEngine.captured`: the
+        document is not read whole)."""
+        rest: list[int] = []
+        found: dict = {}
+        kept: dict = {}
+        outside = 0
+        engines = self.engines
+        screen = self._screener
+        if screen is None:
+            screen = self._screener = engines[0].screener() or engines[0].screen
+        captured = engines[0].captured
+        others = engines[1:]
+        for k, text in enumerate(texts):
+            if type(text) is not str:
+                try:
+                    text = text.decode()
+                except (UnicodeDecodeError, AttributeError):
+                    rest.append(k)
+                    continue
+            seen = screen(text)
+            if seen is None:
+                rest.append(k)
+                continue
+            hit, ms, members = seen
+            if ms is None or not 0 <= ms < _EXACT_MS:
+                rest.append(k)      # untimed, or a time only the exact reading dates
+                continue
+            if not lo <= ms < hi:
+                outside += 1
+                continue
+            if hit:
+                rest.append(k)
+                if not others:
+                    found[k] = hit
+                    doc = members if members is not None else captured(text)
+                    if doc is not None:
+                        kept[k] = doc
+                continue
+            for e in others:
+                seen = e.screen(text)
+                if seen is None or seen[0]:
+                    rest.append(k)
+                    break
+        return rest, outside, found, kept
 
     @property
     def aggregators(self) -> list[MinuteAggregator]:

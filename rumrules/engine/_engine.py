@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import DefinitionError, Diagnostic, RumRulesError, Severity, shown
 from ..ingestion import ingest_batch
-from ..pattern import NumberText, PatternSet, inexact_value, load_event
+from ..pattern import NumberText, PatternSet, capture, capture_trie, inexact_value, load_event
 from ..rules import MAX_PER_DESTINATION, analyse, detached, rule_by_code
 from ._datum import MetricDatum, engine_datum
 
@@ -121,6 +121,13 @@ class MetricEngine:
                 self._index.add(str(i), compiled[i])
             else:
                 self._always.append(i)
+        # the paths the points of a document read: its time, each ValueKey and dimension
+        paths = {("event_timestamp",)}
+        for d in self._defs:
+            if d.value_key:
+                paths.add(d.value_key)
+            paths.update(path for path, _ in d.dimensions)
+        self._trie = capture_trie(sorted(paths))
 
     @property
     def definitions(self) -> list[dict]:
@@ -201,26 +208,32 @@ class MetricEngine:
         doc = document if type(document) is dict else load_event(document)
         return self.read_points(doc, True)  # type: ignore[return-value]
 
-    def read_points(self, doc: Any, exact: bool = True
+    def read_points(self, doc: Any, exact: bool = True, matched: Iterable[int] | None = None
                     ) -> list[tuple[int, float | None, tuple[tuple[str, str], ...]]] | None:
         """:meth:`points` of a document already read, so that a caller that reads the
         document's time too reads each document once: ``exact`` for a dict (given, or read
         by :func:`~rumrules.pattern.load_event`), not ``exact`` for one that
         :func:`~rumrules.pattern.read_events` read.  ``None`` when that fast reading may
         have read a value the definitions use otherwise than the exact reading (a zero or
-        subnormal float): then call :meth:`points` with the document's text."""
-        if exact:
-            names = self._index.matches(doc)
+        subnormal float): then call :meth:`points` with the document's text.  ``matched``:
+        the definitions :meth:`screen` found matching the document's text (not matched
+        again)."""
+        if matched is not None:
+            if not matched:
+                return []
         else:
-            names = self._index.matches_read(doc, False)
-            if names is None:
-                return None
-        if self._always:
-            matched: Iterable[int] = sorted(set(map(int, names)).union(self._always))
-        elif not names:
-            return []
-        else:
-            matched = map(int, names)
+            if exact:
+                names = self._index.matches(doc)
+            else:
+                names = self._index.matches_read(doc, False)
+                if names is None:
+                    return None
+            if self._always:
+                matched = sorted(set(map(int, names)).union(self._always))
+            elif not names:
+                return []
+            else:
+                matched = map(int, names)
         out = []
         app = ((_APP_DIMENSION, self.app_monitor_name),)
         defs = self._defs
@@ -273,6 +286,56 @@ class MetricEngine:
                     dims = tuple(dict(dims).items())
             out.append((i, value, dims))
         return out
+
+    def screen(self, text: Any, key: str = "event_timestamp"
+               ) -> tuple[list[int], int | None, dict | None] | None:
+        """A first look at one stored document's JSON text (``str``) by the compiled matching
+        core, for callers that read many documents and few of them match: ``(matched,
+        value, members)``, ``matched`` the indexes of the definitions that match it,
+        ascending (give them to :meth:`read_points` so it does not match again), ``value``
+        the document's top-level ``key`` when that is an integer of at most 15 digits (else
+        ``None``), ``members`` (when a definition's pattern matches) what :meth:`captured`
+        gives, read in the same pass, or ``None``.  The text is read once, and no object
+        is built for a document nothing matches.  ``None`` when the compiled core is not in
+        use or declines the text (invalid JSON included): then read it (:meth:`points`)."""
+        found = self._index.matches_key(text, key, self._trie)
+        if found is None:
+            return None
+        names, value, members = found
+        if self._always:
+            return sorted(set(map(int, names)).union(self._always)), value, members
+        return list(map(int, names)), value, members
+
+    def screener(self, key: str = "event_timestamp"):
+        """:meth:`screen` as one plain callable of the text, for a caller that screens many
+        texts: ``None`` when the compiled core is not in use (or there is nothing to match
+        with it)."""
+        found = self._index.key_finder(key, self._trie)
+        if found is None:
+            return None
+        find, names = found
+        defs = {s: int(name) for s, name in names.items()}
+        always = self._always
+
+        def screen(text):
+            seen = find(text)
+            if seen is None:
+                return None
+            seqs, value, members = seen
+            if always:
+                return sorted({defs[s] for s in seqs}.union(always)), value, members
+            if seqs:
+                return [defs[s] for s in seqs], value, members
+            return seqs, value, members
+        return screen
+
+    def captured(self, text: Any) -> dict | None:
+        """What :meth:`read_points` (``exact`` False) reads of a document, from its JSON text
+        (``str``) by the compiled core: a dict holding only the document's
+        ``event_timestamp``, ValueKeys and dimension keys (and the objects on their way),
+        for a document :meth:`screen` found matched.  ``None`` when the compiled core is not
+        in use or declines the text: then read it whole."""
+        return capture(text, self._trie)
 
     def metric(self, index: int) -> tuple[str, str, str | None]:
         """``(namespace, metric name, unit or None)`` of the definition at ``index``."""

@@ -19,13 +19,16 @@ packages use (they import nothing private from here):
   dialect (``in_rum``) and the values it accepts and just misses (``hits()``/``misses()``,
   ``hit_strategy``/``miss_strategy``, :data:`ABSENT` for a field left out), which
   :mod:`rumrules.strategies` draws from;
+* :func:`capture_trie` and :func:`capture`: the members of a JSON text at some paths, read
+  by the compiled core alone (``None`` without it), for :meth:`MetricEngine.screen`'s
+  callers that need a matched document's values without reading it whole;
 * :data:`MATCHING_CORE`: ``"c"`` when the compiled matching core is in use, ``"python"``
   when not (not built, or ``RUMRULES_PURE_PYTHON=1``); the answers are the same.
 """
 
 from ._ast import ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode, iter_nodes
 from ._compile import DIALECTS, EVENTBRIDGE_OPERATORS, Condition
-from ._core import MATCHING_CORE
+from ._core import MATCHING_CORE, capture, capture_trie
 from ._events import inexact_value, load_event, read_events, values_at
 from ._explain import ConditionResult, Explanation
 from ._matchers import ABSENT, MATCHER_TYPES, Exact, Matcher, MatcherKind, Numeric
@@ -39,4 +42,4 @@ __all__ = ["compile_pattern", "EventPattern", "PatternSet", "Explanation", "Cond
            "MAX_PATTERN_LENGTH", "ObjectNode", "Member", "ArrayNode", "StringNode",
            "NumberNode", "LiteralNode", "iter_nodes", "load_event", "read_events", "inexact_value",
            "values_at", "NumberText", "event_number", "Matcher", "MatcherKind", "MATCHER_TYPES",
-           "Exact", "Numeric", "ABSENT", "MATCHING_CORE"]
+           "Exact", "Numeric", "ABSENT", "MATCHING_CORE", "capture", "capture_trie"]

@@ -681,7 +681,20 @@ fallback:
 typedef struct {
     const char *p;
     const char *end;
+    /* find_key: a top-level key whose value's text is noted (its start, and how many
+     * times the key was seen); ckey NULL when none is asked for */
+    const char *ckey;
+    Py_ssize_t cklen;
+    const char *cval;
+    int ccount;
+    /* find_key with a trie: where the value of each of its top-level keys starts, and how
+     * many times the key was seen (ctrie NULL when none is asked for) */
+    PyObject *ctrie;
+    const char *tvals[MAX_ENTRIES];
+    unsigned char tcount[MAX_ENTRIES];
 } Reader;
+
+static int cap_value(Reader *r, PyObject *inner, int depth, PyObject **v);
 
 static inline void skip_ws(Reader *r) {
     while (r->p < r->end) {
@@ -924,6 +937,27 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
             skip_ws(r);
             if (r->p >= r->end)
                 return FALLBACK;
+            if (depth == 0 && r->ckey && klen == r->cklen &&
+                memcmp(k, r->ckey, (size_t)klen) == 0) {
+                r->ccount++;
+                r->cval = r->p;
+            }
+            if (depth == 0 && r->ctrie) {
+                Py_ssize_t nt = PyTuple_GET_SIZE(r->ctrie);
+                for (Py_ssize_t t = 0; t < nt; t++) {
+                    Py_ssize_t xl;
+                    const char *xb = PyUnicode_AsUTF8AndSize(
+                        PyTuple_GET_ITEM(PyTuple_GET_ITEM(r->ctrie, t), 0), &xl);
+                    if (!xb)
+                        return FALLBACK;
+                    if (xl == klen && memcmp(xb, k, (size_t)klen) == 0) {
+                        if (r->tcount[t] < 2)
+                            r->tcount[t]++;
+                        r->tvals[t] = r->p;
+                        break;
+                    }
+                }
+            }
             Entry *e = NULL;
             Py_ssize_t i;
             for (i = 0; i < node->n; i++) {
@@ -994,7 +1028,7 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
 
 /* the whole text: OK with a->m the answer, or FALLBACK */
 static int read_text(PlanObject *plan, const char *s, Py_ssize_t n, Acc *m) {
-    Reader r = {s, s + n};
+    Reader r = {s, s + n, NULL, 0, NULL, 0, NULL};
     skip_ws(&r);
     if (r.p >= r.end || *r.p != '{')
         return FALLBACK;
@@ -1201,6 +1235,240 @@ static PyObject *ccore_find(PyObject *module, PyObject *const *args, Py_ssize_t 
     return names;
 }
 
+/* find_key(plan, text, key) -> (names, value) or None: find() of a str text read by the
+ * text reader alone (no fallback to the fast parser), and the value of the text's top-level
+ * member `key` when it is there once and is an integer of at most 15 digits (else None in
+ * its place).  None when the text reader gives up: the caller reads the text itself. */
+static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if ((nargs != 3 && nargs != 4) || Py_TYPE(args[0]) != &PlanType ||
+        !PyUnicode_CheckExact(args[2]) || (nargs == 4 && (!PyTuple_CheckExact(args[3]) ||
+                                                          PyTuple_GET_SIZE(args[3]) > MAX_ENTRIES))) {
+        PyErr_SetString(PyExc_TypeError, "find_key(plan, text, key[, trie])");
+        return NULL;
+    }
+    PyObject *trie = nargs == 4 ? args[3] : NULL;
+    PlanObject *plan = (PlanObject *)args[0];
+    PyObject *event = args[1];
+    if (!PyUnicode_CheckExact(event)) {
+        st_fallbacks++;
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t klen, n;
+    const char *key = PyUnicode_AsUTF8AndSize(args[2], &klen);
+    if (!key)
+        return NULL;
+    const char *s = PyUnicode_AsUTF8AndSize(event, &n);   /* fails on a lone surrogate */
+    if (!s || unsafe_runs(s, n))
+        return fallback_none();
+    uint64_t mbuf[STACK_WORDS], tbuf[STACK_WORDS];
+    Acc a = {mbuf, tbuf, plan->words};
+    uint64_t *heap = NULL;
+    if (plan->words > STACK_WORDS) {
+        heap = PyMem_Malloc((size_t)plan->words * 2 * sizeof(uint64_t));
+        if (!heap)
+            return fallback_none();
+        a.m = heap;
+        a.tmp = heap + plan->words;
+    }
+    Py_INCREF(plan);   /* held through any callback */
+    Py_INCREF(event);
+    PyObject *out = NULL;
+    reset(&a, plan);
+    Reader r = {s, s + n, key, klen, NULL, 0, trie};
+    if (trie)
+        memset(r.tcount, 0, sizeof(r.tcount));
+    int st = FALLBACK;
+    skip_ws(&r);
+    if (r.p < r.end && *r.p == '{' && read_object(&r, plan->root, 0, &a) == OK) {
+        skip_ws(&r);
+        st = r.p == r.end ? OK : FALLBACK;
+    }
+    if (st == OK) {
+        PyObject *value = NULL;
+        if (r.ccount == 1) {
+            Reader v = {r.cval, s + n, NULL, 0, NULL, 0, NULL};
+            char c = *v.p;
+            if ((c == '-' || (c >= '0' && c <= '9')) && read_leaf(&v, &value) == OK &&
+                !PyLong_CheckExact(value))
+                Py_CLEAR(value);
+            PyErr_Clear();
+        }
+        PyObject *names = answer(plan, &a, 1);
+        PyObject *doc = NULL;
+        if (names && trie && PyList_GET_SIZE(names)) {
+            /* matched: what the trie names, from the top-level values noted on the way */
+            doc = PyDict_New();
+            Py_ssize_t nt = PyTuple_GET_SIZE(trie);
+            for (Py_ssize_t t = 0; doc && t < nt; t++) {
+                if (!r.tcount[t])
+                    continue;
+                PyObject *entry = PyTuple_GET_ITEM(trie, t), *v = NULL;
+                Reader at = {r.tvals[t], s + n, NULL, 0, NULL, 0, NULL};
+                if (r.tcount[t] > 1 || cap_value(&at, PyTuple_GET_ITEM(entry, 1), 0, &v) != OK ||
+                    PyDict_SetItem(doc, PyTuple_GET_ITEM(entry, 0), v) < 0)
+                    Py_CLEAR(doc);
+                Py_XDECREF(v);
+            }
+            PyErr_Clear();
+        }
+        if (names) {
+            if (trie)
+                out = PyTuple_Pack(3, names, value ? value : Py_None, doc ? doc : Py_None);
+            else
+                out = PyTuple_Pack(2, names, value ? value : Py_None);
+            Py_DECREF(names);
+        }
+        Py_XDECREF(doc);
+        Py_XDECREF(value);
+    }
+    Py_DECREF(event);
+    Py_DECREF(plan);
+    PyMem_Free(heap);
+    if (!out)
+        return fallback_none();
+    return out;
+}
+
+/* capture: at '{' of an object on the capture trie's paths, out gets the members the trie
+ * names: a scalar as read_leaf reads it, an object as a dict of what the trie names below
+ * it (empty when nothing), an array as an empty list.  Any key of such an object that is
+ * escaped or holds a dot, a duplicate member, an escaped string: FALLBACK. */
+static int cap_object(Reader *r, PyObject *node, int depth, PyObject *out);
+
+/* at a member's value: *v what capture keeps of it (see cap_object) */
+static int cap_value(Reader *r, PyObject *inner, int depth, PyObject **v) {
+    char c = *r->p;
+    if (c == '{') {
+        if (!(*v = PyDict_New()))
+            return FALLBACK;
+        if (inner != Py_None ? cap_object(r, inner, depth + 1, *v) != OK
+                             : skip_value(r, depth + 1) != OK) {
+            Py_CLEAR(*v);
+            return FALLBACK;
+        }
+        return OK;
+    }
+    if (c == '[') {
+        if (skip_value(r, depth + 1) != OK || !(*v = PyList_New(0)))
+            return FALLBACK;
+        return OK;
+    }
+    return read_leaf(r, v);
+}
+
+static int cap_object(Reader *r, PyObject *node, int depth, PyObject *out) {
+    if (depth > MAX_TEXT_DEPTH)
+        return FALLBACK;
+    Py_ssize_t n = PyTuple_GET_SIZE(node);
+    if (n > MAX_ENTRIES)
+        return FALLBACK;
+    unsigned char seen[MAX_ENTRIES];
+    memset(seen, 0, (size_t)n);
+    r->p++;
+    skip_ws(r);
+    if (r->p < r->end && *r->p == '}') {
+        r->p++;
+        return OK;
+    }
+    for (;;) {
+        const char *k;
+        Py_ssize_t klen;
+        int escaped;
+        skip_ws(r);
+        if (r->p >= r->end || *r->p != '"' || read_string(r, &k, &klen, &escaped) != OK)
+            return FALLBACK;
+        if (escaped || (klen && memchr(k, '.', (size_t)klen)))
+            return FALLBACK;
+        skip_ws(r);
+        if (r->p >= r->end || *r->p != ':')
+            return FALLBACK;
+        r->p++;
+        skip_ws(r);
+        if (r->p >= r->end)
+            return FALLBACK;
+        Py_ssize_t i;
+        PyObject *entry = NULL;
+        for (i = 0; i < n; i++) {
+            PyObject *x = PyTuple_GET_ITEM(node, i);
+            Py_ssize_t xl;
+            const char *xb = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(x, 0), &xl);
+            if (!xb)
+                return FALLBACK;
+            if (xl == klen && memcmp(xb, k, (size_t)klen) == 0) {
+                entry = x;
+                break;
+            }
+        }
+        if (!entry) {
+            if (skip_value(r, depth + 1) != OK)
+                return FALLBACK;
+        }
+        else {
+            if (seen[i])
+                return FALLBACK;
+            seen[i] = 1;
+            PyObject *v = NULL;
+            if (cap_value(r, PyTuple_GET_ITEM(entry, 1), depth, &v) != OK)
+                return FALLBACK;
+            int st = PyDict_SetItem(out, PyTuple_GET_ITEM(entry, 0), v);
+            Py_DECREF(v);
+            if (st < 0)
+                return FALLBACK;
+        }
+        skip_ws(r);
+        if (r->p >= r->end)
+            return FALLBACK;
+        if (*r->p == ',') {
+            r->p++;
+            continue;
+        }
+        if (*r->p == '}') {
+            r->p++;
+            return OK;
+        }
+        return FALLBACK;
+    }
+}
+
+/* capture(text, trie) -> dict or None: the members of a str JSON object text at the paths
+ * of trie (a tuple of (key, trie below or None)), as a dict of dicts holding only them;
+ * None when the text is one this reader does not read as the exact reader does. */
+static PyObject *ccore_capture(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyTuple_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "capture(text, trie)");
+        return NULL;
+    }
+    if (!PyUnicode_CheckExact(args[0]))
+        Py_RETURN_NONE;
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(args[0], &n);
+    if (!s || unsafe_runs(s, n)) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    Reader r = {s, s + n, NULL, 0, NULL, 0, NULL};
+    skip_ws(&r);
+    if (r.p >= r.end || *r.p != '{')
+        Py_RETURN_NONE;
+    PyObject *out = PyDict_New();
+    if (!out)
+        return NULL;
+    Py_INCREF(args[0]);
+    int st = cap_object(&r, args[1], 0, out);
+    if (st == OK) {
+        skip_ws(&r);
+        if (r.p != r.end)
+            st = FALLBACK;
+    }
+    Py_DECREF(args[0]);
+    if (st != OK) {
+        PyErr_Clear();
+        Py_DECREF(out);
+        Py_RETURN_NONE;
+    }
+    return out;
+}
+
 static PyObject *ccore_configure(PyObject *module, PyObject *holder) {
     if (!PyList_CheckExact(holder)) {
         PyErr_SetString(PyExc_TypeError, "configure(list holding the fast loads or None)");
@@ -1226,6 +1494,12 @@ static PyMethodDef ccore_methods[] = {
     {"find", (PyCFunction)(void (*)(void))ccore_find, METH_FASTCALL,
      "find(plan, event): the sorted names of the alternatives the event satisfies, or None "
      "when the Python path must answer."},
+    {"find_key", (PyCFunction)(void (*)(void))ccore_find_key, METH_FASTCALL,
+     "find_key(plan, text, key): (find's names, the text's top-level integer at key or None), "
+     "or None when the text reader gives up."},
+    {"capture", (PyCFunction)(void (*)(void))ccore_capture, METH_FASTCALL,
+     "capture(text, trie): the members of the text at the trie's paths, as nested dicts, or "
+     "None when the text is not one this reader reads as the exact one does."},
     {"configure", ccore_configure, METH_O,
      "configure(holder): a list whose item 0 is the fast JSON loads (or None)."},
     {"stats", ccore_stats, METH_NOARGS,

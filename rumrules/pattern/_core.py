@@ -21,7 +21,7 @@ import os
 
 from . import _events
 
-__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "stats", "reset_stats", "plan_of"]
+__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "find_key", "key_finder", "capture", "capture_trie", "stats", "reset_stats", "plan_of"]
 
 def _built():
     try:
@@ -53,6 +53,68 @@ def find(bits, event):
     if plan is False:
         return None
     return C.find(plan, event)
+
+
+def find_key(bits, text, key: str, trie: tuple | None = None):
+    """:func:`find` of a ``str`` text read by the C text reader alone, with the value of the
+    text's top-level member ``key`` when it is there once and is an integer of at most 15
+    digits (else ``None``): ``(names, value)``, in one pass over the text.  With ``trie``
+    (from :func:`capture_trie`), ``(names, value, members)``: ``members`` what
+    :func:`capture` gives, from the top-level values noted in the same pass, when names is
+    not empty (else, or when the core declines them, ``None``).  ``None`` when the C core
+    is not in use or its text reader gives up (the caller reads the text)."""
+    if C is None or not hasattr(C, "find_key"):   # an extension built from an older _ccore.c
+        return None
+    plan = bits.core
+    if plan is None:
+        plan = bits.core = plan_of(bits)
+    if plan is False:
+        return None
+    if trie is None:
+        return C.find_key(plan, text, key)
+    return C.find_key(plan, text, key, trie)
+
+
+def key_finder(bits, key: str, trie: tuple | None = None):
+    """:func:`find_key` of ``bits`` as one callable of the text, or ``None`` when the C core
+    is not in use or cannot take the index."""
+    if C is None or not hasattr(C, "find_key"):
+        return None
+    plan = bits.core
+    if plan is None:
+        plan = bits.core = plan_of(bits)
+    if plan is False:
+        return None
+    find = C.find_key
+    if trie is None:
+        return lambda text: find(plan, text, key)
+    return lambda text: find(plan, text, key, trie)
+
+
+def capture_trie(paths) -> tuple:
+    """The trie :func:`capture` walks, of ``paths`` (each a tuple of keys): ``((key, trie
+    below or None), ...)``."""
+    tree: dict = {}
+    for path in paths:
+        node = tree
+        for key in path:
+            node = node.setdefault(key, {})
+
+    def freeze(node: dict):
+        return tuple((k, freeze(v) if v else None) for k, v in node.items()) or None
+    return freeze(tree) or ()
+
+
+def capture(text, trie: tuple):
+    """The members of the JSON text (``str``) at the paths of ``trie`` (from
+    :func:`capture_trie`) as a dict holding only them (objects on the way as dicts of what
+    the paths name in them, an object at a path's end as such a dict, an array as ``[]``),
+    read by the C core's text reader: what the engine's lookups of those paths read in the
+    whole document.  ``None`` when the C core is not in use or declines the text (escapes,
+    dotted or duplicate keys on the way, numbers it does not read as the exact reader)."""
+    if C is None or not hasattr(C, "capture"):
+        return None
+    return C.capture(text, trie)
 
 
 def plan_of(bits):

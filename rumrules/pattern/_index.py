@@ -769,6 +769,23 @@ class Index:
             return sorted(set(bits.names_of(m)))
         return sorted(walk(self.root, values))
 
+    def find_ordered_key(self, text, key: str, trie: tuple | None = None) -> tuple | None:
+        """:meth:`find_ordered` of a ``str`` text and the top-level integer at ``key`` (and,
+        with ``trie``, the members it names; see ``_core.find_key``) in one pass of the
+        compiled core; ``None`` when it is not in use or declines the text."""
+        bits = self.bits
+        if bits is None or _core.C is None:
+            return None
+        return _core.find_key(bits, text, key, trie)
+
+    def key_finder(self, key: str, trie: tuple | None = None):
+        """:meth:`find_ordered_key` as one callable of the text (``None`` when the compiled
+        core is not in use or cannot take this index)."""
+        bits = self.bits
+        if bits is None:
+            return None
+        return _core.key_finder(bits, key, trie)
+
     def find_ordered_read(self, doc, exact: bool) -> list | None:
         """:meth:`find_ordered` for a document already read: by :func:`load_event` or given
         as a dict (``exact``), or by the fast reader (not ``exact``: then ``None`` when a

@@ -308,6 +308,45 @@ class PatternSet:
         names = snap.names
         return [names[s] for s in found]
 
+    def matches_key(self, text: Any, key: str, trie: tuple | None = None) -> tuple | None:
+        """:meth:`matches` of a JSON text (``str``) and the value of its top-level member
+        ``key`` when that is there once and is an integer of at most 15 digits (else
+        ``None``), read in one pass by the compiled matching core, so that a caller that
+        needs one such value and the matches of every document reads no other document.
+        ``None`` when the compiled core is not in use, declines the text (anything its text
+        reader does not read as the exact one does, invalid JSON included) or the set is
+        not one index: then call :meth:`matches` (or read the text).  With ``trie`` (from
+        :func:`~rumrules.pattern.capture_trie`), a third item: when some pattern matches,
+        what :func:`~rumrules.pattern.capture` gives of the text, read in the same pass
+        (``None`` when nothing matches or the core declines those members)."""
+        snap = self._snapshot or self._current()
+        only = snap.only
+        if only is None:
+            return None
+        found = only.find_ordered_key(text, key, trie)
+        if found is None:
+            return None
+        seqs = found[0]
+        if not seqs:
+            return found
+        names = snap.names
+        return ([names[s] for s in seqs],) + found[1:]
+
+    def key_finder(self, key: str, trie: tuple | None = None) -> tuple | None:
+        """:meth:`matches_key` as one call per text, for a caller that screens many texts
+        while the set does not change: ``(find, names)``, ``find(text)`` giving what
+        :meth:`matches_key` gives with sequence numbers in place of the names (``names[s]``
+        is the name of ``s``), or ``None`` where it would.  ``None`` when the compiled core
+        is not in use or the set is not one index (then call :meth:`matches_key`)."""
+        snap = self._snapshot or self._current()
+        only = snap.only
+        if only is None:
+            return None
+        find = only.key_finder(key, trie)
+        if find is None:
+            return None
+        return find, dict(snap.names)
+
     def __reduce__(self):
         with self._lock:   # one state, even while other threads change the set
             patterns = [(self._names[s], p.text, p.dialect)
