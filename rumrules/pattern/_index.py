@@ -748,25 +748,12 @@ class Index:
             else:
                 doc, exact = _fast_doc(event), False
             if doc is not None:
-                try:
-                    m = bits.match_doc(doc, exact)
-                except Inexact:
-                    pass
-                else:
-                    if not m:
-                        return []
-                    if bits.simple:
-                        return bits.names_of(m)
-                    return sorted(set(bits.names_of(m)))
+                found = _ordered_doc(bits, doc, exact)
+                if found is not None:
+                    return found
         values, many = self.read(event)
         if not many:
-            bits = self.bits
-            m = bits.match(values)
-            if not m:
-                return []
-            if bits.simple:
-                return bits.names_of(m)
-            return sorted(set(bits.names_of(m)))
+            return _ordered(self.bits, self.bits.match(values))
         return sorted(walk(self.root, values))
 
     def find_ordered_key(self, text, key: str, trie: tuple | None = None) -> tuple | None:
@@ -795,16 +782,9 @@ class Index:
             return self.find_ordered(doc)
         bits = self.bits
         if bits is not None:
-            try:
-                m = bits.match_doc(doc, False)
-            except Inexact:
-                pass
-            else:
-                if not m:
-                    return []
-                if bits.simple:
-                    return bits.names_of(m)
-                return sorted(set(bits.names_of(m)))
+            found = _ordered_doc(bits, doc, False)
+            if found is not None:
+                return found
         if self.plan is None:
             return None
         try:
@@ -812,6 +792,25 @@ class Index:
         except Inexact:
             return None
         return sorted(self.find_values(values, many))
+
+
+def _ordered(bits, m) -> list:
+    """The names of the set bits ``m``, ascending."""
+    if not m:
+        return []
+    if bits.simple:
+        return bits.names_of(m)
+    return sorted(set(bits.names_of(m)))
+
+
+def _ordered_doc(bits, doc, exact: bool) -> list | None:
+    """:func:`_ordered` of ``bits`` matched straight from a read document; ``None`` when a
+    value there is one only the exact reading knows (the caller reads the text again)."""
+    try:
+        m = bits.match_doc(doc, exact)
+    except Inexact:
+        return None
+    return _ordered(bits, m)
 
 
 class _PathValues(dict):
