@@ -1,7 +1,8 @@
-"""Shared test fixtures: the corpora."""
+"""Shared test fixtures: the corpora, and the matching core a test runs on."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -47,3 +48,42 @@ def read_jsonl_gz(name: str) -> list[dict]:
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return SHARED
+
+
+#: Why a test of the compiled matching core cannot run (outside CI; under CI it fails).
+CORE_NOT_BUILT = ("the compiled matching core was not built (no C compiler at install time): "
+                  "this test needs it")
+
+
+@contextlib.contextmanager
+def matching_core(core):
+    """Run the block on ``core`` (``_core.BUILT`` or ``None`` for pure Python): the index
+    reads ``_core.C`` on each call, so this switches every PatternSet and engine."""
+    from rumrules.pattern import _core
+    saved = _core.C
+    _core.C = core
+    try:
+        yield
+    finally:
+        _core.C = saved
+
+
+@pytest.fixture
+def compiled_core():
+    """The compiled core for the test, even where ``RUMRULES_PURE_PYTHON=1`` leaves the rest
+    of the suite on the Python core (CI runs the suite once that way): skipped only where
+    it was not built, and a failure under CI, which always builds it."""
+    from rumrules.pattern import _core
+    if _core.BUILT is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI builds the compiled matching core, but it is not there")
+        pytest.skip(CORE_NOT_BUILT)
+    with matching_core(_core.BUILT):
+        yield _core.BUILT
+
+
+@pytest.fixture
+def pure_core():
+    """The pure-Python matching core for the test, whatever the build."""
+    with matching_core(None):
+        yield

@@ -13,12 +13,9 @@ import pytest
 from rumrules import MetricEngine, PatternSet, RumRulesError
 from rumrules.backfill import Backfiller, Window
 from rumrules.backfill._readers import Batch
-from rumrules.pattern import MATCHING_CORE
+from rumrules.pattern import _core
 
 from ._data import APP, T0, documents, new_definitions, old_definitions
-
-C_CORE = MATCHING_CORE == "c"
-
 
 def _odd_lines(docs: list[dict]) -> list[bytes]:
     """The documents' lines, and lines whose time or text only the exact reading judges."""
@@ -58,7 +55,9 @@ def engines():
 @pytest.mark.parametrize("window", [Window(), Window(T0 + 60_000 * 5, T0 + 60_000 * 40),
                                     Window(None, T0 + 60_000 * 20)])
 @pytest.mark.parametrize("both", [False, True])
-def test_screened_run_equals_reading_every_document(engines, window, both):
+@pytest.mark.parametrize("core", ["c", "python"])
+def test_screened_run_equals_reading_every_document(engines, window, both, core, request):
+    request.getfixturevalue("compiled_core" if core == "c" else "pure_core")
     lines = _odd_lines(documents(600, seed=5))
     random.Random(1).shuffle(lines)
     chosen = engines if both else engines[:1]
@@ -67,7 +66,7 @@ def test_screened_run_equals_reading_every_document(engines, window, both):
     assert screened == read
     assert read[1].documents == len(lines) and read[1].untimed > 0
     assert sum(read[1].points) > 0
-    if C_CORE and not both:   # the screen left documents unread, read the unusual ones
+    if core == "c" and not both:   # the screen left documents unread, read the unusual ones
         lo = -math.inf if window.start is None else window.start
         hi = math.inf if window.end is None else window.end
         rest = Backfiller(chosen, window)._screened(lines, lo, hi)[0]
@@ -85,8 +84,7 @@ def test_a_bad_line_is_named_as_before(engines):
     assert errors[0] == errors[1] and "events.jsonl:31" in errors[0]
 
 
-@pytest.mark.skipif(not C_CORE, reason="the compiled core is not in use")
-def test_matches_key_answers_as_matches(engines):
+def test_matches_key_answers_as_matches(engines, compiled_core):
     ps = PatternSet("eventbridge")
     for i, d in enumerate(new_definitions()[:-1]):
         if d.get("EventPattern"):
@@ -113,13 +111,12 @@ def test_matches_key_answers_as_matches(engines):
     assert ps.matches_key(b'{"event_timestamp": 1}', "event_timestamp") is None
 
 
-@pytest.mark.skipif(C_CORE, reason="the compiled core is in use")
-def test_no_screen_without_the_compiled_core(engines):
+def test_no_screen_without_the_compiled_core(engines, pure_core):
     assert engines[0].screen('{"event_timestamp": 1}') is None
+    assert engines[0].screener() is None and engines[0].captured('{"a": 1}') is None
 
 
-@pytest.mark.skipif(not C_CORE, reason="the compiled core is not in use")
-def test_captured_members_give_the_points_of_the_whole_document(engines):
+def test_captured_members_give_the_points_of_the_whole_document(engines, compiled_core):
     engine = engines[0]
     taken = 0
     for line in _odd_lines(documents(400, seed=4)):
@@ -145,8 +142,7 @@ def test_captured_members_give_the_points_of_the_whole_document(engines):
     assert engine.captured('{"metadata": {"pageId": "\\u002fx"}}') is None   # an escape
 
 
-@pytest.mark.skipif(not C_CORE, reason="the compiled core is not in use")
-def test_screener_answers_as_screen(engines):
+def test_screener_answers_as_screen(engines, compiled_core):
     lines = _odd_lines(documents(200, seed=6))
     for engine in engines:     # the second has a definition with no pattern
         screener = engine.screener()
@@ -160,8 +156,6 @@ def test_screener_answers_as_screen(engines):
 def test_an_extension_without_the_first_look_reads_every_document(engines, monkeypatch):
     """An extension built from an older ``_ccore.c`` (no ``find_key``/``capture``): the
     backfill reads every document, with the same answers."""
-    from rumrules.pattern import _core
-
     class Older:
         find = staticmethod(lambda plan, event: None)   # "Python, answer this"
 

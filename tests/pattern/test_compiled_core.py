@@ -10,7 +10,6 @@ benchmark uses (no silent fall back to Python after a change of the index's layo
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import os
@@ -24,38 +23,19 @@ from rumrules import PatternSet, RumRulesError, compile_pattern
 from rumrules import strategies as rst
 from rumrules.pattern import MATCHING_CORE, _core
 from rumrules.pattern._events import use_fast_parser
-from tests.conftest import read_jsonl_gz, requires_shared, shared_path
+from tests.conftest import matching_core, read_jsonl_gz, requires_shared, shared_path
 from tests.pattern.corpus import eventpattern_cases
-
-NOT_BUILT = ("the compiled matching core was not built (no C compiler at install time, or "
-             "RUMRULES_PURE_PYTHON=1): these tests compare it with the Python core")
 
 
 @pytest.fixture(autouse=True)
-def _needs_the_c_core():
-    """The compiled core for the test, even where RUMRULES_PURE_PYTHON=1 leaves the rest of
-    the suite on the Python core (CI runs the suite once that way)."""
-    if _core.BUILT is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI builds the compiled matching core, but it is not there")
-        pytest.skip(NOT_BUILT)
-    saved = _core.C
-    _core.C = _core.BUILT
-    try:
-        yield
-    finally:
-        _core.C = saved
+def _needs_the_c_core(compiled_core):
+    """Every test here runs on the compiled core (see ``tests/conftest.py``)."""
+    yield
 
 
-@contextlib.contextmanager
 def _pure():
-    """The pure-Python core for the duration (the index reads ``_core.C`` on each call)."""
-    saved = _core.C
-    _core.C = None
-    try:
-        yield
-    finally:
-        _core.C = saved
+    """The pure-Python core for the duration."""
+    return matching_core(None)
 
 
 def _answer(ps: PatternSet, event):
