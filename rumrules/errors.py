@@ -175,7 +175,7 @@ class Fix(NamedTuple):
     safe: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding of the rule checker.
 

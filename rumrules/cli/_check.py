@@ -16,7 +16,7 @@ from ..linter import (FAIL_ON, Finding, LintOptions, LintStats, collect_findings
                       normalize_codes, rule_lookup)
 from ..linter.sources import STDIN, decode, encode, read_path, read_paths, read_stdin
 from ._output import replace_file, write_output
-from .formatters import FORMATS, iter_json, render
+from .formatters import FORMATS, iter_json, iter_text, render, use_color
 
 __all__ = ["CheckOptions", "run_check", "add_parser"]
 
@@ -156,6 +156,12 @@ def _report(findings: list[Finding], options: CheckOptions, stdout: IO[str],
                                  unsafe_fixes=options.unsafe_fixes)
     elif options.format == "json" and not options.output_file:
         stdout.writelines(iter_json(findings, counts=stats.to_dict()))  # finding by finding
+        return
+    elif options.format == "text" and not options.output_file:
+        stdout.writelines(iter_text(  # line by line
+            findings, color=use_color(stdout) if options.color is None else options.color,
+            summary=not options.quiet, unsafe_fixes=options.unsafe_fixes,
+            counts=stats.to_dict()))
         return
     else:
         stream = None if options.output_file else stdout

@@ -136,7 +136,9 @@ def document_findings(docs: Iterable[Any], options: LintOptions, *,
             notes.extend(doc.notes)
         facts = document_facts(doc)
         stats.not_checked += len(facts.unchecked)
-        for diag in check_document(facts):
+        document_diagnostics = check_document(facts)
+        del facts  # a record per definition: let go before the definitions are checked
+        for diag in document_diagnostics:
             if not _selected(diag.code, options) or _suppressed_in(doc, diag.code, diag.path):
                 continue
             line, column = doc.locate(diag.path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Callable
 
 from ..catalog.metrics import EXTENDED_METRICS, EXTENDED_NAMESPACE, ExtendedMetric
@@ -21,6 +22,9 @@ from ._model import (DEFINITION_MEMBERS, LENGTHS, dimension_key_problem,
 
 __all__ = ["DefinitionContext", "RequestContext", "BatchContext"]
 
+
+#: the aliases of a definition that has none (shared: a settled context keeps its aliases)
+_NO_ALIASES: Mapping[str, str] = MappingProxyType({})
 
 #: what a settled context keeps: its inputs, its identity and the member aliases
 _SETTLED = frozenset({"definition", "base", "destination", "is_mapping", "_memo",
@@ -44,7 +48,7 @@ class DefinitionContext:
 
     # -- members ---------------------------------------------------------------------
     @cached_property
-    def aliases(self) -> dict[str, str]:
+    def aliases(self) -> Mapping[str, str]:
         """Member -> the misspelled key that stands for it (``"name"`` for ``Name``) when
         the member itself is absent.  RUM102 reports the misspelling once; the other rules
         read the value as meant, so one typo makes one error."""
@@ -56,7 +60,7 @@ class DefinitionContext:
                 meant = guess_member(key)
                 if meant and meant not in self.definition and meant not in out:
                     out[meant] = key
-        return out
+        return out or _NO_ALIASES  # one shared read-only mapping for the usual case
 
     def raw(self, member: str) -> Any:
         """The member as given (``None`` when absent or null); a misspelled member counts
@@ -227,8 +231,10 @@ class DefinitionContext:
         definitions then holds no compiled pattern at once."""
         if not has_errors:
             self.canonical_key  # noqa: B018 - computed while the pattern is here
-        for name in [n for n in self.__dict__ if n not in _SETTLED or n == "_memo"]:
-            del self.__dict__[name]  # cached analyses: recomputed if a batch rule asks
+        # cached analyses go (recomputed if a batch rule asks); a new dict, as one that
+        # has had keys deleted keeps the size it had at its fullest
+        self.__dict__ = {n: v for n, v in self.__dict__.items()
+                         if n in _SETTLED and n != "_memo"}
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per context (analyses shared by several rules)."""

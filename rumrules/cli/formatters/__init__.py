@@ -21,7 +21,7 @@ from ._github import escape_data, escape_property, format_github
 from ._json import format_json, iter_json
 from ._sarif import FINGERPRINT_KEY, SARIF_SCHEMA, artifact_uri, fingerprint, format_sarif, sarif_log
 from ._statistics import format_statistics
-from ._text import counts_line, fixable_line, format_text, summary_line, use_color
+from ._text import counts_line, fixable_line, format_text, iter_text, summary_line, use_color
 
 __all__ = [
     "DOCS_BASE_URL",
@@ -43,6 +43,7 @@ __all__ = [
     "format_statistics",
     "format_text",
     "iter_json",
+    "iter_text",
     "render",
     "rule_metadata",
     "sarif_log",

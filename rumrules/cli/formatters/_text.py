@@ -4,12 +4,12 @@ has a fix ``--fix`` applies), a summary line and a line counting the fixable fin
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 from ...linter import sort_findings
 
-__all__ = ["format_text", "use_color", "summary_line", "counts_line", "fixable_line"]
+__all__ = ["format_text", "iter_text", "use_color", "summary_line", "counts_line", "fixable_line"]
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
@@ -83,7 +83,15 @@ def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool =
     indented ``help:`` line for a hint that the message does not already say), then (unless
     ``summary=False``) what was read (with ``counts``: see :func:`counts_line`), a summary
     line and the fixable count.  ANSI colours only when ``color`` is true."""
-    out: list[str] = []
+    return "".join(iter_text(findings, color=color, summary=summary,
+                             unsafe_fixes=unsafe_fixes, counts=counts))
+
+
+def iter_text(findings: Iterable[Any], *, color: bool = False, summary: bool = True,
+              unsafe_fixes: bool = False,
+              counts: Mapping[str, int] | None = None) -> Iterator[str]:
+    """:func:`format_text`'s text line by line (each with its newline): what ``rumrules
+    check`` writes to its stream, without the whole report in memory at once."""
     totals, counts = counts, {"error": 0, "warning": 0, "info": 0}
     findings = sort_findings(findings)
     for f in findings:
@@ -96,18 +104,17 @@ def format_text(findings: Iterable[Any], *, color: bool = False, summary: bool =
             where = f"{_BOLD}{where}{_RESET}"
             code = f"{_COLORS[f.severity]}{code}{_RESET}"
         mark = "[*] " if _applies(f, unsafe_fixes) else ""
-        out.append(f"{where}: {code} {mark}{f.message}".replace("\n", "\n    "))
+        yield f"{where}: {code} {mark}{f.message}".replace("\n", "\n    ") + "\n"
         if f.extra_hint:
-            out.append(f"    help: {f.extra_hint}".replace("\n", "\n    "))
+            yield f"    help: {f.extra_hint}".replace("\n", "\n    ") + "\n"
     if summary and totals is not None:
-        out.append(counts_line(totals))
+        yield counts_line(totals) + "\n"
     if summary:
         line = summary_line(counts)
         if color:
             tone = _COLORS["error"] if counts["error"] else _BOLD
             line = f"{tone}{line}{_RESET}"
-        out.append(line)
+        yield line + "\n"
         fixable = fixable_line(findings, unsafe_fixes=unsafe_fixes)
         if fixable:
-            out.append(fixable)
-    return "\n".join(out) + ("\n" if out else "")
+            yield fixable + "\n"
