@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from ..errors import RumRulesError
-from ..rules import check_definitions, check_document, rule_by_code
+from ..rules import check_document, iter_diagnostics, rule_by_code
 from ._facts import NOT_CHECKED, document_facts
 from ._finding import Edit, Finding, FindingFix
 from .sources import code_matches, read_paths, read_text
@@ -150,10 +150,12 @@ def document_findings(docs: Iterable[Any], options: LintOptions, *,
         for source in doc.requests:
             stats.definitions += len(source.definitions)
             request = source.request
+            # one diagnostic at a time: no state per definition is kept while the rest are
+            # checked, and only the findings made of them accumulate
             if source.kind in ("batch-create", "update", "delete"):
-                diagnostics = check_definitions(request)
+                diagnostics = iter_diagnostics(request)
             else:
-                diagnostics = check_definitions(
+                diagnostics = iter_diagnostics(
                     list(request.get("MetricDefinitions", [])),
                     destination=source.destination or "CloudWatch",
                     destination_arn=source.destination_arn)

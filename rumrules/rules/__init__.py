@@ -13,11 +13,13 @@ resources of one template say about each other: :func:`check_document`).
 Inner API for the service package (not in ``rumrules.__all__``): :func:`analyse` (every
 finding of a request, per definition), :func:`canonical` (a definition's identity),
 :data:`MAX_PER_DESTINATION` and :func:`detached` (a copy sharing nothing with the
-caller's); for the linter and the CLI: :func:`rule_by_code`,
+caller's); for the linter and the CLI: :func:`rule_by_code`, :func:`iter_diagnostics`
+(:func:`check_definitions` one diagnostic at a time, holding no state per definition),
 :func:`check_document` and the facts it reads (:class:`DocumentFacts`...).
 """
 
-from ._checker import RULES, analyse, check_definition, check_definitions, rule_by_code
+from ._checker import (RULES, analyse, check_definition, check_definitions, iter_diagnostics,
+                       rule_by_code)
 from ._document import (CallFacts, DefinitionFacts, DestinationFacts, DocumentFacts,
                         LogReaderFacts, MonitorFacts, UncheckedFacts, check_document)
 from ._identity import canonical
@@ -28,8 +30,8 @@ from ._model import (APP_MONITOR_NAME_LENGTH, APP_MONITOR_NAME_RE, ARN_MAX, DEST
                      detached)
 from ._rule import Rule
 
-__all__ = ["check_definition", "check_definitions", "Rule", "RULES", "analyse", "canonical",
-           "MAX_PER_DESTINATION", "detached", "rule_by_code", "check_document", "DocumentFacts",
+__all__ = ["check_definition", "check_definitions", "iter_diagnostics", "Rule", "RULES",
+           "analyse", "canonical", "MAX_PER_DESTINATION", "detached", "rule_by_code", "check_document", "DocumentFacts",
            "MonitorFacts", "DestinationFacts", "DefinitionFacts", "CallFacts", "UncheckedFacts",
            "LogReaderFacts", "LENGTHS", "NAMESPACE_CHARS", "APP_MONITOR_NAME_RE",
            "APP_MONITOR_NAME_LENGTH", "MAX_DIMENSIONS", "DIMENSION_KEY_LENGTH",

@@ -23,12 +23,8 @@ from ._model import (DEFINITION_MEMBERS, LENGTHS, dimension_key_problem,
 __all__ = ["DefinitionContext", "RequestContext", "BatchContext"]
 
 
-#: the aliases of a definition that has none (shared: a settled context keeps its aliases)
+#: the aliases of a definition that has none (one shared read-only mapping)
 _NO_ALIASES: Mapping[str, str] = MappingProxyType({})
-
-#: what a settled context keeps: its inputs, its identity and the member aliases
-_SETTLED = frozenset({"definition", "base", "destination", "is_mapping", "_memo",
-                      "canonical_key", "aliases"})
 
 
 class DefinitionContext:
@@ -225,22 +221,9 @@ class DefinitionContext:
 
         return identity_digest(canonical(self.definition, self.pattern))
 
-    def settle(self, has_errors: bool) -> None:
-        """Keep only what the batch rules read (the canonical key of a valid definition)
-        and let the compiled pattern and the rules' analyses go: a batch of 100,000
-        definitions then holds no compiled pattern at once."""
-        if not has_errors:
-            self.canonical_key  # noqa: B018 - computed while the pattern is here
-        # cached analyses go (recomputed if a batch rule asks); a new dict, as one that
-        # has had keys deleted keeps the size it had at its fullest
-        self.__dict__ = {n: v for n, v in self.__dict__.items()
-                         if n in _SETTLED and n != "_memo"}
-
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per context (analyses shared by several rules)."""
-        memo = self.__dict__.get("_memo")
-        if memo is None:  # let go by settle: made again if a batch rule asks
-            memo = self._memo = {}
+        memo = self._memo
         try:
             return memo[key]
         except KeyError:
@@ -269,14 +252,19 @@ class BatchContext:
     ``items`` holds ``(path, DefinitionContext, has_errors)`` per definition, in order;
     ``existing`` is the number of definitions already in the destination and ``known`` maps
     their canonical keys to their ids; ``capacity`` is the destination's limit.
+    ``admitter`` (an ``Admitter`` of the RUM5xx rules), when given, holds what the earlier
+    definitions of the batch were admitted as: ``items`` may then be one part of the batch
+    (the checker passes one definition at a time, and keeps no context once its own rules
+    and the batch rules have run).
     """
 
     base: tuple = ()
 
     def __init__(self, items: list, *, destination: str | None = None, existing: int = 0,
-                 known: Mapping | None = None, capacity: int = 2000):
+                 known: Mapping | None = None, capacity: int = 2000, admitter: Any = None):
         self.items = items
         self.destination = destination
         self.existing = existing
         self.known = known or {}
         self.capacity = capacity
+        self.admitter = admitter

@@ -13,7 +13,7 @@ from ._model import (APP_MONITOR_NAME_LENGTH, APP_MONITOR_NAME_RE, ARN_MAX, ARN_
                      type_name)
 from ._rule import Example, Finding, rule
 
-__all__ = ["admission"]
+__all__ = ["admission", "Admitter"]
 
 _SOURCE = "API reference BatchCreateRumMetricDefinitions / UpdateRumMetricDefinition / " \
           "BatchDeleteRumMetricDefinitions; botocore; SPEC §2.4"
@@ -217,37 +217,60 @@ def _request_definitions(ctx):
                       f"split it into {calls} calls", (member,))
 
 
+class Admitter:
+    """What a destination admits, one valid definition at a time in batch order: the
+    first copy of a definition is created, later identical ones conflict, definitions past
+    the destination's ``capacity`` (after the ``existing`` ones) do not fit.  ``known`` maps
+    the canonical keys of the definitions already there to their ids.  It keeps the digests
+    of the admitted definitions only -- at most ``capacity`` of them, however long the
+    batch -- so a checker may feed it definitions as a stream."""
+
+    __slots__ = ("known", "seen", "count", "capacity", "full")
+
+    def __init__(self, *, existing: int = 0, known=None, capacity: int = MAX_PER_DESTINATION):
+        # the contexts keep digests of their keys (identity_digest): the destination's too
+        self.known = {identity_digest(k): v for k, v in known.items()} if known else {}
+        self.seen: dict[bytes, tuple] = {}
+        self.count = existing
+        self.capacity = capacity
+        self.full = ("full", f"the destination already holds {capacity} definitions, its "
+                             f"limit (ServiceQuotaExceededException): delete some first")
+
+    def admit(self, key: bytes, path: tuple) -> tuple[str, str] | None:
+        """``None`` when the definition of identity digest ``key`` at ``path`` is created,
+        else ``("conflict" | "full", message)``."""
+        if key in self.known:
+            return ("conflict", f"this definition is identical to metric definition "
+                                f"{self.known[key]} already in the destination "
+                                f"(ConflictException)")
+        if key in self.seen:
+            first = "".join(f"[{p}]" if isinstance(p, int) else p for p in self.seen[key])
+            return ("conflict", f"this definition is identical to {first} of the same batch "
+                                f"(ConflictException); the first copy is created")
+        if self.count >= self.capacity:
+            return self.full  # one text for all
+        self.seen[key] = path
+        self.count += 1
+        return None
+
+
 def admission(batch) -> dict[int, tuple[str, str]]:
     """Which valid definitions of a batch would not be created: item index ->
-    ``("conflict" | "full", message)``.  The first copy of a definition is created; later
-    identical ones conflict; definitions past the destination's capacity do not fit."""
+    ``("conflict" | "full", message)`` (see :class:`Admitter`; ``batch.admitter``, when
+    set, carries what earlier parts of a batch admitted)."""
     cached = getattr(batch, "_admission", None)
     if cached is not None:
         return cached
+    admitter = batch.admitter
+    if admitter is None:
+        admitter = batch.admitter = Admitter(existing=batch.existing, known=batch.known,
+                                             capacity=batch.capacity)
     out: dict[int, tuple[str, str]] = {}
-    seen: dict[bytes, tuple] = {}
-    count = batch.existing
-    full = ("full", f"the destination already holds {batch.capacity} definitions, its limit "
-                    f"(ServiceQuotaExceededException): delete some first")  # one text for all
-    # the contexts keep digests of their keys (identity_digest): the destination's keys too
-    known = {identity_digest(k): v for k, v in batch.known.items()} if batch.known else {}
     for i, (path, ctx, has_errors) in enumerate(batch.items):
-        if has_errors:
-            continue
-        key = ctx.canonical_key
-        if key in known:
-            out[i] = ("conflict", f"this definition is identical to metric definition "
-                                  f"{known[key]} already in the destination "
-                                  f"(ConflictException)")
-        elif key in seen:
-            first = "".join(f"[{p}]" if isinstance(p, int) else p for p in seen[key])
-            out[i] = ("conflict", f"this definition is identical to {first} of the same batch "
-                                  f"(ConflictException); the first copy is created")
-        elif count >= batch.capacity:
-            out[i] = full
-        else:
-            seen[key] = path
-            count += 1
+        if not has_errors:
+            verdict = admitter.admit(ctx.canonical_key, path)
+            if verdict is not None:
+                out[i] = verdict
     batch._admission = out
     return out
 

@@ -56,9 +56,10 @@ def test_public_names():
     for name in ("batch_create", "update_definition", "batch_delete", "MetricDestination"):
         assert getattr(rumrules, name) is getattr(rumrules.service, name)
     # analyse/canonical/MAX_PER_DESTINATION for the service; rule_by_code and the RUM6xx
-    # facts for the linter and the CLI; the API model for the JSON Schemas (not in rumrules)
+    # facts and iter_diagnostics for the linter and the CLI; the API model for the JSON
+    # Schemas (not in rumrules)
     assert sorted(rumrules.rules.__all__) == sorted(
-        ["check_definition", "check_definitions", "Rule", "RULES", "analyse", "canonical",
+        ["check_definition", "check_definitions", "iter_diagnostics", "Rule", "RULES", "analyse", "canonical",
          "MAX_PER_DESTINATION", "detached", "rule_by_code", "check_document", "DocumentFacts",
          "MonitorFacts", "DestinationFacts", "DefinitionFacts", "CallFacts", "UncheckedFacts",
          "LogReaderFacts",
