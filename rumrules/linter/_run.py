@@ -151,14 +151,16 @@ def document_findings(docs: Iterable[Any], options: LintOptions, *,
             stats.definitions += len(source.definitions)
             request = source.request
             # one diagnostic at a time: no state per definition is kept while the rest are
-            # checked, and only the findings made of them accumulate
+            # checked, and only the findings made of them accumulate; each pattern is
+            # compiled for its definition alone (the cache would keep a long file's last
+            # 1,024 compiled patterns, a one-off check has no use for them)
             if source.kind in ("batch-create", "update", "delete"):
-                diagnostics = iter_diagnostics(request)
+                diagnostics = iter_diagnostics(request, cache_patterns=False)
             else:
                 diagnostics = iter_diagnostics(
                     list(request.get("MetricDefinitions", [])),
                     destination=source.destination or "CloudWatch",
-                    destination_arn=source.destination_arn)
+                    destination_arn=source.destination_arn, cache_patterns=False)
             for diag in diagnostics:
                 if source.kind == "cloudformation" and diag.code in _NOT_FOR_CFN:
                     continue

@@ -4,6 +4,8 @@ Public through :mod:`rumrules`: :func:`compile_pattern`, :class:`EventPattern`,
 :class:`PatternSet`, :class:`Explanation`, :func:`purge`.  The inner API that other rumrules
 packages use (they import nothing private from here):
 
+* :func:`compile_uncached`: :func:`compile_pattern` without its cache (the checker of
+  ``rumrules check`` compiles each definition's pattern once and lets it go);
 * the syntax tree: :func:`parse_json`, the node classes, :func:`iter_nodes`;
 * the compiled fields: :class:`Condition`, :data:`DIALECTS`, :data:`EVENTBRIDGE_OPERATORS`;
 * the event view: :func:`load_event` (text or dict -> the object matching reads),
@@ -34,11 +36,11 @@ from ._explain import ConditionResult, Explanation
 from ._matchers import ABSENT, MATCHER_TYPES, Exact, Matcher, MatcherKind, Numeric
 from ._numbers import NumberText, event_number
 from ._parse import MAX_PATTERN_LENGTH, parse_json
-from ._pattern import EventPattern, compile_pattern, purge
+from ._pattern import EventPattern, compile_pattern, compile_uncached, purge
 from ._patternset import PatternSet
 
-__all__ = ["compile_pattern", "EventPattern", "PatternSet", "Explanation", "ConditionResult",
-           "purge", "parse_json", "Condition", "DIALECTS", "EVENTBRIDGE_OPERATORS",
+__all__ = ["compile_pattern", "compile_uncached", "EventPattern", "PatternSet", "Explanation",
+           "ConditionResult", "purge", "parse_json", "Condition", "DIALECTS", "EVENTBRIDGE_OPERATORS",
            "MAX_PATTERN_LENGTH", "ObjectNode", "Member", "ArrayNode", "StringNode",
            "NumberNode", "LiteralNode", "iter_nodes", "load_event", "read_events", "inexact_value",
            "values_at", "NumberText", "event_number", "Matcher", "MatcherKind", "MATCHER_TYPES",

@@ -14,7 +14,7 @@ from ._explain import Explanation, explain_alternatives
 from ._index import Index, keeps_empty
 from ._parse import MAX_PATTERN_LENGTH
 
-__all__ = ["EventPattern", "compile_pattern", "purge", "MAX_CACHE"]
+__all__ = ["EventPattern", "compile_pattern", "compile_uncached", "purge", "MAX_CACHE"]
 
 MAX_CACHE = 1024
 # least recently used first; keys are (text as str or bytes, dialect)
@@ -127,14 +127,7 @@ def compile_pattern(text: str | bytes, dialect: str = "rum") -> EventPattern:
             except KeyError:  # purged or evicted meanwhile
                 pass
         return hit
-    source = _as_text(text)
-    if len(source) > MAX_PATTERN_LENGTH:
-        raise PatternError(
-            f"EventPattern is {len(source)} characters long; the limit is {MAX_PATTERN_LENGTH}",
-            line=1, column=MAX_PATTERN_LENGTH + 1,
-            hint="split the definition or drop conditions")
-    ast, alternatives = compile_text(source, dialect)
-    pattern = EventPattern(source, dialect, ast, alternatives)
+    pattern = _compile(text, dialect)
     if cacheable:
         with _cache_lock:
             _cache[key] = pattern
@@ -142,6 +135,27 @@ def compile_pattern(text: str | bytes, dialect: str = "rum") -> EventPattern:
             while len(_cache) > MAX_CACHE:
                 _cache.popitem(last=False)  # the least recently used
     return pattern
+
+
+def _compile(text: Any, dialect: str) -> EventPattern:
+    source = _as_text(text)
+    if len(source) > MAX_PATTERN_LENGTH:
+        raise PatternError(
+            f"EventPattern is {len(source)} characters long; the limit is {MAX_PATTERN_LENGTH}",
+            line=1, column=MAX_PATTERN_LENGTH + 1,
+            hint="split the definition or drop conditions")
+    ast, alternatives = compile_text(source, dialect)
+    return EventPattern(source, dialect, ast, alternatives)
+
+
+def compile_uncached(text: str | bytes, dialect: str = "rum") -> EventPattern:
+    """:func:`compile_pattern` without the cache: a new :class:`EventPattern` that the cache
+    neither returns nor keeps (the cache is left as it was).  For a caller that compiles
+    each of many patterns once and lets it go (``rumrules check`` over a long file), so
+    that the :data:`MAX_CACHE` most recent of them are not kept besides."""
+    if dialect not in DIALECTS:
+        raise RumRulesError(f"unknown dialect {dialect!r}: use 'rum' or 'eventbridge'")
+    return _compile(text, dialect)
 
 
 def purge() -> None:

@@ -104,15 +104,16 @@ def _prepare(data: Any, destination: str | None, destination_arn: str | None,
 
 
 def _checked(definitions: list, paths: Iterable, destination: str | None,
-             admitter: Admitter) -> Iterator[tuple[tuple, Any, DefinitionContext, list]]:
+             admitter: Admitter, cached: bool = True,
+             ) -> Iterator[tuple[tuple, Any, DefinitionContext, list]]:
     """Per definition, in order: ``(path, definition, context, diagnostics)``, the
     diagnostics being its own rules' findings, then the batch rules' about it (duplicates,
     capacity, Evidently's notes: ``admitter`` carries what the definitions before it were
     admitted as).  Nothing of a definition is kept once the caller moves on, so checking a
     batch of 100,000 definitions holds one context and at most ``capacity`` identities at
-    once, not one context per definition."""
+    once, not one context per definition (``cached``: see :class:`DefinitionContext`)."""
     for path, definition in zip(paths, definitions):
-        ctx = DefinitionContext(definition, path, destination)
+        ctx = DefinitionContext(definition, path, destination, cached=cached)
         diags = _definition_diagnostics(ctx)
         has_errors = any(d.severity is Severity.ERROR for d in diags)
         batch = BatchContext([(path, ctx, has_errors)], destination=destination,
@@ -144,18 +145,21 @@ def analyse(data: Any, destination: str | None = "CloudWatch",
 
 
 def iter_diagnostics(definitions: Any, destination: str = "CloudWatch",
-                     destination_arn: str | None = None) -> Iterator[Diagnostic]:
+                     destination_arn: str | None = None, *,
+                     cache_patterns: bool = True) -> Iterator[Diagnostic]:
     """:func:`check_definitions`' diagnostics one at a time, in the same order: the
     request's, then each definition's (its own, then the batch rules' about it).  A
     definition's context and compiled pattern are let go before the next one is checked,
     and what the batch rules keep is at most the destination's 2,000 identities: a caller
     that consumes the diagnostics as they come (``rumrules check``) holds no per-definition
-    state.  Raises as :func:`check_definitions` does, at the first ``next()``."""
+    state.  ``cache_patterns`` false compiles each EventPattern without the cache of
+    compiled patterns (which would keep the last 1,024 of a long file; the findings are the
+    same).  Raises as :func:`check_definitions` does, at the first ``next()``."""
     kind, req_ctx, destination, items, paths = _prepare(definitions, destination,
                                                         destination_arn, None)
     for r in _REQUEST_RULES:
         yield from r.run(req_ctx)
-    for _, _, _, diags in _checked(items, paths, destination, Admitter()):
+    for _, _, _, diags in _checked(items, paths, destination, Admitter(), cache_patterns):
         yield from diags
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..catalog.metrics import EXTENDED_METRICS, EXTENDED_NAMESPACE, ExtendedMetric
 from ..errors import PatternError
-from ..pattern import compile_pattern
+from ..pattern import compile_pattern, compile_uncached
 from ._model import (DEFINITION_MEMBERS, LENGTHS, dimension_key_problem,
                      dimension_name_problem, guess_member, length_problem, member_type_problem,
                      NAMESPACE_CHARS, namespace_charset_problem)
@@ -32,13 +32,17 @@ class DefinitionContext:
 
     ``base`` is the path of the definition in its input (``()`` or
     ``("MetricDefinitions", 3)``); ``destination`` is ``"CloudWatch"``, ``"Evidently"`` or
-    ``None`` when unknown.
+    ``None`` when unknown.  ``cached`` false compiles the EventPattern without the cache of
+    compiled patterns (:func:`~rumrules.pattern.compile_uncached`): for a checker that lets
+    each definition's pattern go once it is checked.
     """
 
-    def __init__(self, definition: Any, base: tuple = (), destination: str | None = None):
+    def __init__(self, definition: Any, base: tuple = (), destination: str | None = None,
+                 *, cached: bool = True):
         self.definition = definition
         self.base = base
         self.destination = destination
+        self.cached = cached
         self.is_mapping = isinstance(definition, Mapping)
         self._memo: dict[str, Any] = {}
 
@@ -184,7 +188,8 @@ class DefinitionContext:
         if text is None:
             return None, None
         try:
-            return compile_pattern(text, dialect="eventbridge"), None
+            compile = compile_pattern if self.cached else compile_uncached
+            return compile(text, dialect="eventbridge"), None
         except PatternError as e:
             return None, e
 
