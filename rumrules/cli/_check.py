@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,6 +135,10 @@ def run_check(paths: list[str], options: CheckOptions, *, stdout=None, stderr=No
             report_to = stderr
     else:
         findings = collect_findings(paths, options, stdin=stdin, notes=notes, stats=stats)
+    # the documents read are garbage now, but in reference cycles (a request and its
+    # definitions point back at their document): free them before the report is sorted,
+    # rather than at some later collection (about 2.5x the file at the peak otherwise)
+    gc.collect()
     if not options.quiet:
         for note in notes:
             print(note, file=stderr)

@@ -181,7 +181,7 @@ def test_cloudformation_yaml_template():
     # what does not resolve is listed, with the reason
     assert evidently.unresolved == [(("DestinationArn",), "Fn::GetAtt Project.Arn is only "
                                                           "known at deploy time")]
-    assert visits.unresolved == [(("Namespace",), "parameter AppName has no Default")]
+    assert visits.unresolved == ((("Namespace",), "parameter AppName has no Default"),)
 
 
 def test_cloudformation_suppression():

@@ -118,7 +118,7 @@ class Resolver:
             return None
         if node.kind != SCALAR:
             return [node.start] * len(value)
-        key = id(node)
+        key = node.start  # one scalar a place (a node may be made again: not its id)
         if key not in self._cache:
             self._cache[key] = char_offsets(self.text, node, self.lines)
         got = self._cache[key]

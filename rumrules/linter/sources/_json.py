@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json.decoder
 import re
+from array import array
 from typing import Any
 
 from ._errors import SourceError
@@ -102,9 +103,15 @@ def _skip(text: str, pos: int) -> int:
 
 class _LazyNode(Node):
     """A :class:`Node` of valid JSON text whose members, items and scalar text are found by
-    scanning the text the first time they are asked for."""
+    scanning the text the first time they are asked for.
 
-    __slots__ = ("source",)
+    An array keeps only where its items start (``_items``, 8 bytes an item): :meth:`child`
+    makes a new node for the item asked for and keeps none, so the list of 100,000
+    definitions of a long file holds no node per definition (a finding's position is
+    looked up through a node made for it and let go); ``children`` makes and keeps every
+    item's node, for the callers that walk the tree."""
+
+    __slots__ = ("source", "_items")
 
     def __init__(self, text: str, start: int) -> None:  # noqa: D107 - lazy on purpose
         self.source = text
@@ -129,25 +136,54 @@ class _LazyNode(Node):
                 self.text = text[self.start:_skip(text, self.start)]
             return self.text
         if name in ("children", "keys"):
+            if self.kind == SEQ:
+                self.children = [_LazyNode(self.source, at) for at in self._offsets()]
+                return self.children
             self._expand()
             return getattr(self, name)
         raise AttributeError(name)
 
-    def _expand(self) -> None:
+    def child(self, part: Any) -> Node | None:
+        """The node of member/item ``part``, or ``None`` (an array's item: a new node, unless
+        ``children`` was asked for)."""
+        if self.kind != SEQ:
+            return Node.child(self, part)
+        try:
+            object.__getattribute__(self, "children")
+        except AttributeError:  # the items not made: make the one asked for, keep none
+            pass
+        else:
+            return Node.child(self, part)
+        if not isinstance(part, int) or isinstance(part, bool):
+            return None
+        items = self._offsets()
+        if -len(items) <= part < len(items):
+            return _LazyNode(self.source, items[part])
+        return None
+
+    def _offsets(self) -> array:
+        """Where each item of this array starts in the text (found once)."""
+        try:
+            return object.__getattribute__(self, "_items")
+        except AttributeError:
+            pass
         text, pos = self.source, self.start
         ws = _WS.match
-        if self.kind == SEQ:
-            items: list[Node] = []
-            pos = ws(text, pos + 1).end()
-            if text[pos] != "]":
-                while True:
-                    items.append(_LazyNode(text, pos))
-                    pos = ws(text, _skip(text, pos)).end()
-                    if text[pos] == "]":
-                        break
-                    pos = ws(text, pos + 1).end()  # the comma
-            self.children = items
-            return
+        items = array("q")
+        pos = ws(text, pos + 1).end()
+        if text[pos] != "]":
+            while True:
+                items.append(pos)
+                pos = ws(text, _skip(text, pos)).end()
+                if text[pos] == "]":
+                    break
+                pos = ws(text, pos + 1).end()  # the comma
+        self._items = items
+        return items
+
+    def _expand(self) -> None:  # a mapping's members (an array's items: _offsets)
+        text, pos = self.source, self.start
+        ws = _WS.match
         children: dict[str, Node] = {}
         keys: dict[str, int] = {}
         pos = ws(text, pos + 1).end()

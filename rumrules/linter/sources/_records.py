@@ -184,7 +184,7 @@ class Document:
             return mapper(_index(text, line, column))
         if node.kind != SCALAR or not isinstance(node.text, str):
             return None
-        key = id(node)
+        key = node.start  # one scalar a place (a node may be made again: not its id)
         if key not in self._char_cache:
             self._char_cache[key] = char_offsets(self._lines.text, node, self._lines)
         offsets = self._char_cache[key]
@@ -252,8 +252,9 @@ class DefinitionSource:
     document: Document | None = field(default=None, repr=False)
     #: members whose value was resolved from intrinsic functions -> how (for the message)
     resolved: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: members (paths below the definition) that could not be resolved, and why
-    unresolved: list[tuple[Path, str]] = field(default_factory=list)
+    #: members (paths below the definition) that could not be resolved, and why (a tuple:
+    #: the usual one, empty, is one shared object, not a list per definition)
+    unresolved: tuple[tuple[Path, str], ...] = ()
     #: members that sit elsewhere in the document (an ``Fn::If`` branch): member -> path
     members: dict[str, Path] = field(default_factory=dict, repr=False)
     #: resolved EventPattern text of this definition: member -> (text, index -> offset)

@@ -548,8 +548,7 @@ class _Builder:
                     app_monitor_name=source.app_monitor_name, suppressed=suppressed,
                     index=len(checked), transformed=variant.transformed, request=source,
                     document=doc, resolved=variant.resolved, members=variant.members,
-                    texts=variant.texts)
-                entry.unresolved += self.unresolved_members(definition)
+                    texts=variant.texts, unresolved=self.unresolved_members(definition))
                 source.definitions.append(entry)
                 checked.append(definition)
         if member == "MetricDefinition":
@@ -561,10 +560,10 @@ class _Builder:
         return source
 
     # ---- definitions --------------------------------------------------------------------
-    def unresolved_members(self, definition: Any) -> list[tuple[tuple[Any, ...], str]]:
+    def unresolved_members(self, definition: Any) -> tuple[tuple[tuple[Any, ...], str], ...]:
         """The members of a definition still written as intrinsic functions, and why."""
         if not isinstance(definition, dict):
-            return []
+            return ()
         out = []
         for key, value in definition.items():
             if is_intrinsic(value):
@@ -573,7 +572,7 @@ class _Builder:
                 for k, v in value.items():
                     if is_intrinsic(v):
                         out.append(((key, k), self.reason(v)))
-        return out
+        return tuple(out)  # () when none: one shared object
 
     def reason(self, value: Any) -> str:
         try:

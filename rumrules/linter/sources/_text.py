@@ -71,8 +71,9 @@ class LineMap:
     def __init__(self, text: str, *, yaml: bool = False) -> None:
         self.text = text
         breaks = _YAML_BREAKS if yaml else _JSON_BREAKS
-        #: the offset where each line starts (an array: 8 bytes a line, not an int object)
-        self.starts = array("q", [0])
+        #: the offset where each line starts (an array: 4 bytes a line, not an int object;
+        #: 8 for a text of 2 GiB or more)
+        self.starts = array("i" if len(text) < 2**31 else "q", [0])
         self.starts.extend(m.end() for m in breaks.finditer(text))
 
     def position(self, offset: int) -> tuple[int, int]:
