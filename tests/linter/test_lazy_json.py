@@ -52,6 +52,35 @@ def test_the_lazy_tree_is_the_strict_tree(value, indent, ascii_only, around):
     _same(root, strict)
 
 
+def _same_by_child(lazy, strict, where="$") -> None:
+    """As :func:`_same`, asking each node for its members and items one by one (``child``,
+    what ``node_at`` does), as a finding's position is looked up."""
+    assert (lazy.kind, lazy.start, lazy.style, lazy.tag) == \
+        (strict.kind, strict.start, strict.style, strict.tag), where
+    if lazy.kind == MAP:
+        for k in strict.children:
+            _same_by_child(lazy.child(k), strict.children[k], f"{where}.{k}")
+    elif lazy.kind == SEQ:
+        n = len(strict.children)
+        for i in list(range(-n, n)):
+            _same_by_child(lazy.child(i), strict.child(i), f"{where}[{i}]")
+        assert lazy.child(n) is None and lazy.child(-n - 1) is None, where
+        assert lazy.child("0") is None and lazy.child(True) is None, where
+        with pytest.raises(AttributeError):  # no node kept per item
+            object.__getattribute__(lazy, "children")
+    else:
+        assert lazy.text == strict.text, where
+
+
+@given(json_values, st.sampled_from([None, 0, 2]))
+def test_an_array_makes_the_node_of_the_item_asked_for_and_keeps_none(value, indent):
+    text = json.dumps(value, indent=indent)
+    _, root = parse_json(text, "x.json")
+    _, strict = _Reader(text, "x.json", None).run()
+    _same_by_child(root, strict)
+    _same(root, strict)  # and then every item's node, kept, is the same
+
+
 @given(st.dictionaries(st.sampled_from(["a", "b"]), st.integers(), min_size=1))
 def test_duplicate_members_keep_the_last_value_as_the_strict_reader(members):
     text = "{" + ", ".join(f'"{k}": {v}' for k, v in members.items()) + ', "a": 7}'
