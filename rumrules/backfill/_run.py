@@ -81,20 +81,47 @@ class Backfiller:
         # the compiled core looks at each text first, and only matched documents are read
         self._screen = MATCHING_CORE == "c"
         self._screener = None     # engines[0]'s, made on first use
+        # one engine: the compiled core's loop over a whole batch (MetricEngine.batch_feeder),
+        # made on first use; False when there is none
+        self._feeder = None
         # (namespace, metric, unit) of each definition, looked up once
         self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
 
     def feed(self, batch: Batch) -> int:
         """Aggregate the documents of ``batch``; return how many it held.  Raise
         :class:`RumRulesError` naming the file and line of a document that is not one."""
-        texts = document_texts(batch)
         counts = self._counts
         start, end = self.window.start, self.window.end
         lo = -math.inf if start is None else start
         hi = math.inf if end is None else end
         untimed = outside = 0
+        engines = self.engines
+        single = len(engines) == 1
+        tables, folded = self._tables, self._folded
+        table = tables[0]
+        skipped = [0] * len(engines)
+        back = None
+        if self._screen and single:
+            # the common documents in one call of the compiled core, the lines unsplit
+            feeder = self._feeder
+            if feeder is None:
+                feeder = self._feeder = engines[0].batch_feeder() or False
+            if feeder:
+                back, outside, skipped[0], fold, n = feeder(batch.payload, lo, hi, table,
+                                                            _FOLD_AT, batch.cwlogs)
+                for key in fold:
+                    values = table[key]
+                    if len(values) >= _FOLD_AT:
+                        _fold(folded[0], key, values)
+                if not back:
+                    counts.outside += outside
+                    counts.skipped[0] += skipped[0]
+                    counts.documents += n
+                    return n
+        texts = document_texts(batch)
         if self._screen:
-            rest, outside, found, kept = self._screened(texts, lo, hi)
+            rest, more, found, kept = self._screened(texts, lo, hi, back)
+            outside += more
             if kept:    # the members the engine reads, captured: the others are read here
                 read = iter(read_events([texts[k] for k in rest if k not in kept]))
                 docs = [kept[k] if k in kept else next(read) for k in rest]
@@ -104,12 +131,7 @@ class Backfiller:
             found = {}
             rest = range(len(texts))
             docs = read_events(texts, batch.payload if batch.kind == "lines" else None)
-        engines = self.engines
-        single = len(engines) == 1
         read_points = engines[0].read_points
-        tables, folded = self._tables, self._folded
-        table = tables[0]
-        skipped = [0] * len(engines)
         for k, doc in zip(rest, docs):
             exact = doc is None
             if exact:
@@ -173,7 +195,8 @@ class Backfiller:
         counts.documents += len(texts)
         return len(texts)
 
-    def _screened(self, texts: list, lo: float, hi: float) -> tuple[list[int], int, dict, dict]:
+    def _screened(self, texts: list, lo: float, hi: float, only: list | None = None
+                  ) -> tuple[list[int], int, dict, dict]:
         """The compiled core's first look at each text (:meth:`MetricEngine.screen`): a
         document whose ``event_timestamp`` it reads as a plain integer time is counted
         ``outside`` the window, or left alone when it is inside and no definition of any
@@ -183,7 +206,8 @@ class Backfiller:
         number counted outside, and, by their place, the definitions of the one engine
         found matching each matched document (not matched again) and what it reads of the
         document when the compiled core captured that (:meth:`MetricEngine.captured`: the
-        document is not read whole)."""
+        document is not read whole).  ``only``: the places of the texts to look at (the
+        ones :meth:`MetricEngine.batch_feeder` handed back), ascending; else all."""
         rest: list[int] = []
         found: dict = {}
         kept: dict = {}
@@ -194,7 +218,8 @@ class Backfiller:
             screen = self._screener = engines[0].screener() or engines[0].screen
         captured = engines[0].captured
         others = engines[1:]
-        for k, text in enumerate(texts):
+        for k in range(len(texts)) if only is None else only:
+            text = texts[k]
             if type(text) is not str:
                 try:
                     text = text.decode()
