@@ -433,28 +433,17 @@ def _context():
 
 
 def _parallel(engines, tasks, window, jobs, progress):
-    """Run the workers, hand out ``tasks``, merge what they send back.  This process's
-    garbage collector is paused from the workers' start to the merge's end (and left as
-    it was): what it receives (the workers' aggregators) holds no cycle, and each
-    collection would walk the caller's whole heap (0.03-0.05 s of CPU per 100k documents
-    in the bench's process, a quarter of the fixed cost of ``--jobs 2``)."""
+    """``jobs`` processes at work: ``jobs - 1`` workers, and this one, which hands out
+    ``tasks`` and takes one itself whenever the workers have enough waiting (the queue is
+    full), then merges what the workers send back into its own aggregators."""
     ctx = _context()
     queue_ = ctx.Queue(maxsize=2 * jobs)
     results = ctx.Queue()
     procs = [ctx.Process(target=_work, args=(list(engines), window, queue_, results), daemon=True)
-             for _ in range(jobs)]
+             for _ in range(jobs - 1)]
     for p in procs:
         p.start()
-    collecting = gc.isenabled()
-    gc.disable()    # after the workers started: they collect as before
-    try:
-        return _collect(engines, tasks, jobs, progress, procs, queue_, results)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _collect(engines, tasks, jobs, progress, procs, queue_, results):
+    own = Backfiller(engines, window)
     outcomes: list = []
 
     def drain(wait: float = 0.0) -> None:
@@ -487,34 +476,56 @@ def _collect(engines, tasks, jobs, progress, procs, queue_, results):
             except queue.Full:
                 drain()
 
+    def take(task, counted: bool) -> None:
+        for batch in _task_batches(task):
+            n = own.feed(batch)
+            if progress and not counted:
+                progress(n)
+
+    collecting = gc.isenabled()
     try:
         for task in tasks:
-            put(task)
-            if progress and task[0] == "batch":
-                progress(_batch_size(task[1]))
+            try:
+                queue_.put_nowait(task)
+            except queue.Full:    # the workers have enough waiting: this process takes it
+                take(task, False)
+            else:
+                if progress and task[0] == "batch":
+                    progress(_batch_size(task[1]))
+            drain()
+        while True:     # the tasks still waiting: this process shares them (no idle tail)
+            try:
+                task = queue_.get_nowait()
+            except queue.Empty:
+                break
+            take(task, task[0] == "batch")    # a batch was counted when it was queued
             drain()
         for _ in procs:
             put(None)
-        while len(outcomes) < jobs:
+        # what arrives now holds no cycle: the collector would only walk the caller's heap
+        # again and again (0.03-0.05 s of CPU per 100k documents in the bench's process)
+        gc.disable()
+        while len(outcomes) < len(procs):
             drain(0.5)
     finally:
-        if len(outcomes) < jobs:
+        if collecting:
+            gc.enable()
+        if len(outcomes) < len(procs):
             for p in procs:
                 p.terminate()
         for p in procs:
             p.join(timeout=10)
         queue_.cancel_join_thread()
         results.cancel_join_thread()
-    counts = Counts(points=[0] * len(engines), skipped=[0] * len(engines))
-    if not outcomes:
-        return [MinuteAggregator() for _ in engines], counts
+    outcomes.append(("done", own.aggregators, own.counts))
     # the workers' aggregators were unpickled here and nothing else holds them: the one with
     # the most groups is kept and the others merged into it (merging costs per group merged)
     outcomes.sort(key=lambda o: -sum(len(a) for a in o[1]))
     aggregators = list(outcomes[0][1])
-    for _, aggs, c in outcomes[1:]:
+    for _, aggs, _ in outcomes[1:]:
         for mine, theirs in zip(aggregators, aggs):
             mine.merge(theirs)
+    counts = Counts(points=[0] * len(engines), skipped=[0] * len(engines))
     for _, _, c in outcomes:
         counts.add(c)
     return aggregators, counts
