@@ -318,10 +318,11 @@ def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
                 progress: Callable[[int], None] | None = None,
                 ) -> tuple[list[MinuteAggregator], Counts]:
     """Aggregate every batch through every engine: one aggregator per engine, and the
-    counts.  ``jobs`` > 1 uses that many worker processes (forked where that is safe, else
-    spawned: each rebuilds the engines from their pickles); the batches are read here and
-    handed over through a bounded queue, so memory holds a few batches per worker, whatever
-    the input's size.  ``progress`` is called with the number of documents of each batch
+    counts.  ``jobs`` > 1 uses that many processes: ``jobs - 1`` workers (forked where that
+    is safe, else spawned: each rebuilds the engines from their pickles) and this one, which
+    takes a batch itself whenever the workers have enough waiting; the batches are read
+    here and handed over through a bounded queue, so memory holds a few batches per worker,
+    whatever the input's size.  ``progress`` is called with the number of documents of each batch
     aggregated (handed over, when ``jobs`` > 1).
 
     Raise :class:`RumRulesError` (naming the file and line) for a document that cannot be
@@ -341,11 +342,12 @@ def run_files(engines: Sequence[MetricEngine], paths: Sequence[str], *, fmt: str
               progress: Callable[[int], None] | None = None, range_bytes: int | None = None,
               ) -> tuple[list[MinuteAggregator], Counts]:
     """:func:`run_batches` over the documents of ``paths`` (``-``: standard input).  With
-    ``jobs`` > 1, each worker reads its own parts of the files: byte ranges of plain JSON
-    lines and CloudWatch Logs exports (``range_bytes`` each; by default a file is cut into
-    8 ranges per job of at least 1 MiB), whole gzip files and GetAppMonitorData outputs;
-    only standard input is read here and handed over.  The workers aggregate what they read
-    and this process only merges their aggregators."""
+    ``jobs`` > 1, each worker (and this process, for the tasks it takes) reads its own
+    parts of the files: byte ranges of plain JSON lines and CloudWatch Logs exports
+    (``range_bytes`` each; by default a file is cut into 8 ranges per job of at least 1
+    MiB), whole gzip files and GetAppMonitorData outputs; only standard input is read here
+    and handed over.  Each process aggregates what it reads and this one merges the
+    workers' aggregators into its own."""
     if jobs <= 1:
         def batches():
             for path in paths:
