@@ -102,7 +102,7 @@ class Backfiller:
         table = tables[0]
         skipped = [0] * len(engines)
         back = None
-        if self._screen and single:
+        if self._screen and single and type(batch.payload) in (bytes, list):
             # the common documents in one call of the compiled core, the lines unsplit
             feeder = self._feeder
             if feeder is None:
