@@ -56,7 +56,8 @@ def backfill(definitions: Sequence[Mapping[str, Any]], paths: Sequence[str], *,
     """Run the definitions (and ``old_definitions``, in the same pass) over the stored
     documents of ``paths``, with :class:`rumrules.MetricEngine`'s semantics, and aggregate
     the data points per minute.  ``start``/``end`` (epoch ms) keep events from ``start``
-    up to, not including, ``end``.  ``jobs`` worker processes (default: every local core).
+    up to, not including, ``end``.  ``jobs`` processes (this one and ``jobs - 1``
+    workers; default: every local core).
 
     Raise :class:`rumrules.DefinitionError` for definitions the checker refuses and
     :class:`rumrules.RumRulesError` for input that cannot be read (naming file and line)."""

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
@@ -81,20 +82,47 @@ class Backfiller:
         # the compiled core looks at each text first, and only matched documents are read
         self._screen = MATCHING_CORE == "c"
         self._screener = None     # engines[0]'s, made on first use
+        # one engine: the compiled core's loop over a whole batch (MetricEngine.batch_feeder),
+        # made on first use; False when there is none
+        self._feeder = None
         # (namespace, metric, unit) of each definition, looked up once
         self.metrics = [[e.metric(i) for i in range(len(e.definitions))] for e in self.engines]
 
     def feed(self, batch: Batch) -> int:
         """Aggregate the documents of ``batch``; return how many it held.  Raise
         :class:`RumRulesError` naming the file and line of a document that is not one."""
-        texts = document_texts(batch)
         counts = self._counts
         start, end = self.window.start, self.window.end
         lo = -math.inf if start is None else start
         hi = math.inf if end is None else end
         untimed = outside = 0
+        engines = self.engines
+        single = len(engines) == 1
+        tables, folded = self._tables, self._folded
+        table = tables[0]
+        skipped = [0] * len(engines)
+        back = None
+        if self._screen and single and type(batch.payload) in (bytes, list):
+            # the common documents in one call of the compiled core, the lines unsplit
+            feeder = self._feeder
+            if feeder is None:
+                feeder = self._feeder = engines[0].batch_feeder() or False
+            if feeder:
+                back, outside, skipped[0], fold, n = feeder(batch.payload, lo, hi, table,
+                                                            _FOLD_AT, batch.cwlogs)
+                for key in fold:
+                    values = table[key]
+                    if len(values) >= _FOLD_AT:
+                        _fold(folded[0], key, values)
+                if not back:
+                    counts.outside += outside
+                    counts.skipped[0] += skipped[0]
+                    counts.documents += n
+                    return n
+        texts = document_texts(batch)
         if self._screen:
-            rest, outside, found, kept = self._screened(texts, lo, hi)
+            rest, more, found, kept = self._screened(texts, lo, hi, back)
+            outside += more
             if kept:    # the members the engine reads, captured: the others are read here
                 read = iter(read_events([texts[k] for k in rest if k not in kept]))
                 docs = [kept[k] if k in kept else next(read) for k in rest]
@@ -104,12 +132,7 @@ class Backfiller:
             found = {}
             rest = range(len(texts))
             docs = read_events(texts, batch.payload if batch.kind == "lines" else None)
-        engines = self.engines
-        single = len(engines) == 1
         read_points = engines[0].read_points
-        tables, folded = self._tables, self._folded
-        table = tables[0]
-        skipped = [0] * len(engines)
         for k, doc in zip(rest, docs):
             exact = doc is None
             if exact:
@@ -173,7 +196,8 @@ class Backfiller:
         counts.documents += len(texts)
         return len(texts)
 
-    def _screened(self, texts: list, lo: float, hi: float) -> tuple[list[int], int, dict, dict]:
+    def _screened(self, texts: list, lo: float, hi: float, only: list | None = None
+                  ) -> tuple[list[int], int, dict, dict]:
         """The compiled core's first look at each text (:meth:`MetricEngine.screen`): a
         document whose ``event_timestamp`` it reads as a plain integer time is counted
         ``outside`` the window, or left alone when it is inside and no definition of any
@@ -183,7 +207,8 @@ class Backfiller:
         number counted outside, and, by their place, the definitions of the one engine
         found matching each matched document (not matched again) and what it reads of the
         document when the compiled core captured that (:meth:`MetricEngine.captured`: the
-        document is not read whole)."""
+        document is not read whole).  ``only``: the places of the texts to look at (the
+        ones :meth:`MetricEngine.batch_feeder` handed back), ascending; else all."""
         rest: list[int] = []
         found: dict = {}
         kept: dict = {}
@@ -194,7 +219,8 @@ class Backfiller:
             screen = self._screener = engines[0].screener() or engines[0].screen
         captured = engines[0].captured
         others = engines[1:]
-        for k, text in enumerate(texts):
+        for k in range(len(texts)) if only is None else only:
+            text = texts[k]
             if type(text) is not str:
                 try:
                     text = text.decode()
@@ -292,10 +318,11 @@ def run_batches(engines: Sequence[MetricEngine], batches: Iterable[Batch], *,
                 progress: Callable[[int], None] | None = None,
                 ) -> tuple[list[MinuteAggregator], Counts]:
     """Aggregate every batch through every engine: one aggregator per engine, and the
-    counts.  ``jobs`` > 1 uses that many worker processes (forked where that is safe, else
-    spawned: each rebuilds the engines from their pickles); the batches are read here and
-    handed over through a bounded queue, so memory holds a few batches per worker, whatever
-    the input's size.  ``progress`` is called with the number of documents of each batch
+    counts.  ``jobs`` > 1 uses that many processes: ``jobs - 1`` workers (forked where that
+    is safe, else spawned: each rebuilds the engines from their pickles) and this one, which
+    takes a batch itself whenever the workers have enough waiting; the batches are read
+    here and handed over through a bounded queue, so memory holds a few batches per worker,
+    whatever the input's size.  ``progress`` is called with the number of documents of each batch
     aggregated (handed over, when ``jobs`` > 1).
 
     Raise :class:`RumRulesError` (naming the file and line) for a document that cannot be
@@ -315,11 +342,12 @@ def run_files(engines: Sequence[MetricEngine], paths: Sequence[str], *, fmt: str
               progress: Callable[[int], None] | None = None, range_bytes: int | None = None,
               ) -> tuple[list[MinuteAggregator], Counts]:
     """:func:`run_batches` over the documents of ``paths`` (``-``: standard input).  With
-    ``jobs`` > 1, each worker reads its own parts of the files: byte ranges of plain JSON
-    lines and CloudWatch Logs exports (``range_bytes`` each; by default a file is cut into
-    8 ranges per job of at least 1 MiB), whole gzip files and GetAppMonitorData outputs;
-    only standard input is read here and handed over.  The workers aggregate what they read
-    and this process only merges their aggregators."""
+    ``jobs`` > 1, each worker (and this process, for the tasks it takes) reads its own
+    parts of the files: byte ranges of plain JSON lines and CloudWatch Logs exports
+    (``range_bytes`` each; by default a file is cut into 8 ranges per job of at least 1
+    MiB), whole gzip files and GetAppMonitorData outputs; only standard input is read here
+    and handed over.  Each process aggregates what it reads and this one merges the
+    workers' aggregators into its own."""
     if jobs <= 1:
         def batches():
             for path in paths:
@@ -370,6 +398,7 @@ def _work(engines, window, tasks, results) -> None:
     try:
         gc.freeze()     # what the parent built: the worker's collections leave it be (and unshared)
         worker = Backfiller(engines, window)
+        unreported, last = 0, time.monotonic()
         while True:
             task = tasks.get()
             if task is None:
@@ -377,13 +406,23 @@ def _work(engines, window, tasks, results) -> None:
             for batch in _task_batches(task):
                 n = worker.feed(batch)
                 if task[0] != "batch":
-                    results.put(("progress", n, None))
+                    unreported += n
+                    now = time.monotonic()
+                    if now - last >= _PROGRESS_EVERY:   # not every batch: each costs both sides
+                        results.put(("progress", unreported, None))
+                        unreported, last = 0, now
+        if unreported:
+            results.put(("progress", unreported, None))
         results.put(("done", worker.aggregators, worker.counts))
     except RumRulesError as e:
         results.put(("error", e, None))
     except BaseException as e:  # noqa: BLE001 - reported in the parent as data
         results.put(("error", RumRulesError(f"a backfill worker failed: {type(e).__name__}: {e}"),
                      None))
+
+
+#: A worker reports the documents it read at most this often (seconds), and when it ends.
+_PROGRESS_EVERY = 0.1
 
 
 def _context():
@@ -396,13 +435,17 @@ def _context():
 
 
 def _parallel(engines, tasks, window, jobs, progress):
+    """``jobs`` processes at work: ``jobs - 1`` workers, and this one, which hands out
+    ``tasks`` and takes one itself whenever the workers have enough waiting (the queue is
+    full), then merges what the workers send back into its own aggregators."""
     ctx = _context()
     queue_ = ctx.Queue(maxsize=2 * jobs)
     results = ctx.Queue()
     procs = [ctx.Process(target=_work, args=(list(engines), window, queue_, results), daemon=True)
-             for _ in range(jobs)]
+             for _ in range(jobs - 1)]
     for p in procs:
         p.start()
+    own = Backfiller(engines, window)
     outcomes: list = []
 
     def drain(wait: float = 0.0) -> None:
@@ -435,29 +478,57 @@ def _parallel(engines, tasks, window, jobs, progress):
             except queue.Full:
                 drain()
 
+    def take(task, counted: bool) -> None:
+        for batch in _task_batches(task):
+            n = own.feed(batch)
+            if progress and not counted:
+                progress(n)
+
+    collecting = gc.isenabled()
     try:
         for task in tasks:
-            put(task)
-            if progress and task[0] == "batch":
-                progress(_batch_size(task[1]))
+            try:
+                queue_.put_nowait(task)
+            except queue.Full:    # the workers have enough waiting: this process takes it
+                take(task, False)
+            else:
+                if progress and task[0] == "batch":
+                    progress(_batch_size(task[1]))
+            drain()
+        while True:     # the tasks still waiting: this process shares them (no idle tail)
+            try:
+                task = queue_.get_nowait()
+            except queue.Empty:
+                break
+            take(task, task[0] == "batch")    # a batch was counted when it was queued
             drain()
         for _ in procs:
             put(None)
-        while len(outcomes) < jobs:
+        # what arrives now holds no cycle: the collector would only walk the caller's heap
+        # again and again (0.03-0.05 s of CPU per 100k documents in the bench's process)
+        gc.disable()
+        while len(outcomes) < len(procs):
             drain(0.5)
     finally:
-        if len(outcomes) < jobs:
+        if collecting:
+            gc.enable()
+        if len(outcomes) < len(procs):
             for p in procs:
                 p.terminate()
         for p in procs:
             p.join(timeout=10)
         queue_.cancel_join_thread()
         results.cancel_join_thread()
-    aggregators = [MinuteAggregator() for _ in engines]
-    counts = Counts(points=[0] * len(engines), skipped=[0] * len(engines))
-    for _, aggs, c in outcomes:
+    outcomes.append(("done", own.aggregators, own.counts))
+    # the workers' aggregators were unpickled here and nothing else holds them: the one with
+    # the most groups is kept and the others merged into it (merging costs per group merged)
+    outcomes.sort(key=lambda o: -sum(len(a) for a in o[1]))
+    aggregators = list(outcomes[0][1])
+    for _, aggs, _ in outcomes[1:]:
         for mine, theirs in zip(aggregators, aggs):
             mine.merge(theirs)
+    counts = Counts(points=[0] * len(engines), skipped=[0] * len(engines))
+    for _, _, c in outcomes:
         counts.add(c)
     return aggregators, counts
 

@@ -42,7 +42,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
                     help="one chart per metric (Sum per minute; old and new side by side "
                          "with --compare); needs matplotlib")
     bf.add_argument("--jobs", type=int, default=None,
-                    help="worker processes (default: every local core)")
+                    help="processes: this one and N-1 workers (default: every local core)")
     bf.add_argument("--input-format", choices=("auto", "jsonl", "getappmonitordata", "cwlogs"),
                     default="auto", help="how to read EVENTS (default: recognised per file)")
     bf.add_argument("--app-monitor-name", default=None,

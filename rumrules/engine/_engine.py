@@ -329,6 +329,45 @@ class MetricEngine:
             return seqs, value, members
         return screen
 
+    def batch_feeder(self, key: str = "event_timestamp"):
+        """The backfill's loop over a batch of document texts in one call of the compiled
+        core, for a caller that aggregates this engine's points per minute: ``feed(texts,
+        lo, hi, table, fold_at, cwlogs=False)`` gives ``(back, outside, skipped, fold,
+        documents)``.  ``texts`` is a list of texts (UTF-8 ``bytes`` or ``str``), or
+        ``bytes`` of lines, one document each, split as the backfill's readers split them
+        (blank lines are none; ``cwlogs``: each line loses its timestamp), and
+        ``documents`` says how many there were.  For each text whose top-level ``key`` is an integer time of at most 15
+        digits, it counts the text ``outside`` when the time is not in ``[lo, hi)``, leaves
+        it when nothing matches, and else appends what :meth:`read_points` gives of it to
+        ``table`` (``(definition index, dimensions, minute) -> [values]``, the minute as
+        epoch seconds), counting the matches whose ValueKey is not a number (``skipped``);
+        ``fold`` names the keys whose list reached ``fold_at`` values.  Every other text (a
+        time only the exact reading dates, a value or a path it does not read as the exact
+        reading does, not UTF-8, invalid JSON) is left untouched and its place listed in
+        ``back``: read it as before.  ``None`` when the compiled core is not in use (or is
+        an older build) or cannot take these definitions."""
+        slots: dict = {}
+        tree: dict = {}
+        for d in self._defs:
+            for path in ([d.value_key] if d.value_key else []) + [p for p, _ in d.dimensions]:
+                node = tree
+                for depth in range(len(path)):
+                    prefix = path[:depth + 1]
+                    if prefix not in slots:
+                        slots[prefix] = len(slots)
+                    node = node.setdefault(path[depth], {})
+
+        def freeze(node: dict, prefix: tuple) -> tuple:
+            return tuple((k, slots[prefix + (k,)], freeze(v, prefix + (k,)) if v else None)
+                         for k, v in node.items())
+        defs = tuple((slots[d.value_key] if d.value_key else -1,
+                      tuple((slots[path], name) for path, name in d.dimensions),
+                      d.repeated_names) for d in self._defs)
+        spec = (tuple(self._always), len(slots), freeze(tree, ()), defs,
+                (_APP_DIMENSION, self.app_monitor_name))
+        return self._index.points_feeder(key, {str(d.index): d.index for d in self._defs},
+                                         spec)
+
     def captured(self, text: Any) -> dict | None:
         """What :meth:`read_points` (``exact`` False) reads of a document, from its JSON text
         (``str``) by the compiled core: a dict holding only the document's

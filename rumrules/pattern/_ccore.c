@@ -692,7 +692,24 @@ typedef struct {
     PyObject *ctrie;
     const char *tvals[MAX_ENTRIES];
     unsigned char tcount[MAX_ENTRIES];
+    /* feed_points: where the value at each of the points' paths starts (pos) and how many
+     * times its key was seen (count, at most 2), by slot */
+    const char **pos;
+    unsigned char *count;
 } Reader;
+
+typedef struct PEntry PEntry;
+typedef struct PNode {
+    Py_ssize_t n;
+    PEntry *e;
+} PNode;
+struct PEntry {
+    PyObject *key;        /* str (owns kb) */
+    const char *kb;
+    Py_ssize_t kl;
+    int slot;
+    PNode *child;         /* the keys below, or NULL */
+};
 
 static int cap_value(Reader *r, PyObject *inner, int depth, PyObject **v);
 
@@ -908,7 +925,10 @@ static int read_leaf(Reader *r, PyObject **v) {
 }
 
 /* at '{' of an object on the patterns' paths: m &= what its keys give */
-static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
+static int note_object(Reader *r, PNode *node, int depth);
+
+/* pn: the points' paths at this object (feed_points), or NULL */
+static int read_object(Reader *r, CNode *node, int depth, Acc *m, PNode *pn) {
     if (depth > MAX_TEXT_DEPTH || node->n > MAX_ENTRIES)
         return FALLBACK;
     unsigned char seen[MAX_ENTRIES];
@@ -942,6 +962,19 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
                 r->ccount++;
                 r->cval = r->p;
             }
+            PEntry *pe = NULL;
+            if (pn) {
+                for (Py_ssize_t t = 0; t < pn->n; t++) {
+                    PEntry *x = &pn->e[t];
+                    if (x->kl == klen && memcmp(x->kb, k, (size_t)klen) == 0) {
+                        pe = x;
+                        if (r->count[pe->slot] < 2)
+                            r->count[pe->slot]++;
+                        r->pos[pe->slot] = r->p;
+                        break;
+                    }
+                }
+            }
             if (depth == 0 && r->ctrie) {
                 Py_ssize_t nt = PyTuple_GET_SIZE(r->ctrie);
                 for (Py_ssize_t t = 0; t < nt; t++) {
@@ -968,7 +1001,11 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
                 }
             }
             if (!e) {
-                if (skip_value(r, depth + 1) != OK)
+                if (pe && pe->child && *r->p == '{') {
+                    if (note_object(r, pe->child, depth + 1) != OK)
+                        return FALLBACK;
+                }
+                else if (skip_value(r, depth + 1) != OK)
                     return FALLBACK;
             }
             else {
@@ -978,7 +1015,11 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m) {
                 char c = *r->p;
                 if (c == '{') {
                     if (e->inner) {
-                        if (read_object(r, e->inner, depth + 1, m) != OK)
+                        if (read_object(r, e->inner, depth + 1, m, pe ? pe->child : NULL) != OK)
+                            return FALLBACK;
+                    }
+                    else if (pe && pe->child) {
+                        if (note_object(r, pe->child, depth + 1) != OK)
                             return FALLBACK;
                     }
                     else if (skip_value(r, depth + 1) != OK)
@@ -1032,7 +1073,7 @@ static int read_text(PlanObject *plan, const char *s, Py_ssize_t n, Acc *m) {
     skip_ws(&r);
     if (r.p >= r.end || *r.p != '{')
         return FALLBACK;
-    if (read_object(&r, plan->root, 0, m) != OK)
+    if (read_object(&r, plan->root, 0, m, NULL) != OK)
         return FALLBACK;
     skip_ws(&r);
     return r.p == r.end ? OK : FALLBACK;
@@ -1279,7 +1320,7 @@ static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssiz
         memset(r.tcount, 0, sizeof(r.tcount));
     int st = FALLBACK;
     skip_ws(&r);
-    if (r.p < r.end && *r.p == '{' && read_object(&r, plan->root, 0, &a) == OK) {
+    if (r.p < r.end && *r.p == '{' && read_object(&r, plan->root, 0, &a, NULL) == OK) {
         skip_ws(&r);
         st = r.p == r.end ? OK : FALLBACK;
     }
@@ -1469,6 +1510,841 @@ static PyObject *ccore_capture(PyObject *module, PyObject *const *args, Py_ssize
     return out;
 }
 
+/* a Reader of p..end for the plain readers (skip_ws, read_string, read_number, skip_value):
+ * only what they use is set (no find_key notes) */
+static inline void reader_at(Reader *r, const char *p, const char *end) {
+    r->p = p;
+    r->end = end;
+    r->ckey = NULL;
+    r->cklen = 0;
+    r->cval = NULL;
+    r->ccount = 0;
+    r->ctrie = NULL;
+    r->pos = NULL;
+    r->count = NULL;
+}
+
+/* ---------------------------------------------------------------- backfill points ----- */
+/*
+ * feed_points: the backfill's per-document loop for one engine, over a batch of document
+ * texts, in one call.  For each text it does what rumrules/backfill/_run.py does on the
+ * screened path (the first look of find_key: the time, the window, the matches) and, for a
+ * matched document, what MetricEngine.read_points gives of the exact reading in the common
+ * case (ValueKey a plain number, dimension values plain strings or booleans), appending the
+ * values to the caller's table (definition, dimensions, minute) -> [values].  Any text it
+ * does not take whole (not UTF-8, unusual JSON, a time only the exact reading dates, a value
+ * or a path it does not model) is handed back by its place, untouched: the caller reads it
+ * as before.  So the answers are the Python path's; at worst the Python path gives them.
+ */
+
+#define MAX_SLOTS 1024
+#define MAX_PATH_DEPTH 32
+#define MIN_VALUE 4.3601508761683463e-109   /* 2^-360 */
+#define MAX_VALUE 2.3485425827738332e+108   /* 2^360 */
+
+typedef struct {
+    PyObject *index;      /* int: the definition's index */
+    int vslot;            /* the ValueKey's slot, -1: none (the value is 1.0) */
+    int handback;         /* the document goes back to Python when this one matches */
+    Py_ssize_t ndims;
+    int *dslot;
+    PyObject **dname;     /* str */
+} PDef;
+
+typedef struct {
+    PyObject_HEAD
+    PNode *root;
+    int nslots;
+    Py_ssize_t nbits;
+    Py_ssize_t *bitdef;   /* bit -> definition */
+    Py_ssize_t nalways;
+    Py_ssize_t *always;   /* definitions without a pattern: every document */
+    Py_ssize_t ndefs;
+    PDef *defs;
+    Py_ssize_t maxdims;
+    PyObject *app;        /* ("application_name", app monitor name) */
+    PyObject *s_true, *s_false;
+} PointsObject;
+
+static void free_pnode(PNode *node) {
+    if (!node)
+        return;
+    if (node->e) {
+        for (Py_ssize_t i = 0; i < node->n; i++) {
+            Py_XDECREF(node->e[i].key);
+            free_pnode(node->e[i].child);
+        }
+        PyMem_Free(node->e);
+    }
+    PyMem_Free(node);
+}
+
+/* ((key, slot, below or None), ...) */
+static PNode *build_pnode(PyObject *spec, int depth, int nslots) {
+    if (depth > MAX_PATH_DEPTH || !PyTuple_CheckExact(spec) || PyTuple_GET_SIZE(spec) > MAX_ENTRIES) {
+        bad("a points trie is a tuple of (key, slot, below)");
+        return NULL;
+    }
+    PNode *node = PyMem_Calloc(1, sizeof(PNode));
+    if (!node)
+        return (PNode *)PyErr_NoMemory();
+    Py_ssize_t n = PyTuple_GET_SIZE(spec);
+    node->e = PyMem_Calloc(n ? n : 1, sizeof(PEntry));
+    if (!node->e) {
+        PyMem_Free(node);
+        return (PNode *)PyErr_NoMemory();
+    }
+    node->n = n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = PyTuple_GET_ITEM(spec, i);
+        PEntry *e = &node->e[i];
+        if (!PyTuple_CheckExact(x) || PyTuple_GET_SIZE(x) != 3 ||
+            !PyUnicode_CheckExact(PyTuple_GET_ITEM(x, 0)) || !PyLong_CheckExact(PyTuple_GET_ITEM(x, 1))) {
+            bad("a points trie entry is (key, slot, below)");
+            goto fail;
+        }
+        e->key = PyTuple_GET_ITEM(x, 0);
+        Py_INCREF(e->key);
+        e->kb = PyUnicode_AsUTF8AndSize(e->key, &e->kl);
+        if (!e->kb)
+            goto fail;
+        long slot = PyLong_AsLong(PyTuple_GET_ITEM(x, 1));
+        if (slot < 0 || slot >= nslots) {
+            if (!PyErr_Occurred())
+                bad("a slot out of range");
+            goto fail;
+        }
+        e->slot = (int)slot;
+        PyObject *below = PyTuple_GET_ITEM(x, 2);
+        if (below != Py_None && !(e->child = build_pnode(below, depth + 1, nslots)))
+            goto fail;
+    }
+    return node;
+fail:
+    free_pnode(node);
+    return NULL;
+}
+
+static void Points_dealloc(PointsObject *self) {
+    free_pnode(self->root);
+    PyMem_Free(self->bitdef);
+    PyMem_Free(self->always);
+    if (self->defs) {
+        for (Py_ssize_t i = 0; i < self->ndefs; i++) {
+            PDef *d = &self->defs[i];
+            Py_XDECREF(d->index);
+            if (d->dname)
+                for (Py_ssize_t j = 0; j < d->ndims; j++)
+                    Py_XDECREF(d->dname[j]);
+            PyMem_Free(d->dname);
+            PyMem_Free(d->dslot);
+        }
+        PyMem_Free(self->defs);
+    }
+    Py_XDECREF(self->app);
+    Py_XDECREF(self->s_true);
+    Py_XDECREF(self->s_false);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static Py_ssize_t *index_array(PyObject *t, Py_ssize_t *n, Py_ssize_t limit) {
+    if (!PyTuple_CheckExact(t)) {
+        bad("indexes are a tuple of ints");
+        return NULL;
+    }
+    *n = PyTuple_GET_SIZE(t);
+    Py_ssize_t *out = PyMem_Calloc(*n ? *n : 1, sizeof(Py_ssize_t));
+    if (!out) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < *n; i++) {
+        PyObject *x = PyTuple_GET_ITEM(t, i);
+        Py_ssize_t v = PyLong_CheckExact(x) ? PyLong_AsSsize_t(x) : -1;
+        if (v < 0 || v >= limit) {
+            PyErr_Clear();
+            bad("an index out of range");
+            PyMem_Free(out);
+            return NULL;
+        }
+        out[i] = v;
+    }
+    return out;
+}
+
+/* Points((bitdefs, always, nslots, trie, defs, app)): defs a tuple of (value slot or -1,
+ * ((slot, name), ...), handback) */
+static PyObject *Points_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    PyObject *spec;
+    if (kwds && PyDict_GET_SIZE(kwds)) {
+        PyErr_SetString(PyExc_TypeError, "Points takes no keyword arguments");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "O", &spec))
+        return NULL;
+    if (!PyTuple_CheckExact(spec) || PyTuple_GET_SIZE(spec) != 6) {
+        bad("points are (bitdefs, always, nslots, trie, defs, app)");
+        return NULL;
+    }
+    PointsObject *self = (PointsObject *)type->tp_alloc(type, 0);
+    if (!self)
+        return NULL;
+    PyObject *defs = PyTuple_GET_ITEM(spec, 4), *app = PyTuple_GET_ITEM(spec, 5);
+    long nslots = PyLong_CheckExact(PyTuple_GET_ITEM(spec, 2)) ? PyLong_AsLong(PyTuple_GET_ITEM(spec, 2)) : -1;
+    if (nslots < 0 || nslots > MAX_SLOTS) {
+        PyErr_Clear();
+        bad("the number of slots");
+        goto fail;
+    }
+    self->nslots = (int)nslots;
+    if (!PyTuple_CheckExact(defs) || !PyTuple_CheckExact(app) || PyTuple_GET_SIZE(app) != 2 ||
+        !PyUnicode_CheckExact(PyTuple_GET_ITEM(app, 0)) || !PyUnicode_CheckExact(PyTuple_GET_ITEM(app, 1))) {
+        bad("defs is a tuple, app a pair of str");
+        goto fail;
+    }
+    Py_INCREF(app);
+    self->app = app;
+    self->ndefs = PyTuple_GET_SIZE(defs);
+    if (!(self->bitdef = index_array(PyTuple_GET_ITEM(spec, 0), &self->nbits, self->ndefs)) ||
+        !(self->always = index_array(PyTuple_GET_ITEM(spec, 1), &self->nalways, self->ndefs)))
+        goto fail;
+    if (!(self->root = build_pnode(PyTuple_GET_ITEM(spec, 3), 0, self->nslots)))
+        goto fail;
+    self->defs = PyMem_Calloc(self->ndefs ? self->ndefs : 1, sizeof(PDef));
+    if (!self->defs) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < self->ndefs; i++) {
+        PyObject *x = PyTuple_GET_ITEM(defs, i);
+        PDef *d = &self->defs[i];
+        if (!PyTuple_CheckExact(x) || PyTuple_GET_SIZE(x) != 3 ||
+            !PyLong_CheckExact(PyTuple_GET_ITEM(x, 0)) || !PyTuple_CheckExact(PyTuple_GET_ITEM(x, 1))) {
+            bad("a definition is (value slot, dimensions, handback)");
+            goto fail;
+        }
+        if (!(d->index = PyLong_FromSsize_t(i)))
+            goto fail;
+        long vslot = PyLong_AsLong(PyTuple_GET_ITEM(x, 0));
+        if (vslot < -1 || vslot >= nslots) {
+            PyErr_Clear();
+            bad("a value slot out of range");
+            goto fail;
+        }
+        d->vslot = (int)vslot;
+        int hb = PyObject_IsTrue(PyTuple_GET_ITEM(x, 2));
+        if (hb < 0)
+            goto fail;
+        d->handback = hb;
+        PyObject *dims = PyTuple_GET_ITEM(x, 1);
+        d->ndims = PyTuple_GET_SIZE(dims);
+        if (d->ndims > self->maxdims)
+            self->maxdims = d->ndims;
+        d->dslot = PyMem_Calloc(d->ndims ? d->ndims : 1, sizeof(int));
+        d->dname = PyMem_Calloc(d->ndims ? d->ndims : 1, sizeof(PyObject *));
+        if (!d->dslot || !d->dname) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        for (Py_ssize_t j = 0; j < d->ndims; j++) {
+            PyObject *y = PyTuple_GET_ITEM(dims, j);
+            if (!PyTuple_CheckExact(y) || PyTuple_GET_SIZE(y) != 2 ||
+                !PyLong_CheckExact(PyTuple_GET_ITEM(y, 0)) || !PyUnicode_CheckExact(PyTuple_GET_ITEM(y, 1))) {
+                bad("a dimension is (slot, name)");
+                goto fail;
+            }
+            long slot = PyLong_AsLong(PyTuple_GET_ITEM(y, 0));
+            if (slot < 0 || slot >= nslots) {
+                PyErr_Clear();
+                bad("a dimension slot out of range");
+                goto fail;
+            }
+            d->dslot[j] = (int)slot;
+            d->dname[j] = PyTuple_GET_ITEM(y, 1);
+            Py_INCREF(d->dname[j]);
+        }
+    }
+    if (!(self->s_true = PyUnicode_InternFromString("true")) ||
+        !(self->s_false = PyUnicode_InternFromString("false")))
+        goto fail;
+    return (PyObject *)self;
+fail:
+    Py_DECREF(self);
+    return NULL;
+}
+
+static PyTypeObject PointsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "rumrules.pattern._ccore.Points",
+    .tp_doc = "What an engine reads of a matched document, as feed_points reads it "
+              "(made by rumrules.pattern._core.points_feeder).",
+    .tp_basicsize = sizeof(PointsObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = Points_new,
+    .tp_dealloc = (destructor)Points_dealloc,
+};
+
+/* Is s[0:n] strict UTF-8, as bytes.decode("utf-8") takes it (no overlong forms, no
+ * surrogates, nothing above U+10FFFF)? */
+static int valid_utf8(const unsigned char *s, Py_ssize_t n) {
+    Py_ssize_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            while (i + 8 <= n) {    /* ASCII a word at a time */
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ULL)
+                    break;
+                i += 8;
+            }
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80)
+                return 0;
+            i += 2;
+        }
+        else if (c >= 0xE0 && c <= 0xEF) {
+            if (i + 2 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
+                return 0;
+            if (c == 0xE0 && s[i + 1] < 0xA0)
+                return 0;   /* overlong */
+            if (c == 0xED && s[i + 1] >= 0xA0)
+                return 0;   /* a surrogate */
+            i += 3;
+        }
+        else if (c >= 0xF0 && c <= 0xF4) {
+            if (i + 3 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
+                (s[i + 3] & 0xC0) != 0x80)
+                return 0;
+            if (c == 0xF0 && s[i + 1] < 0x90)
+                return 0;   /* overlong */
+            if (c == 0xF4 && s[i + 1] >= 0x90)
+                return 0;   /* above U+10FFFF */
+            i += 4;
+        }
+        else
+            return 0;
+    }
+    return 1;
+}
+
+/* at '{' of an object on the points' paths (below the top level): note where the value of
+ * each key of node starts; FALLBACK on an escaped or dotted key, a duplicate of a noted key,
+ * or invalid text */
+static int note_object(Reader *r, PNode *node, int depth) {
+    if (depth > MAX_TEXT_DEPTH)
+        return FALLBACK;
+    r->p++;
+    skip_ws(r);
+    if (r->p < r->end && *r->p == '}') {
+        r->p++;
+        return OK;
+    }
+    for (;;) {
+        const char *k;
+        Py_ssize_t klen;
+        int escaped;
+        skip_ws(r);
+        if (r->p >= r->end || *r->p != '"' || read_string(r, &k, &klen, &escaped) != OK)
+            return FALLBACK;
+        if (escaped || (klen && memchr(k, '.', (size_t)klen)))
+            return FALLBACK;
+        skip_ws(r);
+        if (r->p >= r->end || *r->p != ':')
+            return FALLBACK;
+        r->p++;
+        skip_ws(r);
+        if (r->p >= r->end)
+            return FALLBACK;
+        PEntry *e = NULL;
+        for (Py_ssize_t i = 0; i < node->n; i++) {
+            PEntry *x = &node->e[i];
+            if (x->kl == klen && memcmp(x->kb, k, (size_t)klen) == 0) {
+                e = x;
+                break;
+            }
+        }
+        if (e) {
+            if (r->count[e->slot])
+                return FALLBACK;   /* a duplicate key: the last one wins */
+            r->count[e->slot] = 1;
+            r->pos[e->slot] = r->p;
+        }
+        if (e && e->child && *r->p == '{') {
+            if (note_object(r, e->child, depth + 1) != OK)
+                return FALLBACK;
+        }
+        else if (skip_value(r, depth + 1) != OK)
+            return FALLBACK;
+        skip_ws(r);
+        if (r->p >= r->end)
+            return FALLBACK;
+        if (*r->p == ',') {
+            r->p++;
+            continue;
+        }
+        if (*r->p == '}') {
+            r->p++;
+            return OK;
+        }
+        return FALLBACK;
+    }
+}
+
+/* The token at p is a plain integer of at most 15 digits: *x it. */
+static int small_int(const char *p, const char *end, long long *x) {
+    Reader v;
+    reader_at(&v, p, end);
+    const char *s;
+    Py_ssize_t n;
+    int is_int;
+    if (p >= end || !(*p == '-' || (*p >= '0' && *p <= '9')) ||
+        read_number(&v, &s, &n, &is_int) != OK || !is_int || n - (s[0] == '-') > 15)
+        return 0;
+    char buf[24];
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    *x = strtoll(buf, NULL, 10);
+    return 1;
+}
+
+enum { V_SKIP = 0, V_VALUE = 1, V_BACK = 2 };
+
+/* The ValueKey's value at p (NULL: missing) as MetricEngine._number gives it from the exact
+ * reading: V_VALUE with *out, V_SKIP (not a number), or V_BACK (a number this reader leaves
+ * to Python: long, zero, written otherwise than its double's repr, out of the plain range) */
+static int value_at(const char *p, const char *end, double *out) {
+    if (!p)
+        return V_SKIP;
+    char c = *p;
+    if (!(c == '-' || (c >= '0' && c <= '9')))
+        return V_SKIP;      /* a string, true, false, null, an object, an array */
+    Reader v;
+    reader_at(&v, p, end);
+    const char *s;
+    Py_ssize_t n;
+    int is_int;
+    if (read_number(&v, &s, &n, &is_int) != OK)
+        return V_BACK;
+    if (is_int) {
+        if (n - (s[0] == '-') > 15)
+            return V_BACK;
+        char buf[24];
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        long long x = strtoll(buf, NULL, 10);
+        if (x == 0)
+            return V_BACK;   /* 0.0 beside a -0.0 read in Python: order decides a minimum */
+        *out = (double)x;
+        return V_VALUE;
+    }
+    char buf[64];
+    if (n >= (Py_ssize_t)sizeof(buf))
+        return V_BACK;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    char *endp = NULL;
+    double d = PyOS_string_to_double(buf, &endp, NULL);
+    if ((d == -1.0 && PyErr_Occurred()) || !endp || *endp) {
+        PyErr_Clear();
+        return V_BACK;
+    }
+    double m = fabs(d);
+    if (!(m >= MIN_VALUE && m <= MAX_VALUE))
+        return V_BACK;
+    char *text = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+    if (!text) {
+        PyErr_Clear();
+        return V_BACK;
+    }
+    int same = strcmp(text, buf) == 0;   /* parse_event_float's float: repr(f) == text */
+    PyMem_Free(text);
+    if (!same)
+        return V_BACK;
+    *out = d;
+    return V_VALUE;
+}
+
+enum { D_NONE = 0, D_TEXT = 1, D_TRUE = 2, D_FALSE = 3, D_BACK = 4 };
+
+/* A dimension's value at p (NULL: missing) as _dimension_value gives it: D_TEXT with the
+ * string's raw text (no escape: the text is the value), D_TRUE/D_FALSE, D_NONE (omitted),
+ * or D_BACK (a number, or an escaped string: left to Python) */
+static int dim_at(const char *p, const char *end, const char **s, Py_ssize_t *n) {
+    if (!p)
+        return D_NONE;
+    char c = *p;
+    if (c == '"') {
+        Reader v;
+    reader_at(&v, p, end);
+        int escaped;
+        if (read_string(&v, s, n, &escaped) != OK || escaped)
+            return D_BACK;
+        Py_ssize_t chars = 0;   /* code points: the bytes that start one */
+        for (Py_ssize_t i = 0; i < *n; i++)
+            chars += ((unsigned char)(*s)[i] & 0xC0) != 0x80;
+        return chars > 0 && chars <= 1024 ? D_TEXT : D_NONE;
+    }
+    if (c == 't')
+        return D_TRUE;
+    if (c == 'f')
+        return D_FALSE;
+    if (c == 'n' || c == '{' || c == '[')
+        return D_NONE;
+    return D_BACK;
+}
+
+static int cmp_ssize(const void *a, const void *b) {
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* scratch of one call */
+typedef struct {
+    const char **pos;
+    unsigned char *count;
+    Py_ssize_t *matched;
+    double *values;
+    unsigned char *vstate;
+    unsigned char *dstate;     /* per matched definition, maxdims each */
+    const char **dtext;
+    Py_ssize_t *dlen;
+} Scratch;
+
+enum { T_NONE = 0, T_OUTSIDE = 1, T_BACK = 2, T_ERROR = 3 };
+
+/* append the points of a matched document (phase 1 done: no hand-back left) */
+static int append_points(PointsObject *pts, Scratch *sc, Py_ssize_t nm, long long ms,
+                         PyObject *table, Py_ssize_t fold_at, PyObject *fold, Py_ssize_t *skipped) {
+    PyObject *minute = PyLong_FromLongLong(ms / 60000 * 60);
+    if (!minute)
+        return -1;
+    int st = 0;
+    for (Py_ssize_t j = 0; j < nm && st == 0; j++) {
+        PDef *d = &pts->defs[sc->matched[j]];
+        if (sc->vstate[j] == V_SKIP) {
+            (*skipped)++;
+            continue;
+        }
+        unsigned char *ds = sc->dstate + j * pts->maxdims;
+        const char **dt = sc->dtext + j * pts->maxdims;
+        Py_ssize_t *dl = sc->dlen + j * pts->maxdims;
+        Py_ssize_t ndims = 1;
+        for (Py_ssize_t k = 0; k < d->ndims; k++)
+            ndims += ds[k] != D_NONE;
+        PyObject *dims = PyTuple_New(ndims), *key = NULL, *value = NULL;
+        if (!dims) {
+            st = -1;
+            break;
+        }
+        Py_INCREF(pts->app);
+        PyTuple_SET_ITEM(dims, 0, pts->app);
+        Py_ssize_t at = 1;
+        for (Py_ssize_t k = 0; k < d->ndims; k++) {
+            PyObject *text;
+            if (ds[k] == D_NONE)
+                continue;
+            if (ds[k] == D_TEXT)
+                text = PyUnicode_DecodeUTF8(dt[k], dl[k], NULL);
+            else {
+                text = ds[k] == D_TRUE ? pts->s_true : pts->s_false;
+                Py_INCREF(text);
+            }
+            PyObject *pair = text ? PyTuple_Pack(2, d->dname[k], text) : NULL;
+            Py_XDECREF(text);
+            if (!pair) {
+                st = -1;
+                break;
+            }
+            PyTuple_SET_ITEM(dims, at++, pair);
+        }
+        if (st == 0 && (key = PyTuple_Pack(3, d->index, dims, minute)) &&
+            (value = PyFloat_FromDouble(sc->values[j]))) {
+            PyObject *values = PyDict_GetItemWithError(table, key);
+            if (values) {
+                if (!PyList_CheckExact(values)) {
+                    PyErr_SetString(PyExc_TypeError, "feed_points: the table holds lists");
+                    st = -1;
+                }
+                else if (PyList_Append(values, value) < 0 ||
+                         (PyList_GET_SIZE(values) == fold_at && PyList_Append(fold, key) < 0))
+                    st = -1;
+            }
+            else if (PyErr_Occurred())
+                st = -1;
+            else {
+                PyObject *list = PyList_New(1);
+                if (!list)
+                    st = -1;
+                else {
+                    Py_INCREF(value);
+                    PyList_SET_ITEM(list, 0, value);
+                    if (PyDict_SetItem(table, key, list) < 0 ||
+                        (fold_at <= 1 && PyList_Append(fold, key) < 0))
+                        st = -1;
+                    Py_DECREF(list);
+                }
+            }
+        }
+        else
+            st = -1;
+        Py_XDECREF(value);
+        Py_XDECREF(key);
+        Py_DECREF(dims);
+    }
+    Py_DECREF(minute);
+    return st;
+}
+
+/* one text: T_NONE (done: nothing matched, or its points appended), T_OUTSIDE, T_BACK or
+ * T_ERROR (an exception is set) */
+static int feed_one(PlanObject *plan, PointsObject *pts, Scratch *sc, Acc *a, const char *s,
+                    Py_ssize_t n, const char *key, Py_ssize_t klen, double lo, double hi,
+                    PyObject *table, Py_ssize_t fold_at, PyObject *fold, Py_ssize_t *skipped) {
+    if (unsafe_runs(s, n))
+        return T_BACK;
+    reset(a, plan);
+    memset(sc->count, 0, (size_t)(pts->nslots ? pts->nslots : 1));
+    Reader r;
+    reader_at(&r, s, s + n);
+    r.ckey = key;
+    r.cklen = klen;
+    r.pos = sc->pos;
+    r.count = sc->count;
+    skip_ws(&r);
+    if (!(r.p < r.end && *r.p == '{' && read_object(&r, plan->root, 0, a, pts->root) == OK))
+        return T_BACK;
+    skip_ws(&r);
+    if (r.p != r.end)
+        return T_BACK;
+    long long ms;
+    if (r.ccount != 1 || !small_int(r.cval, s + n, &ms) || ms < 0 || ms >= EXACT_INT / 1000)
+        return T_BACK;      /* untimed, or a time only the exact reading dates */
+    if (!((double)ms >= lo && (double)ms < hi))
+        return T_OUTSIDE;
+    /* the matched definitions, ascending and once each */
+    Py_ssize_t nm = 0;
+    for (Py_ssize_t i = 0; i < a->w; i++) {
+        uint64_t word = a->m[i];
+        while (word) {
+            int low = __builtin_ctzll(word);
+            word &= word - 1;
+            Py_ssize_t bit = i * 64 + low;
+            if (bit >= pts->nbits)
+                return T_BACK;
+            sc->matched[nm++] = pts->bitdef[bit];
+        }
+    }
+    for (Py_ssize_t i = 0; i < pts->nalways; i++)
+        sc->matched[nm++] = pts->always[i];
+    if (!nm)
+        return T_NONE;
+    if (nm > 1) {
+        qsort(sc->matched, (size_t)nm, sizeof(Py_ssize_t), cmp_ssize);
+        Py_ssize_t u = 1;
+        for (Py_ssize_t i = 1; i < nm; i++)
+            if (sc->matched[i] != sc->matched[u - 1])
+                sc->matched[u++] = sc->matched[i];
+        nm = u;
+    }
+    /* phase 1: every value, or the document goes back untouched */
+    for (Py_ssize_t j = 0; j < nm; j++) {
+        PDef *d = &pts->defs[sc->matched[j]];
+        if (d->handback)
+            return T_BACK;
+        if (d->vslot < 0) {
+            sc->values[j] = 1.0;
+            sc->vstate[j] = V_VALUE;
+        }
+        else {
+            unsigned char c = sc->count[d->vslot];
+            if (c > 1)
+                return T_BACK;     /* a duplicate key on the way: the last one wins */
+            int v = value_at(c ? sc->pos[d->vslot] : NULL, s + n, &sc->values[j]);
+            if (v == V_BACK)
+                return T_BACK;
+            sc->vstate[j] = (unsigned char)v;
+            if (v == V_SKIP)
+                continue;
+        }
+        unsigned char *ds = sc->dstate + j * pts->maxdims;
+        const char **dt = sc->dtext + j * pts->maxdims;
+        Py_ssize_t *dl = sc->dlen + j * pts->maxdims;
+        for (Py_ssize_t k = 0; k < d->ndims; k++) {
+            int slot = d->dslot[k];
+            unsigned char c = sc->count[slot];
+            if (c > 1)
+                return T_BACK;
+            int x = dim_at(c ? sc->pos[slot] : NULL, s + n, &dt[k], &dl[k]);
+            if (x == D_BACK)
+                return T_BACK;
+            ds[k] = (unsigned char)x;
+        }
+    }
+    /* phase 2: the points */
+    if (append_points(pts, sc, nm, ms, table, fold_at, fold, skipped) < 0)
+        return T_ERROR;
+    return T_NONE;
+}
+
+/* bytes.isspace() of a non-empty line */
+static int blank_line(const char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\x0b' || c == '\x0c'))
+            return 0;
+    }
+    return 1;
+}
+
+/* feed_points(plan, points, texts, key, lo, hi, table, fold_at, cwlogs) -> (back, outside,
+ * skipped, fold, documents): the documents through the engine's screen and points.  texts
+ * is a list of texts (bytes or str), or bytes of lines, one document each, split at "\n"
+ * as backfill/_readers.document_texts splits them (blank lines are none; cwlogs: a line
+ * loses what comes before its first space).  back: the places of the documents handed back
+ * (read them as before); outside: the number whose time is outside [lo, hi); skipped: the
+ * matches whose ValueKey is not a number; fold: the keys of table whose list reached
+ * fold_at values in this call; documents: how many documents there were. */
+static PyObject *ccore_feed_points(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 9 || Py_TYPE(args[0]) != &PlanType || Py_TYPE(args[1]) != &PointsType ||
+        !(PyList_CheckExact(args[2]) || PyBytes_CheckExact(args[2])) ||
+        !PyUnicode_CheckExact(args[3]) ||
+        !PyFloat_CheckExact(args[4]) || !PyFloat_CheckExact(args[5]) ||
+        !PyDict_CheckExact(args[6]) || !PyLong_CheckExact(args[7])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "feed_points(plan, points, texts: list | bytes, key: str, lo: float, "
+                        "hi: float, table: dict, fold_at: int, cwlogs)");
+        return NULL;
+    }
+    PlanObject *plan = (PlanObject *)args[0];
+    PointsObject *pts = (PointsObject *)args[1];
+    PyObject *texts = args[2], *table = args[6];
+    int lines = PyBytes_CheckExact(texts);
+    int cwlogs = PyObject_IsTrue(args[8]);
+    if (cwlogs < 0)
+        return NULL;
+    double lo = PyFloat_AS_DOUBLE(args[4]), hi = PyFloat_AS_DOUBLE(args[5]);
+    Py_ssize_t fold_at = PyLong_AsSsize_t(args[7]);
+    if (fold_at == -1 && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t klen;
+    const char *key = PyUnicode_AsUTF8AndSize(args[3], &klen);
+    if (!key)
+        return NULL;
+    Py_ssize_t maxm = pts->nbits + pts->nalways + 1;
+    Py_ssize_t md = pts->maxdims ? pts->maxdims : 1;
+    int ns = pts->nslots ? pts->nslots : 1;
+    Scratch sc = {0};
+    uint64_t *words = PyMem_Malloc((size_t)plan->words * 2 * sizeof(uint64_t));
+    sc.pos = PyMem_Calloc((size_t)ns, sizeof(char *));
+    sc.count = PyMem_Calloc((size_t)ns, 1);
+    sc.matched = PyMem_Calloc((size_t)maxm, sizeof(Py_ssize_t));
+    sc.values = PyMem_Calloc((size_t)maxm, sizeof(double));
+    sc.vstate = PyMem_Calloc((size_t)maxm, 1);
+    sc.dstate = PyMem_Calloc((size_t)(maxm * md), 1);
+    sc.dtext = PyMem_Calloc((size_t)(maxm * md), sizeof(char *));
+    sc.dlen = PyMem_Calloc((size_t)(maxm * md), sizeof(Py_ssize_t));
+    PyObject *back = PyList_New(0), *fold = PyList_New(0), *out = NULL;
+    Py_ssize_t outside = 0, skipped = 0;
+    if (!words || !sc.pos || !sc.count || !sc.matched || !sc.values || !sc.vstate ||
+        !sc.dstate || !sc.dtext || !sc.dlen) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (!back || !fold)
+        goto done;
+    Acc a = {words, words + plan->words, plan->words};
+    Py_INCREF(plan);
+    Py_INCREF(pts);
+    Py_INCREF(texts);
+    Py_INCREF(table);
+    int failed = 0;
+    Py_ssize_t k = 0;   /* the documents seen */
+    const char *at = lines ? PyBytes_AS_STRING(texts) : NULL;
+    const char *stop = lines ? at + PyBytes_GET_SIZE(texts) : NULL;
+    for (Py_ssize_t item = 0; !failed; item++) {
+        const char *s = NULL;
+        Py_ssize_t n = 0;
+        PyObject *text = NULL;
+        if (lines) {
+            if (at > stop)
+                break;
+            const char *nl = memchr(at, '\n', (size_t)(stop - at));
+            const char *line_end = nl ? nl : stop;
+            s = at;
+            n = line_end - at;
+            at = line_end + 1;
+            if (!n || blank_line(s, n))
+                continue;
+            if (cwlogs) {
+                const char *space = memchr(s, ' ', (size_t)n);
+                if (space) {
+                    n -= space + 1 - s;
+                    s = space + 1;
+                }
+            }
+            if (!valid_utf8((const unsigned char *)s, n))
+                s = NULL;
+        }
+        else {
+            if (item >= PyList_GET_SIZE(texts))
+                break;
+            text = PyList_GET_ITEM(texts, item);
+            Py_INCREF(text);
+            if (PyBytes_CheckExact(text)) {
+                s = PyBytes_AS_STRING(text);
+                n = PyBytes_GET_SIZE(text);
+                if (!valid_utf8((const unsigned char *)s, n))
+                    s = NULL;
+            }
+            else if (PyUnicode_CheckExact(text)) {
+                s = PyUnicode_AsUTF8AndSize(text, &n);   /* fails on a lone surrogate */
+                if (!s)
+                    PyErr_Clear();
+            }
+        }
+        int st = T_BACK;
+        if (s)
+            st = feed_one(plan, pts, &sc, &a, s, n, key, klen, lo, hi, table, fold_at, fold,
+                          &skipped);
+        Py_XDECREF(text);
+        if (st == T_OUTSIDE)
+            outside++;
+        else if (st == T_BACK) {
+            PyErr_Clear();
+            PyObject *place = PyLong_FromSsize_t(k);
+            if (!place || PyList_Append(back, place) < 0)
+                failed = 1;
+            Py_XDECREF(place);
+        }
+        else if (st == T_ERROR)
+            failed = 1;
+        k++;
+    }
+    Py_DECREF(table);
+    Py_DECREF(texts);
+    Py_DECREF(pts);
+    Py_DECREF(plan);
+    if (!failed)
+        out = Py_BuildValue("(OnnOn)", back, outside, skipped, fold, k);
+done:
+    Py_XDECREF(back);
+    Py_XDECREF(fold);
+    PyMem_Free(words);
+    PyMem_Free(sc.pos);
+    PyMem_Free(sc.count);
+    PyMem_Free(sc.matched);
+    PyMem_Free(sc.values);
+    PyMem_Free(sc.vstate);
+    PyMem_Free(sc.dstate);
+    PyMem_Free(sc.dtext);
+    PyMem_Free(sc.dlen);
+    return out;
+}
+
 static PyObject *ccore_configure(PyObject *module, PyObject *holder) {
     if (!PyList_CheckExact(holder)) {
         PyErr_SetString(PyExc_TypeError, "configure(list holding the fast loads or None)");
@@ -1500,6 +2376,9 @@ static PyMethodDef ccore_methods[] = {
     {"capture", (PyCFunction)(void (*)(void))ccore_capture, METH_FASTCALL,
      "capture(text, trie): the members of the text at the trie's paths, as nested dicts, or "
      "None when the text is not one this reader reads as the exact one does."},
+    {"feed_points", (PyCFunction)(void (*)(void))ccore_feed_points, METH_FASTCALL,
+     "feed_points(plan, points, texts, key, lo, hi, table, fold_at, cwlogs): the backfill's "
+     "per-document loop over a batch; (handed back, outside, skipped, keys to fold, documents)."},
     {"configure", ccore_configure, METH_O,
      "configure(holder): a list whose item 0 is the fast JSON loads (or None)."},
     {"stats", ccore_stats, METH_NOARGS,
@@ -1515,7 +2394,7 @@ static struct PyModuleDef ccore_module = {
 };
 
 PyMODINIT_FUNC PyInit__ccore(void) {
-    if (PyType_Ready(&PlanType) < 0)
+    if (PyType_Ready(&PlanType) < 0 || PyType_Ready(&PointsType) < 0)
         return NULL;
     if (!zero && !(zero = PyLong_FromLong(0)))
         return NULL;
@@ -1525,6 +2404,12 @@ PyMODINIT_FUNC PyInit__ccore(void) {
     Py_INCREF(&PlanType);
     if (PyModule_AddObject(mod, "Plan", (PyObject *)&PlanType) < 0) {
         Py_DECREF(&PlanType);
+        Py_DECREF(mod);
+        return NULL;
+    }
+    Py_INCREF(&PointsType);
+    if (PyModule_AddObject(mod, "Points", (PyObject *)&PointsType) < 0) {
+        Py_DECREF(&PointsType);
         Py_DECREF(mod);
         return NULL;
     }

@@ -21,7 +21,7 @@ import os
 
 from . import _events
 
-__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "find_key", "key_finder", "capture", "capture_trie", "stats", "reset_stats", "plan_of"]
+__all__ = ["MATCHING_CORE", "BUILT", "C", "find", "find_key", "key_finder", "points_feeder", "capture", "capture_trie", "stats", "reset_stats", "plan_of"]
 
 def _built():
     try:
@@ -89,6 +89,33 @@ def key_finder(bits, key: str, trie: tuple | None = None):
     if trie is None:
         return lambda text: find(plan, text, key)
     return lambda text: find(plan, text, key, trie)
+
+
+def points_feeder(bits, key: str, by_name, spec: tuple):
+    """The backfill's per-document loop over a batch in one call of the C core (``_ccore.
+    feed_points``), or ``None`` when the C core is not in use, is an older build without
+    it, or cannot take the index or ``spec``.  ``by_name`` maps each name of ``bits``'s
+    alternatives to its definition's index; ``spec`` is ``(always, nslots, trie, defs,
+    app)`` as ``MetricEngine.batch_feeder`` makes it.  The callable takes ``(texts, lo, hi,
+    table, fold_at, cwlogs=False)`` and gives ``(handed back, outside, skipped, keys to fold,
+    documents)``."""
+    if C is None or not hasattr(C, "feed_points") or not hasattr(C, "Points"):
+        return None
+    plan = bits.core
+    if plan is None:
+        plan = bits.core = plan_of(bits)
+    if plan is False:
+        return None
+    try:
+        bitdefs = tuple(by_name[name] for name in bits.names)
+        points = C.Points((bitdefs,) + tuple(spec))
+    except Exception:   # a name without a definition, a spec the C core refuses: Python
+        return None
+    feed = C.feed_points
+
+    def feeder(texts, lo, hi, table, fold_at, cwlogs=False):
+        return feed(plan, points, texts, key, float(lo), float(hi), table, fold_at, cwlogs)
+    return feeder
 
 
 def capture_trie(paths) -> tuple:

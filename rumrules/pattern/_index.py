@@ -773,6 +773,14 @@ class Index:
             return None
         return _core.key_finder(bits, key, trie)
 
+    def points_feeder(self, key: str, by_name, spec: tuple):
+        """``_core.points_feeder`` of this index (``None`` when the compiled core is not in
+        use or cannot take it)."""
+        bits = self.bits
+        if bits is None:
+            return None
+        return _core.points_feeder(bits, key, by_name, spec)
+
     def find_ordered_read(self, doc, exact: bool) -> list | None:
         """:meth:`find_ordered` for a document already read: by :func:`load_event` or given
         as a dict (``exact``), or by the fast reader (not ``exact``: then ``None`` when a

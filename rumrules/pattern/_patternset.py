@@ -347,6 +347,22 @@ class PatternSet:
             return None
         return find, dict(snap.names)
 
+    def points_feeder(self, key: str, values: dict, spec: tuple):
+        """For :meth:`MetricEngine.batch_feeder <rumrules.MetricEngine.batch_feeder>`: one
+        call of the compiled core per batch of texts, that matches each text and reads the
+        points of the matched ones (``values`` maps each pattern's name to the index the
+        core reports for it; ``spec`` says what to read).  ``None`` when the compiled core
+        is not in use (or is a build without it) or the set is not one index."""
+        snap = self._snapshot or self._current()
+        only = snap.only
+        if only is None:
+            return None
+        try:
+            by_seq = {s: values[name] for s, name in snap.names.items()}
+        except KeyError:
+            return None
+        return only.points_feeder(key, by_seq, spec)
+
     def __reduce__(self):
         with self._lock:   # one state, even while other threads change the set
             patterns = [(self._names[s], p.text, p.dialect)
