@@ -437,7 +437,18 @@ def _context():
 def _parallel(engines, tasks, window, jobs, progress):
     """``jobs`` processes at work: ``jobs - 1`` workers, and this one, which hands out
     ``tasks`` and takes one itself whenever the workers have enough waiting (the queue is
-    full), then merges what the workers send back into its own aggregators."""
+    full), then merges what the workers send back into its own aggregators.  The garbage
+    collector is paused from the last task on (see :func:`_spread`) and as it was after."""
+    collecting = gc.isenabled()
+    try:
+        return _spread(engines, tasks, window, jobs, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _spread(engines, tasks, window, jobs, progress):
+    """:func:`_parallel`'s work."""
     ctx = _context()
     queue_ = ctx.Queue(maxsize=2 * jobs)
     results = ctx.Queue()
@@ -484,7 +495,7 @@ def _parallel(engines, tasks, window, jobs, progress):
             if progress and not counted:
                 progress(n)
 
-    collecting = gc.isenabled()
+    finished = False
     try:
         for task in tasks:
             try:
@@ -504,20 +515,24 @@ def _parallel(engines, tasks, window, jobs, progress):
             drain()
         for _ in procs:
             put(None)
-        # what arrives now holds no cycle: the collector would only walk the caller's heap
-        # again and again (0.03-0.05 s of CPU per 100k documents in the bench's process)
+        # what arrives now, and the merge below, make no cycle: the collector would only walk
+        # the caller's heap and the unpickled aggregators again and again (0.03-0.05 s of
+        # CPU per 100k documents in the bench's process); the caller's setting is restored
         gc.disable()
         while len(outcomes) < len(procs):
             drain(0.5)
+        finished = True
     finally:
-        if collecting:
-            gc.enable()
         if len(outcomes) < len(procs):
             for p in procs:
                 p.terminate()
         for p in procs:
             p.join(timeout=10)
-        queue_.cancel_join_thread()
+        if finished:    # all was read: the feeder thread ends now, so a next run may fork
+            queue_.close()
+            queue_.join_thread()
+        else:
+            queue_.cancel_join_thread()
         results.cancel_join_thread()
     outcomes.append(("done", own.aggregators, own.counts))
     # the workers' aggregators were unpickled here and nothing else holds them: the one with

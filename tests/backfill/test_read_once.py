@@ -69,6 +69,30 @@ def test_jobs_2_over_small_ranges_gives_the_engines_rows(kind, plain, docs):
     assert sorted(tuple(r) for r in aggs[0].rows()) == expected
 
 
+def test_a_run_leaves_no_thread_and_the_collector_as_it_was(plain, docs):
+    """``--jobs 2`` ends its queue's feeder thread (else a next run in the same process
+    would spawn its workers, each importing rumrules again) and gives the garbage
+    collector back as the caller had it, paused or not."""
+    import gc
+    import threading
+
+    from rumrules.backfill._run import _context
+
+    engine = MetricEngine(new_definitions(), app_monitor_name=APP)
+    before = set(threading.enumerate())
+    for collecting in (True, False, True):
+        (gc.enable if collecting else gc.disable)()
+        try:
+            aggs, counts = run_files([engine], [str(plain["jsonl"])], jobs=2, range_bytes=3000)
+            assert set(threading.enumerate()) == before
+            assert gc.isenabled() is collecting
+        finally:
+            gc.enable()
+        assert counts.documents == len(docs) and len(aggs[0]) > 20
+    if before == {threading.main_thread()}:
+        assert _context().get_start_method() == "fork"
+
+
 def test_a_bad_line_in_a_later_range_names_its_line(tmp_path, docs):
     path = tmp_path / "bad.jsonl"
     lines = [json.dumps(d) for d in docs]
