@@ -333,19 +333,29 @@ static void Plan_dealloc(PlanObject *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* Plan((root, all, names, simple)) */
-static PyObject *Plan_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+/* the one positional argument of a type's constructor: a tuple of ``size`` items (borrowed),
+ * else NULL with the error set */
+static PyObject *the_spec(PyObject *args, PyObject *kwds, const char *type_name,
+                          Py_ssize_t size, const char *shape) {
     PyObject *spec;
     if (kwds && PyDict_GET_SIZE(kwds)) {
-        PyErr_SetString(PyExc_TypeError, "Plan takes no keyword arguments");
+        PyErr_Format(PyExc_TypeError, "%s takes no keyword arguments", type_name);
         return NULL;
     }
     if (!PyArg_ParseTuple(args, "O", &spec))
         return NULL;
-    if (!PyTuple_CheckExact(spec) || PyTuple_GET_SIZE(spec) != 4) {
-        bad("a plan is (root, all, names, simple)");
+    if (!PyTuple_CheckExact(spec) || PyTuple_GET_SIZE(spec) != size) {
+        bad(shape);
         return NULL;
     }
+    return spec;
+}
+
+/* Plan((root, all, names, simple)) */
+static PyObject *Plan_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    PyObject *spec = the_spec(args, kwds, "Plan", 4, "a plan is (root, all, names, simple)");
+    if (!spec)
+        return NULL;
     PlanObject *self = (PlanObject *)type->tp_alloc(type, 0);
     if (!self)
         return NULL;
@@ -825,6 +835,54 @@ static int read_literal(Reader *r, PyObject **v) {
 }
 
 /* validate and skip one value */
+/* at a member of an object: its key (plain: no escape, no dot, else FALLBACK: the key's
+ * text needs decoding, or a dotted key), then past the ':' to the value's first character */
+static inline int read_member_key(Reader *r, const char **k, Py_ssize_t *klen) {
+    int escaped;
+    skip_ws(r);
+    if (r->p >= r->end || *r->p != '"' || read_string(r, k, klen, &escaped) != OK)
+        return FALLBACK;
+    if (escaped || (*klen && memchr(*k, '.', (size_t)*klen)))
+        return FALLBACK;
+    skip_ws(r);
+    if (r->p >= r->end || *r->p != ':')
+        return FALLBACK;
+    r->p++;
+    skip_ws(r);
+    if (r->p >= r->end)
+        return FALLBACK;
+    return OK;
+}
+
+#define MORE 2   /* after_member: another member follows */
+
+/* after a member's value: MORE past a ',', OK past the object's '}', else FALLBACK */
+static inline int after_member(Reader *r) {
+    skip_ws(r);
+    if (r->p >= r->end)
+        return FALLBACK;
+    if (*r->p == ',') {
+        r->p++;
+        return MORE;
+    }
+    if (*r->p == '}') {
+        r->p++;
+        return OK;
+    }
+    return FALLBACK;
+}
+
+/* at an object's '{': past it, and OK past the '}' too when the object is empty, else MORE */
+static inline int open_object(Reader *r) {
+    r->p++;
+    skip_ws(r);
+    if (r->p < r->end && *r->p == '}') {
+        r->p++;
+        return OK;
+    }
+    return MORE;
+}
+
 static int skip_value(Reader *r, int depth) {
     if (depth > MAX_TEXT_DEPTH)
         return FALLBACK;
@@ -944,18 +1002,7 @@ static int read_object(Reader *r, CNode *node, int depth, Acc *m, PNode *pn) {
         for (;;) {
             const char *k;
             Py_ssize_t klen;
-            int escaped;
-            skip_ws(r);
-            if (r->p >= r->end || *r->p != '"' || read_string(r, &k, &klen, &escaped) != OK)
-                return FALLBACK;
-            if (escaped || (klen && memchr(k, '.', (size_t)klen)))
-                return FALLBACK;   /* the key's text needs decoding, or a dotted key */
-            skip_ws(r);
-            if (r->p >= r->end || *r->p != ':')
-                return FALLBACK;
-            r->p++;
-            skip_ws(r);
-            if (r->p >= r->end)
+            if (read_member_key(r, &k, &klen) != OK)
                 return FALLBACK;
             if (depth == 0 && r->ckey && klen == r->cklen &&
                 memcmp(k, r->ckey, (size_t)klen) == 0) {
@@ -1405,27 +1452,12 @@ static int cap_object(Reader *r, PyObject *node, int depth, PyObject *out) {
         return FALLBACK;
     unsigned char seen[MAX_ENTRIES];
     memset(seen, 0, (size_t)n);
-    r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == '}') {
-        r->p++;
-        return OK;
-    }
+    if (open_object(r) == OK)
+        return OK;   /* {} */
     for (;;) {
         const char *k;
         Py_ssize_t klen;
-        int escaped;
-        skip_ws(r);
-        if (r->p >= r->end || *r->p != '"' || read_string(r, &k, &klen, &escaped) != OK)
-            return FALLBACK;
-        if (escaped || (klen && memchr(k, '.', (size_t)klen)))
-            return FALLBACK;
-        skip_ws(r);
-        if (r->p >= r->end || *r->p != ':')
-            return FALLBACK;
-        r->p++;
-        skip_ws(r);
-        if (r->p >= r->end)
+        if (read_member_key(r, &k, &klen) != OK)
             return FALLBACK;
         Py_ssize_t i;
         PyObject *entry = NULL;
@@ -1456,18 +1488,10 @@ static int cap_object(Reader *r, PyObject *node, int depth, PyObject *out) {
             if (st < 0)
                 return FALLBACK;
         }
-        skip_ws(r);
-        if (r->p >= r->end)
-            return FALLBACK;
-        if (*r->p == ',') {
-            r->p++;
+        int next = after_member(r);
+        if (next == MORE)
             continue;
-        }
-        if (*r->p == '}') {
-            r->p++;
-            return OK;
-        }
-        return FALLBACK;
+        return next;
     }
 }
 
@@ -1675,17 +1699,10 @@ static Py_ssize_t *index_array(PyObject *t, Py_ssize_t *n, Py_ssize_t limit) {
 /* Points((bitdefs, always, nslots, trie, defs, app)): defs a tuple of (value slot or -1,
  * ((slot, name), ...), handback) */
 static PyObject *Points_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
-    PyObject *spec;
-    if (kwds && PyDict_GET_SIZE(kwds)) {
-        PyErr_SetString(PyExc_TypeError, "Points takes no keyword arguments");
+    PyObject *spec = the_spec(args, kwds, "Points", 6,
+                              "points are (bitdefs, always, nslots, trie, defs, app)");
+    if (!spec)
         return NULL;
-    }
-    if (!PyArg_ParseTuple(args, "O", &spec))
-        return NULL;
-    if (!PyTuple_CheckExact(spec) || PyTuple_GET_SIZE(spec) != 6) {
-        bad("points are (bitdefs, always, nslots, trie, defs, app)");
-        return NULL;
-    }
     PointsObject *self = (PointsObject *)type->tp_alloc(type, 0);
     if (!self)
         return NULL;
@@ -1837,27 +1854,12 @@ static int valid_utf8(const unsigned char *s, Py_ssize_t n) {
 static int note_object(Reader *r, PNode *node, int depth) {
     if (depth > MAX_TEXT_DEPTH)
         return FALLBACK;
-    r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == '}') {
-        r->p++;
-        return OK;
-    }
+    if (open_object(r) == OK)
+        return OK;   /* {} */
     for (;;) {
         const char *k;
         Py_ssize_t klen;
-        int escaped;
-        skip_ws(r);
-        if (r->p >= r->end || *r->p != '"' || read_string(r, &k, &klen, &escaped) != OK)
-            return FALLBACK;
-        if (escaped || (klen && memchr(k, '.', (size_t)klen)))
-            return FALLBACK;
-        skip_ws(r);
-        if (r->p >= r->end || *r->p != ':')
-            return FALLBACK;
-        r->p++;
-        skip_ws(r);
-        if (r->p >= r->end)
+        if (read_member_key(r, &k, &klen) != OK)
             return FALLBACK;
         PEntry *e = NULL;
         for (Py_ssize_t i = 0; i < node->n; i++) {
@@ -1879,18 +1881,10 @@ static int note_object(Reader *r, PNode *node, int depth) {
         }
         else if (skip_value(r, depth + 1) != OK)
             return FALLBACK;
-        skip_ws(r);
-        if (r->p >= r->end)
-            return FALLBACK;
-        if (*r->p == ',') {
-            r->p++;
+        int next = after_member(r);
+        if (next == MORE)
             continue;
-        }
-        if (*r->p == '}') {
-            r->p++;
-            return OK;
-        }
-        return FALLBACK;
+        return next;
     }
 }
 

@@ -55,6 +55,18 @@ def find(bits, event):
     return C.find(plan, event)
 
 
+def _plan(bits, *needs: str):
+    """The C plan of ``bits`` (made once), or ``None`` when the C core is not in use, is an
+    extension built from an older ``_ccore.c`` without one of ``needs``, or cannot take the
+    index.  (:func:`find`, the hot path, does the same inline.)"""
+    if C is None or not all(hasattr(C, n) for n in needs):
+        return None
+    plan = bits.core
+    if plan is None:
+        plan = bits.core = plan_of(bits)
+    return None if plan is False else plan
+
+
 def find_key(bits, text, key: str, trie: tuple | None = None):
     """:func:`find` of a ``str`` text read by the C text reader alone, with the value of the
     text's top-level member ``key`` when it is there once and is an integer of at most 15
@@ -63,12 +75,8 @@ def find_key(bits, text, key: str, trie: tuple | None = None):
     :func:`capture` gives, from the top-level values noted in the same pass, when names is
     not empty (else, or when the core declines them, ``None``).  ``None`` when the C core
     is not in use or its text reader gives up (the caller reads the text)."""
-    if C is None or not hasattr(C, "find_key"):   # an extension built from an older _ccore.c
-        return None
-    plan = bits.core
+    plan = _plan(bits, "find_key")
     if plan is None:
-        plan = bits.core = plan_of(bits)
-    if plan is False:
         return None
     if trie is None:
         return C.find_key(plan, text, key)
@@ -78,12 +86,8 @@ def find_key(bits, text, key: str, trie: tuple | None = None):
 def key_finder(bits, key: str, trie: tuple | None = None):
     """:func:`find_key` of ``bits`` as one callable of the text, or ``None`` when the C core
     is not in use or cannot take the index."""
-    if C is None or not hasattr(C, "find_key"):
-        return None
-    plan = bits.core
+    plan = _plan(bits, "find_key")
     if plan is None:
-        plan = bits.core = plan_of(bits)
-    if plan is False:
         return None
     find = C.find_key
     if trie is None:
@@ -99,12 +103,8 @@ def points_feeder(bits, key: str, by_name, spec: tuple):
     app)`` as ``MetricEngine.batch_feeder`` makes it.  The callable takes ``(texts, lo, hi,
     table, fold_at, cwlogs=False)`` and gives ``(handed back, outside, skipped, keys to fold,
     documents)``."""
-    if C is None or not hasattr(C, "feed_points") or not hasattr(C, "Points"):
-        return None
-    plan = bits.core
+    plan = _plan(bits, "feed_points", "Points")
     if plan is None:
-        plan = bits.core = plan_of(bits)
-    if plan is False:
         return None
     try:
         bitdefs = tuple(by_name[name] for name in bits.names)
