@@ -495,7 +495,6 @@ def _spread(engines, tasks, window, jobs, progress):
             if progress and not counted:
                 progress(n)
 
-    finished = False
     try:
         for task in tasks:
             try:
@@ -521,14 +520,14 @@ def _spread(engines, tasks, window, jobs, progress):
         gc.disable()
         while len(outcomes) < len(procs):
             drain(0.5)
-        finished = True
     finally:
-        if len(outcomes) < len(procs):
+        finished = len(outcomes) == len(procs)   # every worker read its None: all was sent
+        if not finished:
             for p in procs:
                 p.terminate()
         for p in procs:
             p.join(timeout=10)
-        if finished:    # all was read: the feeder thread ends now, so a next run may fork
+        if finished:    # the feeder thread ends now, so a next run may fork
             queue_.close()
             queue_.join_thread()
         else:

@@ -1224,8 +1224,25 @@ static PyObject *fallback_none(void) {
     Py_RETURN_NONE;
 }
 
-/* find(plan, event) -> the sorted names, or None: the Python path answers */
-#define STACK_WORDS 64
+#define STACK_WORDS 64   /* masks of at most this many words live on the stack */
+
+/* a's masks for plan: mbuf and tbuf (STACK_WORDS each, the caller's stack) when its words
+ * fit, else one block from the heap, *heap, which the caller frees (NULL otherwise);
+ * -1 when that allocation fails */
+static int acc_open(Acc *a, PlanObject *plan, uint64_t *mbuf, uint64_t *tbuf, uint64_t **heap) {
+    a->m = mbuf;
+    a->tmp = tbuf;
+    a->w = plan->words;
+    *heap = NULL;
+    if (plan->words > STACK_WORDS) {
+        *heap = PyMem_Malloc((size_t)plan->words * 2 * sizeof(uint64_t));
+        if (!*heap)
+            return -1;
+        a->m = *heap;
+        a->tmp = *heap + plan->words;
+    }
+    return 0;
+}
 
 static void reset(Acc *a, PlanObject *plan) {
     memcpy(a->m, PyBytes_AS_STRING(plan->all), (size_t)a->w * 8);
@@ -1304,16 +1321,10 @@ static PyObject *ccore_find(PyObject *module, PyObject *const *args, Py_ssize_t 
         return NULL;
     }
     PlanObject *plan = (PlanObject *)args[0];
-    uint64_t mbuf[STACK_WORDS], tbuf[STACK_WORDS];
-    Acc a = {mbuf, tbuf, plan->words};
-    uint64_t *heap = NULL;
-    if (plan->words > STACK_WORDS) {
-        heap = PyMem_Malloc((size_t)plan->words * 2 * sizeof(uint64_t));
-        if (!heap)
-            return fallback_none();
-        a.m = heap;
-        a.tmp = heap + plan->words;
-    }
+    uint64_t mbuf[STACK_WORDS], tbuf[STACK_WORDS], *heap;
+    Acc a;
+    if (acc_open(&a, plan, mbuf, tbuf, &heap) < 0)
+        return fallback_none();
     Py_INCREF(plan);   /* held through any callback */
     PyObject *names = find_in(plan, args[1], &a);
     Py_DECREF(plan);
@@ -1348,16 +1359,10 @@ static PyObject *ccore_find_key(PyObject *module, PyObject *const *args, Py_ssiz
     const char *s = PyUnicode_AsUTF8AndSize(event, &n);   /* fails on a lone surrogate */
     if (!s || unsafe_runs(s, n))
         return fallback_none();
-    uint64_t mbuf[STACK_WORDS], tbuf[STACK_WORDS];
-    Acc a = {mbuf, tbuf, plan->words};
-    uint64_t *heap = NULL;
-    if (plan->words > STACK_WORDS) {
-        heap = PyMem_Malloc((size_t)plan->words * 2 * sizeof(uint64_t));
-        if (!heap)
-            return fallback_none();
-        a.m = heap;
-        a.tmp = heap + plan->words;
-    }
+    uint64_t mbuf[STACK_WORDS], tbuf[STACK_WORDS], *heap;
+    Acc a;
+    if (acc_open(&a, plan, mbuf, tbuf, &heap) < 0)
+        return fallback_none();
     Py_INCREF(plan);   /* held through any callback */
     Py_INCREF(event);
     PyObject *out = NULL;

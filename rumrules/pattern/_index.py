@@ -761,7 +761,7 @@ class Index:
         with ``trie``, the members it names; see ``_core.find_key``) in one pass of the
         compiled core; ``None`` when it is not in use or declines the text."""
         bits = self.bits
-        if bits is None or _core.C is None:
+        if bits is None:
             return None
         return _core.find_key(bits, text, key, trie)
 
